@@ -1,0 +1,61 @@
+# MCC — the two commands that matter: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := MCC_ENV=development $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint bench setup dev-setup translations migrate seed clean
+
+# Serve the app with demo data on http://127.0.0.1:5000 (SQLite + local storage; a second run reuses all).
+run: setup translations migrate seed
+	@echo "MCC on http://$(HOST):$(PORT)/ — demo accounts are listed in README.md"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Run the whole test suite (PostgreSQL too when TEST_DATABASE_URL is set; see .ci/run).
+test: dev-setup translations
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: dev-setup
+	$(BIN)/ruff check .
+
+setup: $(VENV)/.installed-run
+dev-setup: $(VENV)/.installed-dev
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "MCC needs Python 3.11 or newer"'
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  rm -rf $(VENV); \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "python3-venv is missing: installing it with apt-get"; \
+	    apt-get install -y python3-venv >/dev/null && $(PYTHON) -m venv $(VENV); \
+	  else \
+	    echo "Cannot create a virtual environment: install python3-venv (sudo apt-get install python3-venv)"; exit 1; \
+	  fi; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.installed-run
+
+translations: setup
+	@$(FLASK) translations compile
+
+migrate: setup
+	@mkdir -p instance
+	$(FLASK) db upgrade
+
+seed: setup
+	$(FLASK) seed-demo
+
+bench: dev-setup translations
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) instance/mcc.sqlite3* .ruff_cache

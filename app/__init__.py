@@ -1,0 +1,139 @@
+"""MCC — the Multimedia Competence Centre. ``create_app`` builds the Flask application."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask
+from sqlalchemy import event
+
+from config import Config, config_from_env
+
+APP_DIR = Path(__file__).resolve().parent
+
+#: Domain packages, each exposing blueprints and, optionally, ``init_app(app)``. Order is navigation order.
+DOMAINS = ("core", "accounts")
+
+
+def create_app(config_class: type[Config] | None = None, **overrides: Any) -> Flask:
+    """Build the application from a config class (default: the one ``MCC_ENV`` names) plus overrides."""
+    config_class = config_class or config_from_env()
+    config_class.validate()
+
+    app = Flask(__name__, instance_path=str(config_class.INSTANCE_DIR), instance_relative_config=False)
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)  # type: ignore[method-assign]
+
+    _init_extensions(app)
+
+    import importlib
+
+    for name in DOMAINS:
+        module = importlib.import_module(f"app.{name}")
+        for blueprint in module.blueprints():
+            app.register_blueprint(blueprint)
+        if hasattr(module, "init_app"):
+            module.init_app(app)
+
+    from app.core.errors import register_error_handlers
+    from app.core.templating import init_templating
+
+    register_error_handlers(app)
+    init_templating(app)
+    return app
+
+
+def translation_directories() -> list[str]:
+    """One catalogue per domain package (app/<domain>/translations), plus the shared one (app/translations)."""
+    dirs = [str(APP_DIR / "translations")]
+    dirs += sorted(str(p) for p in APP_DIR.glob("*/translations") if p.is_dir())
+    return dirs
+
+
+def _init_extensions(app: Flask) -> None:
+    from app.core import i18n
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+    from app.storage import init_storage
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(APP_DIR.parent / "migrations"), compare_type=True)
+
+    login_manager.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        timezone_selector=i18n.select_timezone,
+        default_translation_directories=";".join(translation_directories()),
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        strict_transport_security=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        frame_options="DENY",
+        content_security_policy=content_security_policy(app),
+        referrer_policy="strict-origin-when-cross-origin",
+        permissions_policy={"geolocation": "()", "microphone": "()", "camera": "(self)"},
+    )
+    init_storage(app)
+
+
+def content_security_policy(app: Flask) -> dict[str, Any]:
+    """No inline scripts or styles anywhere; media and uploads may also talk to the S3 endpoint."""
+    extra = []
+    for url in (app.config.get("S3_PUBLIC_ENDPOINT_URL"), app.config.get("S3_ENDPOINT_URL")):
+        if url and app.config["STORAGE_BACKEND"] == "s3":
+            parts = urlsplit(url)
+            extra.append(f"{parts.scheme}://{parts.netloc}")
+    return {
+        "default-src": "'self'",
+        "script-src": "'self'",
+        "style-src": "'self'",
+        "img-src": ["'self'", "data:", *extra],
+        "media-src": ["'self'", *extra],
+        "connect-src": ["'self'", *extra],
+        "frame-src": "'self'",
+        "object-src": "'none'",
+        "base-uri": "'self'",
+        "form-action": "'self'",
+        "frame-ancestors": "'none'",
+    }
+
+
+def _configure_sqlite(engine) -> None:
+    """Give SQLite real transactions (SAVEPOINT, BEGIN IMMEDIATE-free reads), foreign keys and WAL.
+
+    pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT; SQLAlchemy's documented recipe
+    takes it over. WAL lets readers proceed while the one writer writes.
+    """
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        if engine.url.database and engine.url.database != ":memory:":
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN")

@@ -1,0 +1,25 @@
+"""Accounts: logging in, roles, invitations, password reset, profiles, and the admins' user management."""
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from app.core.navigation import register_nav
+from app.core.permissions import Role
+
+bp = Blueprint("accounts", __name__)
+admin_bp = Blueprint("accounts_admin", __name__, url_prefix="/admin/users")
+
+
+def blueprints():
+    from app.accounts import admin_routes, routes  # noqa: F401  (register the views)
+
+    return [bp, admin_bp]
+
+
+def init_app(app):
+    from app.accounts import auth, demo  # noqa: F401  (demo registers its seeder)
+
+    auth.init_login(app)
+    register_nav("accounts_admin.users", _l("Users"), 80, roles=(Role.ADMIN,))
+    register_nav("core.site_settings", _l("Settings"), 85, roles=(Role.ADMIN,))
+

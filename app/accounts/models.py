@@ -1,0 +1,90 @@
+"""People and how they get in: users, roles, invitations."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.db import TimestampMixin
+from app.core.permissions import Role
+from app.extensions import db
+
+
+class Country(enum.StrEnum):
+    PL = "PL"
+    LT = "LT"
+    OTHER = "OTHER"
+
+
+class Gender(enum.StrEnum):
+    """Asked only for the funder's statistics; a person may leave it empty."""
+
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+
+
+def enum_column(enum_class: type[enum.Enum], length: int = 20) -> Enum:
+    """Store an enum as its value in a plain string column (portable, and new values need no ALTER TYPE)."""
+    return Enum(enum_class, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Lower-cased; empty for participants recorded by a coordinator who never log in.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    #: Argon2 hash; empty until an invited person sets a password.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(enum_column(Role), default=Role.TRAINEE, index=True)
+    country: Mapped[Country] = mapped_column(enum_column(Country, 8), default=Country.PL)
+    language: Mapped[str] = mapped_column(String(8), default="pl")
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Warsaw")
+    #: Employer as the person wrote it (the company directory links firms later).
+    company_name: Mapped[str | None] = mapped_column(String(200))
+    gender: Mapped[Gender | None] = mapped_column(enum_column(Gender))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email or '-'} {self.role}>"
+
+    @property
+    def can_log_in(self) -> bool:
+        return bool(self.is_active and self.email and self.password_hash)
+
+    def get_id(self) -> str:
+        # Flask-Login keeps this in the session cookie; the hash fragment logs a user out everywhere when
+        # their password changes.
+        return f"{self.id}:{session_fingerprint(self)}"
+
+
+def session_fingerprint(user: User) -> str:
+    import hashlib
+
+    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:12]
+
+
+class Invitation(TimestampMixin, db.Model):
+    """An admin's invitation: the link it sends lets the person set a password for the account made for them."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    accepted_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None

@@ -1,0 +1,221 @@
+"""Logging in and out, registration, invitations, password reset, and the user's own profile."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.accounts import bp, mails, services
+from app.accounts.forms import (
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    ConfirmForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
+from app.accounts.models import Country, Gender
+from app.core.errors import DomainError
+from app.core.i18n import ZONE_FOR_LANGUAGE, select_locale, select_timezone
+from app.core.settings import self_registration_enabled
+from app.core.urls import safe_next_url
+from app.extensions import db, limiter
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _login_email_key() -> str:
+    # A second limit per target account, so spreading attempts over many addresses does not help.
+    return "login-email:" + (request.form.get("email", "") or "").strip().lower()[:254]
+
+
+def profile_from_form(form) -> services.Profile:
+    return services.Profile(
+        full_name=form.full_name.data or "",
+        country=Country(form.country.data),
+        language=form.language.data,
+        timezone=form.timezone.data,
+        company_name=form.company_name.data,
+        gender=Gender(form.gender.data) if form.gender.data else None,
+    )
+
+
+def fill_profile_defaults(form) -> None:
+    """Pre-select language and zone from what the visitor is already using."""
+    language = select_locale()
+    form.language.data = form.language.data or language
+    form.timezone.data = form.timezone.data or select_timezone()
+    form.country.data = form.country.data or ("LT" if language == "lt" else "PL")
+
+
+def apply_domain_error(form, error: DomainError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(str(error.message), "error")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_login_email_key)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
+        if user is None:
+            # The same words whether the address exists or not.
+            form.password.errors = [*form.password.errors, _("Wrong e-mail or password.")]
+        else:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            session.pop("language", None)  # the account's preference now decides
+            return redirect(safe_next_url(request.args.get("next")), 303)
+    return render_template("accounts/login.html", form=form,
+                           registration_open=self_registration_enabled()), 200 if request.method == "GET" else 422
+
+
+@bp.post("/logout")
+def logout():
+    form = ConfirmForm()
+    if form.validate_on_submit() and current_user.is_authenticated:
+        language = current_user.language
+        logout_user()
+        session["language"] = language  # keep showing the language the person was using
+        flash(_("You have been logged out."), "success")
+    return redirect(url_for("accounts.login"), 303)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def register():
+    if not self_registration_enabled():
+        flash(_("Self-registration is closed. Ask a coordinator for an invitation."), "info")
+        return redirect(url_for("accounts.login"))
+    if current_user.is_authenticated:
+        return redirect(url_for("core.index"))
+    form = RegisterForm()
+    if request.method == "GET":
+        fill_profile_defaults(form)
+    if form.validate_on_submit():
+        try:
+            user = services.register_trainee(form.email.data, form.password.data, profile_from_form(form))
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome! Your account has been created."), "success")
+            return redirect(url_for("core.index"), 303)
+    return render_template("accounts/register.html", form=form), 200 if request.method == "GET" else 422
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    try:
+        invitation = services.load_invitation(token)
+    except DomainError as error:
+        return render_template("accounts/link_problem.html", message=error.message), 400
+    user = invitation.user
+    form = AcceptInvitationForm(obj=user if request.method == "GET" else None)
+    if request.method == "GET":
+        form.timezone.data = user.timezone or ZONE_FOR_LANGUAGE.get(user.language)
+        form.country.data = user.country.value
+    if form.validate_on_submit():
+        try:
+            services.accept_invitation(invitation, form.password.data, profile_from_form(form))
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            logout_user()
+            login_user(user)
+            flash(_("Your account is active. Welcome to MCC!"), "success")
+            return redirect(url_for("core.index"), 303)
+    return render_template("accounts/accept_invitation.html", form=form, user=user), \
+        200 if request.method == "GET" else 422
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = services.find_user_by_email(form.email.data)
+        if user is not None and user.can_log_in:
+            mails.send_password_reset(user)
+        # Same answer either way: the page must not reveal who has an account.
+        flash(_("If an account exists for this address, we have sent it a link to reset the password."), "info")
+        return redirect(url_for("accounts.login"), 303)
+    return render_template("accounts/forgot_password.html", form=form), 200 if request.method == "GET" else 422
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        user = services.load_password_reset(token)
+    except DomainError as error:
+        return render_template("accounts/link_problem.html", message=error.message), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.set_password(user, form.password.data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your password has been changed. You can log in now."), "success")
+            return redirect(url_for("accounts.login"), 303)
+    return render_template("accounts/reset_password.html", form=form), 200 if request.method == "GET" else 422
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user if request.method == "GET" else None)
+    if request.method == "GET":
+        form.country.data = current_user.country.value
+        form.gender.data = current_user.gender.value if current_user.gender else ""
+    password_form = ChangePasswordForm(prefix="pw")
+    if form.validate_on_submit():
+        try:
+            services.update_profile(current_user, profile_from_form(form))
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your profile has been saved."), "success")
+            return redirect(url_for("accounts.profile"), 303)
+    return render_template("accounts/profile.html", form=form, password_form=password_form), \
+        200 if request.method == "GET" else 422
+
+
+@bp.post("/profile/password")
+@login_required
+def change_password():
+    form = ChangePasswordForm(prefix="pw")
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            login_user(current_user._get_current_object())  # refresh the session's password fingerprint
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("accounts.profile"), 303)
+    profile_form = ProfileForm(obj=current_user)
+    profile_form.country.data = current_user.country.value
+    return render_template("accounts/profile.html", form=profile_form, password_form=form), 422

@@ -1,0 +1,255 @@
+"""Account rules: authentication, registration, invitations, password resets, roles and profiles.
+
+Services flush and never commit; the route commits once. The acting user is passed in explicitly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app.accounts.models import Country, Gender, Invitation, User
+from app.accounts.passwords import hash_password, needs_rehash, verify_password
+from app.core.db import utcnow
+from app.core.errors import DomainError
+from app.core.i18n import ZONE_FOR_LANGUAGE, is_valid_timezone
+from app.core.permissions import Role
+from app.core.tokens import TokenExpired, TokenInvalid, load_token, make_token
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+INVITATION_PURPOSE = "invitation"
+RESET_PURPOSE = "password-reset"
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    # Stored lower-cased, so the unique index answers this.
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def check_password_policy(password: str, email: str | None = None) -> None:
+    """Refuse passwords that are short or trivially guessable from the account itself."""
+    minimum = current_app.config["MIN_PASSWORD_LENGTH"]
+    if len(password) < minimum:
+        raise DomainError(_l("The password must have at least %(n)s characters.", n=minimum), field="password")
+    if email and password.strip().lower() in {normalize_email(email), normalize_email(email).split("@")[0]}:
+        raise DomainError(_l("The password must not be your e-mail address."), field="password")
+    if len(set(password)) < 4:
+        raise DomainError(_l("The password is too easy to guess."), field="password")
+
+
+def authenticate(email: str, password: str, remote_addr: str | None = None) -> User | None:
+    """The active user with this e-mail and password, or None. Failures are logged, never explained."""
+    user = find_user_by_email(email)
+    if user is None or not user.can_log_in or not verify_password(user.password_hash, password):
+        if user is None:
+            verify_password(None, password)  # spend the same time as a real check
+        # Hash the address so the log does not become a list of who tried which e-mail.
+        digest = hashlib.sha256(normalize_email(email).encode()).hexdigest()[:12]
+        log.warning("failed login attempt for e-mail hash %s from %s", digest, remote_addr or "?")
+        return None
+    if needs_rehash(user.password_hash or ""):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    db.session.flush()
+    return user
+
+
+@dataclass
+class Profile:
+    full_name: str
+    country: Country
+    language: str
+    timezone: str
+    company_name: str | None = None
+    gender: Gender | None = None
+
+
+def _apply_profile(user: User, profile: Profile) -> None:
+    if profile.language not in current_app.config["LANGUAGES"]:
+        raise DomainError(_l("Unknown language."), field="language")
+    if not is_valid_timezone(profile.timezone):
+        raise DomainError(_l("Unknown time zone."), field="timezone")
+    name = profile.full_name.strip()
+    if not name:
+        raise DomainError(_l("Please enter your name."), field="full_name")
+    user.full_name = name
+    user.country = profile.country
+    user.language = profile.language
+    user.timezone = profile.timezone
+    user.company_name = (profile.company_name or "").strip() or None
+    user.gender = profile.gender
+
+
+def register_trainee(email: str, password: str, profile: Profile) -> User:
+    """Open self-registration (when an admin allows it) creates a trainee account."""
+    from app.core.settings import self_registration_enabled
+
+    if not self_registration_enabled():
+        raise DomainError(_l("Self-registration is closed. Ask a coordinator for an invitation."))
+    if find_user_by_email(email) is not None:
+        # Said plainly: registration cannot hide existence without an e-mail round trip, and login stays vague.
+        raise DomainError(_l("An account with this e-mail already exists. Log in or reset your password."),
+                          field="email")
+    check_password_policy(password, email)
+    user = User(email=normalize_email(email), role=Role.TRAINEE, password_hash=hash_password(password))
+    _apply_profile(user, profile)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def invite_user(email: str, full_name: str, role: Role, language: str, country: Country, actor: User) -> Invitation:
+    """Create the account (without a password) and an invitation for it."""
+    existing = find_user_by_email(email)
+    if existing is not None:
+        raise DomainError(_l("An account with this e-mail already exists."), field="email")
+    if language not in current_app.config["LANGUAGES"]:
+        raise DomainError(_l("Unknown language."), field="language")
+    user = User(
+        email=normalize_email(email),
+        full_name=full_name.strip(),
+        role=role,
+        language=language,
+        country=country,
+        timezone=ZONE_FOR_LANGUAGE.get(language, current_app.config["DEFAULT_TIMEZONE"]),
+    )
+    db.session.add(user)
+    db.session.flush()
+    invitation = Invitation(user=user, invited_by=actor)
+    db.session.add(invitation)
+    db.session.flush()
+    return invitation
+
+
+def renew_invitation(user: User, actor: User) -> Invitation:
+    """Revoke the person's pending invitations and issue a fresh one (e.g. after the link expired)."""
+    if user.password_hash:
+        raise DomainError(_l("This person has already set a password."))
+    now = utcnow()
+    for old in db.session.scalars(select(Invitation).where(Invitation.user_id == user.id)):
+        if old.is_pending:
+            old.revoked_at = now
+    invitation = Invitation(user=user, invited_by=actor)
+    db.session.add(invitation)
+    db.session.flush()
+    return invitation
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return make_token(INVITATION_PURPOSE, {"invitation": invitation.id})
+
+
+def load_invitation(token: str) -> Invitation:
+    """The pending invitation a token names; DomainError if it is expired, tampered, used or revoked."""
+    max_age = current_app.config["INVITATION_MAX_AGE_DAYS"] * 86400
+    try:
+        payload = load_token(INVITATION_PURPOSE, token, max_age)
+    except TokenExpired:
+        raise DomainError(_l("This invitation link has expired. Ask for a new invitation.")) from None
+    except TokenInvalid:
+        raise DomainError(_l("This invitation link is not valid. Check that you copied it completely.")) from None
+    invitation = db.session.get(Invitation, payload.get("invitation") if isinstance(payload, dict) else None)
+    if invitation is None or invitation.revoked_at is not None:
+        raise DomainError(_l("This invitation link is not valid any more. Ask for a new invitation."))
+    if invitation.accepted_at is not None:
+        raise DomainError(_l("This invitation has already been used. Log in with your e-mail and password."))
+    return invitation
+
+
+def accept_invitation(invitation: Invitation, password: str, profile: Profile) -> User:
+    user = invitation.user
+    check_password_policy(password, user.email)
+    _apply_profile(user, profile)
+    user.password_hash = hash_password(password)
+    user.is_active = True
+    invitation.accepted_at = utcnow()
+    db.session.flush()
+    return user
+
+
+def _password_fingerprint(user: User) -> str:
+    # Part of the reset token: once the password changes, every earlier reset link stops working.
+    return hashlib.sha256((user.password_hash or "none").encode()).hexdigest()[:16]
+
+
+def password_reset_token(user: User) -> str:
+    return make_token(RESET_PURPOSE, {"user": user.id, "pw": _password_fingerprint(user)})
+
+
+def load_password_reset(token: str) -> User:
+    max_age = current_app.config["PASSWORD_RESET_MAX_AGE_MINUTES"] * 60
+    try:
+        payload = load_token(RESET_PURPOSE, token, max_age)
+    except TokenExpired:
+        raise DomainError(_l("This password reset link has expired. Ask for a new one.")) from None
+    except TokenInvalid:
+        raise DomainError(_l("This password reset link is not valid. Check that you copied it completely.")) from None
+    user = db.session.get(User, payload.get("user") if isinstance(payload, dict) else None)
+    if user is None or not user.is_active or payload.get("pw") != _password_fingerprint(user):
+        raise DomainError(_l("This password reset link has already been used or is no longer valid."))
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    check_password_policy(password, user.email)
+    user.password_hash = hash_password(password)
+    db.session.flush()
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not verify_password(user.password_hash, current_password):
+        raise DomainError(_l("The current password is not correct."), field="current_password")
+    set_password(user, new_password)
+
+
+def update_profile(user: User, profile: Profile) -> None:
+    _apply_profile(user, profile)
+    db.session.flush()
+
+
+def _active_admin_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(User).where(
+        User.role == Role.ADMIN, User.is_active.is_(True))) or 0
+
+
+def change_role(user: User, role: Role, actor: User) -> None:
+    """Admins change roles; the last active admin cannot remove their own admin role."""
+    if user.role == Role.ADMIN and role != Role.ADMIN and _active_admin_count() <= 1:
+        raise DomainError(_l("This is the last administrator: appoint another one first."))
+    log.info("user %s changed role of user %s from %s to %s", actor.id, user.id, user.role, role)
+    user.role = role
+    db.session.flush()
+
+
+def set_active(user: User, active: bool, actor: User) -> None:
+    if not active and user.id == actor.id:
+        raise DomainError(_l("You cannot deactivate your own account."))
+    if not active and user.role == Role.ADMIN and _active_admin_count() <= 1:
+        raise DomainError(_l("This is the last administrator: appoint another one first."))
+    user.is_active = active
+    db.session.flush()
+
+
+def create_admin(email: str, full_name: str, password: str) -> User:
+    """Used by ``flask create-admin``: a new admin, or an existing account promoted to admin."""
+    check_password_policy(password, email)
+    user = find_user_by_email(email)
+    if user is None:
+        user = User(email=normalize_email(email), full_name=full_name.strip() or email)
+        db.session.add(user)
+    user.role = Role.ADMIN
+    user.is_active = True
+    user.password_hash = hash_password(password)
+    db.session.flush()
+    return user

@@ -1,0 +1,92 @@
+"""Language and time-zone selection, and the translated labels of shared enums.
+
+Language: the logged-in user's preference, then the language switcher's choice (kept in the session),
+then the browser's Accept-Language, then the default. Time zone: the user's, else the one usual for the
+chosen language (Warsaw for Polish, Vilnius for Lithuanian), else the configured default.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo, available_timezones
+
+from flask import current_app, request, session
+from flask_babel import format_datetime
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.core.permissions import Role
+
+LANGUAGE_NAMES = {"pl": "Polski", "lt": "Lietuvių", "en": "English"}
+
+LANGUAGE_LABELS = {"pl": _l("Polish"), "lt": _l("Lithuanian"), "en": _l("English")}
+
+ROLE_LABELS = {
+    Role.TRAINEE: _l("Trainee"),
+    Role.TRAINER: _l("Trainer"),
+    Role.COORDINATOR: _l("Coordinator"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+COUNTRY_LABELS = {"PL": _l("Poland"), "LT": _l("Lithuania"), "OTHER": _l("Other country")}
+
+GENDER_LABELS = {"female": _l("Female"), "male": _l("Male"), "other": _l("Other")}
+
+ZONE_FOR_LANGUAGE = {"pl": "Europe/Warsaw", "lt": "Europe/Vilnius"}
+
+#: Offered first in time-zone pickers; every IANA zone is accepted.
+COMMON_TIMEZONES = ("Europe/Warsaw", "Europe/Vilnius", "Europe/Berlin", "Europe/London", "UTC")
+
+
+def is_valid_timezone(name: str) -> bool:
+    return name in _all_timezones()
+
+
+def _all_timezones() -> frozenset[str]:
+    global _TIMEZONES
+    if _TIMEZONES is None:
+        _TIMEZONES = frozenset(available_timezones())
+    return _TIMEZONES
+
+
+_TIMEZONES: frozenset[str] | None = None
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    rest = sorted(_all_timezones() - set(COMMON_TIMEZONES))
+    return [(z, z.replace("_", " ")) for z in (*COMMON_TIMEZONES, *rest)]
+
+
+def supported_languages() -> tuple[str, ...]:
+    return tuple(current_app.config["LANGUAGES"])
+
+
+def select_locale() -> str:
+    languages = supported_languages()
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    chosen = session.get("language")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    if current_user and current_user.is_authenticated and is_valid_timezone(current_user.timezone):
+        return current_user.timezone
+    chosen = session.get("timezone")
+    if chosen and is_valid_timezone(chosen):
+        return chosen
+    return ZONE_FOR_LANGUAGE.get(select_locale(), current_app.config["DEFAULT_TIMEZONE"])
+
+
+def to_zone(value: datetime, zone: str) -> datetime:
+    """The same instant on the wall clock of ``zone``."""
+    return value.astimezone(ZoneInfo(zone))
+
+
+def format_local(value: datetime | None, format: str = "medium") -> str:
+    """A UTC datetime shown in the viewer's zone and language (Jinja filter ``datetime``)."""
+    if value is None:
+        return ""
+    return format_datetime(value, format)

@@ -1,0 +1,43 @@
+"""Outgoing e-mail. Development writes messages to a local outbox (and the log); production sends by SMTP."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from flask import current_app
+
+from app.core.db import utcnow
+
+log = logging.getLogger(__name__)
+
+
+def send_mail(to: str, subject: str, body: str) -> EmailMessage:
+    """Send a plain-text message with the configured backend and return it."""
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config["MAIL_FROM"]
+    message["To"] = to
+    message["Subject"] = subject
+    message["Message-ID"] = make_msgid(domain="mcc.localhost")
+    message.set_content(body)
+
+    backend = config["MAIL_BACKEND"]
+    if backend == "smtp":
+        with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=30) as smtp:
+            if config["SMTP_STARTTLS"]:
+                smtp.starttls()
+            if config["SMTP_USERNAME"]:
+                smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"] or "")
+            smtp.send_message(message)
+    elif backend == "memory":
+        current_app.extensions.setdefault("mcc_sent_mail", []).append(message)
+    else:
+        outbox = config["MAIL_OUTBOX"]
+        outbox.mkdir(parents=True, exist_ok=True)
+        path = outbox / f"{utcnow():%Y%m%dT%H%M%S%f}-{abs(hash(message['Message-ID']))}.eml"
+        path.write_bytes(message.as_bytes())
+        log.info("mail to %s written to %s: %s\n%s", to, path, subject, body)
+    return message

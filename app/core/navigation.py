@@ -1,0 +1,49 @@
+"""The main navigation, assembled from items each domain registers (so no domain edits base.html)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import url_for
+from flask_login import current_user
+
+from app.core.permissions import Role, has_role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: object  # a lazy translation
+    order: int
+    #: None: shown to everyone; empty tuple: to any logged-in user; else to these roles (and admins).
+    roles: tuple[Role, ...] | None = None
+    anonymous_only: bool = False
+    url_values: dict = field(default_factory=dict)
+
+    def visible(self) -> bool:
+        if self.anonymous_only:
+            return not current_user.is_authenticated
+        if self.roles is None:
+            return True
+        if not current_user.is_authenticated:
+            return False
+        return not self.roles or has_role(current_user, *self.roles)
+
+    @property
+    def url(self) -> str:
+        return url_for(self.endpoint, **self.url_values)
+
+
+_ITEMS: list[NavItem] = []
+
+
+def register_nav(endpoint: str, label: object, order: int, roles: tuple[Role, ...] | None = None,
+                 anonymous_only: bool = False) -> None:
+    if any(item.endpoint == endpoint for item in _ITEMS):
+        return
+    _ITEMS.append(NavItem(endpoint, label, order, roles, anonymous_only))
+    _ITEMS.sort(key=lambda item: item.order)
+
+
+def visible_nav_items() -> list[NavItem]:
+    return [item for item in _ITEMS if item.visible()]

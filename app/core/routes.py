@@ -1,0 +1,87 @@
+"""Home page, health checks, the language switcher and site settings."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.core import bp, settings
+from app.core.forms import LanguageForm, SiteSettingsForm
+from app.core.permissions import Role, role_required
+from app.core.urls import safe_next_url
+from app.extensions import csrf, db, limiter
+from app.storage import StorageUnavailable, get_storage
+
+log = logging.getLogger(__name__)
+
+
+@bp.get("/")
+def index():
+    return render_template("core/index.html")
+
+
+@bp.get("/healthz/live")
+@limiter.exempt
+def live():
+    """Liveness: answers without touching the database or storage (also the benchmark's ceiling)."""
+    return "ok\n", 200, {"Content-Type": "text/plain"}
+
+
+@bp.get("/healthz")
+@limiter.exempt
+def health():
+    """Readiness: the state of the database and of the storage backend."""
+    state = {"database": "ok", "storage": "ok", "storage_backend": current_app.config["STORAGE_BACKEND"]}
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError as error:
+        log.error("health check: database unavailable: %s", error)
+        state["database"] = "unavailable"
+        db.session.rollback()
+    try:
+        get_storage().check()
+    except StorageUnavailable as error:
+        log.error("health check: storage unavailable: %s", error)
+        state["storage"] = "unavailable"
+    healthy = state["database"] == "ok" and state["storage"] == "ok"
+    state["status"] = "ok" if healthy else "unavailable"
+    return jsonify(state), 200 if healthy else 503
+
+
+@bp.post("/language")
+@csrf.exempt  # changes only the visitor's own display language; the CSRF token is still checked below
+def set_language():
+    form = LanguageForm()
+    target = safe_next_url(form.next.data or request.referrer)
+    form.validate_on_submit()
+    if "csrf_token" in form.errors:
+        flash(_("The form has expired. Please try again."), "error")
+        return redirect(target), 303
+    code = (form.language.data or "").strip()
+    if code not in current_app.config["LANGUAGES"]:
+        flash(_("Unknown language: %(code)s. Choose Polish, Lithuanian or English.", code=code[:12]), "error")
+        return redirect(target), 303
+    session["language"] = code
+    if current_user.is_authenticated:
+        current_user.language = code
+        db.session.commit()
+    return redirect(target), 303
+
+
+@bp.route("/admin/settings", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def site_settings():
+    form = SiteSettingsForm()
+    if form.validate_on_submit():
+        settings.set_setting(settings.SELF_REGISTRATION, bool(form.self_registration.data), current_user.id)
+        db.session.commit()
+        flash(_("Settings saved."), "success")
+        return redirect(url_for("core.site_settings"))
+    if request.method == "GET":
+        form.self_registration.data = settings.self_registration_enabled()
+    return render_template("core/settings.html", form=form)

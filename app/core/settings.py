@@ -1,0 +1,41 @@
+"""Run-time site settings kept in the database; the environment supplies defaults."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import current_app
+
+from app.core.db import utcnow
+from app.core.models import SiteSetting
+from app.extensions import db
+
+SELF_REGISTRATION = "self_registration"
+
+
+def _defaults() -> dict[str, Any]:
+    return {SELF_REGISTRATION: current_app.config["SELF_REGISTRATION_DEFAULT"]}
+
+
+def get_setting(key: str) -> Any:
+    row = db.session.get(SiteSetting, key)
+    return json.loads(row.value) if row else _defaults()[key]
+
+
+def set_setting(key: str, value: Any, actor_id: int | None) -> None:
+    """Store a setting (flushes; the caller commits)."""
+    if key not in _defaults():
+        raise KeyError(key)
+    row = db.session.get(SiteSetting, key)
+    if row is None:
+        row = SiteSetting(key=key, value="null")
+        db.session.add(row)
+    row.value = json.dumps(value)
+    row.updated_at = utcnow()
+    row.updated_by_id = actor_id
+    db.session.flush()
+
+
+def self_registration_enabled() -> bool:
+    return bool(get_setting(SELF_REGISTRATION))

@@ -1,0 +1,54 @@
+"""Jinja filters and globals shared by every template."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, request
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    get_locale,
+    get_timezone,
+    to_user_timezone,
+)
+
+from app.core import i18n
+from app.core.forms import LanguageForm
+from app.core.navigation import visible_nav_items
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.add_extension("jinja2.ext.loopcontrols")
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+    app.jinja_env.filters["date"] = _format_date
+    app.jinja_env.filters["decimal"] = lambda value, fmt=None: format_decimal(value, fmt) if value is not None else ""
+    app.jinja_env.filters["percent"] = lambda value, fmt=None: format_percent(value, fmt) if value is not None else ""
+    app.jinja_env.globals.update(
+        LANGUAGE_NAMES=i18n.LANGUAGE_NAMES,
+        LANGUAGE_LABELS=i18n.LANGUAGE_LABELS,
+        ROLE_LABELS=i18n.ROLE_LABELS,
+        COUNTRY_LABELS=i18n.COUNTRY_LABELS,
+        GENDER_LABELS=i18n.GENDER_LABELS,
+    )
+
+    @app.context_processor
+    def layout_context():
+        return {
+            "nav_items": visible_nav_items(),
+            "language_form": LanguageForm(formdata=None, next=request.full_path.rstrip("?")),
+            "current_language": str(get_locale() or "en"),
+            "current_timezone": str(get_timezone() or "UTC"),
+        }
+
+
+def _format_date(value: date | datetime | None, fmt: str = "medium") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        # A datetime is shown as the date on the viewer's wall clock, not UTC's.
+        value = to_user_timezone(value).date()
+    return format_date(value, fmt)

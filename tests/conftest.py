@@ -1,0 +1,164 @@
+"""Fixtures shared by the whole suite.
+
+Every database test runs once per backend: SQLite always, PostgreSQL too when ``TEST_DATABASE_URL`` is set
+(a server URL; each run creates and drops its own databases there). The schema is built by the Alembic
+migrations, never by ``create_all``.
+
+Isolation: each test runs inside a transaction on one connection that is rolled back at the end. The
+connection is put where Flask-SQLAlchemy looks for its engine, and sessions join it with SAVEPOINTs, so
+``commit()`` in the code under test works and still leaves nothing behind.
+
+The test body holds an app context (factories and services work directly); each test-client request runs
+in its own fresh app context (its own session and ``g``), like a real request. After a request, re-read
+rows (``db.session.refresh(obj)`` or a new query after ``db.session.expire_all()``) to see its changes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+
+from app import create_app
+from app.extensions import db as _db
+from app.extensions import limiter
+from config import TestingConfig
+from tests.dbutil import BACKENDS, TEST_DATABASE_URL, fresh_database, upgrade_to_head
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def pytest_report_header(config):
+    lines = [f"database backends: {', '.join(BACKENDS)}"]
+    if not TEST_DATABASE_URL:
+        lines.append("PostgreSQL: not tested (set TEST_DATABASE_URL to a server URL, as .ci/run does)")
+    found = Path(CHROMIUM).exists()
+    lines.append(f"browser tests: {'Chromium at ' if found else 'SKIPPED, missing: '}{CHROMIUM}")
+    return lines
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests need Chromium; CI (MCC_REQUIRE_BROWSER=1) fails instead of skipping them."""
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("MCC_REQUIRE_BROWSER") == "1":
+        raise pytest.UsageError(f"MCC_REQUIRE_BROWSER=1 but {CHROMIUM} is missing (apt-get install -y chromium)")
+    skip = pytest.mark.skip(reason=f"Chromium not installed at {CHROMIUM} (apt-get install -y chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Make the counts CI must see explicit: PostgreSQL and browser tests that ran."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return
+    passed = reporter.stats.get("passed", [])
+    postgres = sum(1 for r in passed if "[postgresql" in r.nodeid or "-postgresql" in r.nodeid)
+    browser = sum(1 for r in passed if "/e2e/" in r.nodeid or "tests/e2e" in r.nodeid)
+    skipped = len(reporter.stats.get("skipped", []))
+    reporter.write_line(f"MCC: {len(passed)} passed, of which {postgres} on PostgreSQL and {browser} in the browser; "
+                        f"{skipped} skipped")
+    if os.environ.get("MCC_REQUIRE_POSTGRES") == "1" and postgres == 0 and exitstatus == 0:
+        reporter.write_line("MCC_REQUIRE_POSTGRES=1 but no PostgreSQL test ran")
+        session.exitstatus = 1
+    if os.environ.get("MCC_REQUIRE_BROWSER") == "1" and browser == 0 and exitstatus == 0:
+        reporter.write_line("MCC_REQUIRE_BROWSER=1 but no browser test ran")
+        session.exitstatus = 1
+
+
+class RequestIsolatingClient(FlaskClient):
+    """A test client whose requests never reuse the test body's app context (so no shared session or g)."""
+
+    def open(self, *args, **kwargs):
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+
+    def csrf_token(self) -> str:
+        page = self.get("/").get_data(as_text=True)  # every page carries the language form
+        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+        assert match, "no CSRF token on /"
+        return match.group(1)
+
+    def post_form(self, url: str, data: dict | None = None, **kwargs):
+        """POST a form with the session's CSRF token, as a browser would."""
+        return self.post(url, data={"csrf_token": self.csrf_token(), **(data or {})}, **kwargs)
+
+
+def make_test_app(database_url: str, media_root: Path, **overrides):
+    return create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url, MEDIA_ROOT=media_root, **overrides)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def app(backend, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp(f"app-{backend}")
+    with fresh_database(backend, tmp) as url:
+        application = make_test_app(url, tmp / "media")
+        application.test_client_class = RequestIsolatingClient
+        upgrade_to_head(application)
+        yield application
+        with application.app_context():
+            _db.session.remove()
+            _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    """The database, inside a transaction rolled back after the test; the test body runs in an app context."""
+    with app.app_context():
+        engine = _db.engine
+        connection = engine.connect()
+        outer = connection.begin()
+        engines = _db._app_engines[app]
+        engines[None] = connection
+        _db.session.remove()
+        _db.session.configure(join_transaction_mode="create_savepoint")
+        limiter.reset()
+        app.extensions["mcc_sent_mail"] = []
+        media = Path(app.config["MEDIA_ROOT"])
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            if outer.is_active:
+                outer.rollback()
+            connection.close()
+            engines[None] = engine
+            shutil.rmtree(media, ignore_errors=True)
+
+
+@pytest.fixture
+def client(app, db) -> RequestIsolatingClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def sent_mail(app, db) -> list:
+    """Messages sent during the test (the testing mail backend keeps them in memory)."""
+    return app.extensions["mcc_sent_mail"]
+
+
+@pytest.fixture
+def login(client):
+    """Log the client in as ``user`` through the real login form."""
+
+    def do_login(user, password: str = "correct horse battery"):
+        response = client.post_form("/login", {"email": user.email, "password": password})
+        assert response.status_code == 303, f"login of {user.email} failed: {response.status_code}"
+        return response
+
+    return do_login
