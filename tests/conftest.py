@@ -42,6 +42,13 @@ def pytest_report_header(config):
     return lines
 
 
+def pytest_sessionstart(session):
+    # Tests render pages in Polish and Lithuanian: make sure the compiled catalogues match the .po files.
+    from app.core.i18n_catalogues import compile_catalogues
+
+    compile_catalogues()
+
+
 def pytest_collection_modifyitems(config, items):
     """Browser tests need Chromium; CI (MCC_REQUIRE_BROWSER=1) fails instead of skipping them."""
     if Path(CHROMIUM).exists():

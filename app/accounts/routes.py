@@ -125,6 +125,8 @@ def accept_invitation(token: str):
     except DomainError as error:
         return render_template("accounts/link_problem.html", message=error.message), 400
     user = invitation.user
+    # Show the page in the language the admin invited the person in, unless they chose another one.
+    session.setdefault("language", user.language)
     form = AcceptInvitationForm(obj=user if request.method == "GET" else None)
     if request.method == "GET":
         form.timezone.data = user.timezone or ZONE_FOR_LANGUAGE.get(user.language)

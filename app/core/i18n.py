@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo, available_timezones
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -63,6 +63,8 @@ def supported_languages() -> tuple[str, ...]:
 
 def select_locale() -> str:
     languages = supported_languages()
+    if not has_request_context():  # CLI commands and background work speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     chosen = session.get("language")
@@ -72,6 +74,8 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
+    if not has_request_context():
+        return current_app.config["DEFAULT_TIMEZONE"]
     if current_user and current_user.is_authenticated and is_valid_timezone(current_user.timezone):
         return current_user.timezone
     chosen = session.get("timezone")
