@@ -1,0 +1,97 @@
+"""Browser tests: Playwright driving Debian's Chromium against the app served on 127.0.0.1.
+
+The live server is a real app (per database backend) in a background thread with its own database;
+data is committed for real, and every table is emptied before each test.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from app.extensions import limiter
+from tests.conftest import CHROMIUM, make_test_app
+from tests.dbutil import fresh_database, truncate_all, upgrade_to_head
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Playwright's own browser download does not work here: use Debian's Chromium.
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "en-GB", "timezone_id": "Europe/Warsaw"}
+
+
+class LiveServer:
+    def __init__(self, app, url: str):
+        self.app, self.url = app, url
+
+    def __call__(self, path: str = "/") -> str:
+        return self.url + path
+
+
+@pytest.fixture(scope="session")
+def live_server_session(backend, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp(f"live-{backend}")
+    with fresh_database(backend, tmp) as url:
+        app = make_test_app(url, tmp / "media", MAIL_BACKEND="memory")
+        upgrade_to_head(app)
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
+        server.shutdown()
+        with app.app_context():
+            from app.extensions import db
+
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(live_server_session):
+    """The running app with empty tables; use ``live_server.app.app_context()`` to add data."""
+    truncate_all(live_server_session.app)
+    with live_server_session.app.app_context():
+        limiter.reset()
+    live_server_session.app.extensions["mcc_sent_mail"] = []
+    return live_server_session
+
+
+@pytest.fixture
+def make_user(live_server):
+    """Create a committed user in the live server's database."""
+    from tests.factories import create_user
+
+    def make(*args, **kwargs):
+        with live_server.app.app_context():
+            user = create_user(*args, **kwargs)
+            return {"id": user.id, "email": user.email, "full_name": user.full_name}
+
+    return make
+
+
+@pytest.fixture
+def browser_login(page, live_server):
+    def login(email: str, password: str = "correct horse battery"):
+        page.goto(live_server("/login"))
+        page.get_by_label("E-mail").fill(email)
+        page.get_by_label("Password", exact=True).fill(password)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_load_state()
+
+    return login
