@@ -15,7 +15,7 @@ from config import Config, config_from_env
 APP_DIR = Path(__file__).resolve().parent
 
 #: Domain packages, each exposing blueprints and, optionally, ``init_app(app)``. Order is navigation order.
-DOMAINS = ("core", "accounts")
+DOMAINS = ("core", "accounts", "catalogue", "enrolment")
 
 
 def create_app(config_class: type[Config] | None = None, **overrides: Any) -> Flask:
@@ -39,9 +39,12 @@ def create_app(config_class: type[Config] | None = None, **overrides: Any) -> Fl
     _init_extensions(app)
 
     import importlib
+    import importlib.util
 
     for name in DOMAINS:
         module = importlib.import_module(f"app.{name}")
+        if importlib.util.find_spec(f"app.{name}.models"):
+            importlib.import_module(f"app.{name}.models")  # every table known to the metadata (and Alembic)
         for blueprint in module.blueprints():
             app.register_blueprint(blueprint)
         if hasattr(module, "init_app"):

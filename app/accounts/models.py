@@ -6,10 +6,10 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.db import TimestampMixin
+from app.core.db import TimestampMixin, enum_column
 from app.core.permissions import Role
 from app.extensions import db
 
@@ -26,11 +26,6 @@ class Gender(enum.StrEnum):
     FEMALE = "female"
     MALE = "male"
     OTHER = "other"
-
-
-def enum_column(enum_class: type[enum.Enum], length: int = 20) -> Enum:
-    """Store an enum as its value in a plain string column (portable, and new values need no ALTER TYPE)."""
-    return Enum(enum_class, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 class User(UserMixin, TimestampMixin, db.Model):

@@ -18,6 +18,7 @@ from flask_babel import (
 from app.core import i18n
 from app.core.forms import LanguageForm
 from app.core.navigation import visible_nav_items
+from app.core.translated import pick
 
 
 def init_templating(app: Flask) -> None:
@@ -27,6 +28,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["date"] = _format_date
     app.jinja_env.filters["decimal"] = lambda value, fmt=None: format_decimal(value, fmt) if value is not None else ""
     app.jinja_env.filters["percent"] = lambda value, fmt=None: format_percent(value, fmt) if value is not None else ""
+    app.jinja_env.filters["tr"] = pick
     app.jinja_env.globals.update(
         LANGUAGE_NAMES=i18n.LANGUAGE_NAMES,
         LANGUAGE_LABELS=i18n.LANGUAGE_LABELS,

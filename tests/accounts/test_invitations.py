@@ -27,7 +27,8 @@ def test_admin_invites_and_the_person_activates_the_account(client, login, sent_
     assert "Kvietimas" in sent_mail[-1]["Subject"]  # in the invitation's language
     page = client.get(link)
     assert page.status_code == 200 and "Rūta Žemaitė" in page.get_data(as_text=True)
-    response = client.post_form(link, {**PROFILE, "password": "a long secret phrase", "confirm": "a long secret phrase"})
+    response = client.post_form(link, {**PROFILE, "password": "a long secret phrase",
+                                       "confirm": "a long secret phrase"})
     assert response.status_code == 303
     user = db.session.scalar(select(User).where(User.email == "new.person@example.com"))
     assert user.role == Role.TRAINER and user.can_log_in and user.company_name == "UAB Alytaus metalas"

@@ -1,0 +1,168 @@
+"""The training content: specialisations → courses → modules → lessons → materials.
+
+Titles and texts are JSON objects keyed by language (see ``app.core.translated``); ``key`` columns are the stable
+identifiers used by the ``courses/`` importer, so renaming a lesson in a file updates it instead of duplicating it.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import User
+from app.core.db import TimestampMixin, enum_column, utcnow
+from app.extensions import db
+
+
+class CourseStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+class EnrolmentPolicy(enum.StrEnum):
+    OPEN = "open"  # trainees enrol themselves
+    APPROVAL = "approval"  # trainees ask; a trainer or coordinator decides
+    CLOSED = "closed"  # only coordinators enrol people
+
+
+class MaterialKind(enum.StrEnum):
+    VIDEO = "video"
+    AUDIO = "audio"
+    DOCUMENT = "document"  # PDF and office documents
+    IMAGE = "image"
+    DRAWING = "drawing"  # CAD: DXF, DWG, STEP, IGES
+    CNC_PROGRAM = "cnc_program"  # G-code
+    LINK = "link"  # an external URL, no stored object
+
+
+class MaterialStatus(enum.StrEnum):
+    PENDING = "pending"  # upload started, object not verified yet
+    READY = "ready"
+
+
+class Specialisation(db.Model):
+    __tablename__ = "specialisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)  # cnc, welding, laser, logistics
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[dict] = mapped_column(JSON, default=dict)
+    description: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    courses: Mapped[list[Course]] = relationship(back_populates="specialisation")
+
+
+course_trainers = Table(
+    "course_trainers",
+    db.metadata,
+    Column("course_id", Integer, ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Course(TimestampMixin, db.Model):
+    __tablename__ = "courses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Stable identifier (slug); the importer matches on it.
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    specialisation_id: Mapped[int] = mapped_column(ForeignKey("specialisations.id"), index=True)
+    #: Language the content is written in first; translations fall back to it.
+    source_language: Mapped[str] = mapped_column(String(8), default="pl")
+    title: Mapped[dict] = mapped_column(JSON, default=dict)
+    summary: Mapped[dict] = mapped_column(JSON, default=dict)
+    description: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: Nominal training hours (shown on certificates).
+    hours: Mapped[int] = mapped_column(default=0)
+    status: Mapped[CourseStatus] = mapped_column(enum_column(CourseStatus), default=CourseStatus.DRAFT, index=True)
+    enrolment_policy: Mapped[EnrolmentPolicy] = mapped_column(enum_column(EnrolmentPolicy),
+                                                              default=EnrolmentPolicy.OPEN)
+    #: Places; None means unlimited.
+    capacity: Mapped[int | None]
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    published_at: Mapped[datetime | None]
+
+    specialisation: Mapped[Specialisation] = relationship(back_populates="courses")
+    trainers: Mapped[list[User]] = relationship(secondary=course_trainers)
+    modules: Mapped[list[Module]] = relationship(back_populates="course", order_by="Module.position",
+                                                 cascade="all, delete-orphan")
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == CourseStatus.PUBLISHED
+
+
+class Module(db.Model):
+    __tablename__ = "modules"
+    __table_args__ = (UniqueConstraint("course_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[dict] = mapped_column(JSON, default=dict)
+    description: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    course: Mapped[Course] = relationship(back_populates="modules")
+    lessons: Mapped[list[Lesson]] = relationship(back_populates="module", order_by="Lesson.position",
+                                                 cascade="all, delete-orphan")
+
+
+class Lesson(db.Model):
+    __tablename__ = "lessons"
+    # Keys are unique in the whole course, so a lesson moved to another module keeps its identity (and progress).
+    __table_args__ = (UniqueConstraint("course_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Denormalised from the module: progress and reports ask "lessons of this course" constantly.
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: Markdown per language, rendered safely on display.
+    body: Mapped[dict] = mapped_column(JSON, default=dict)
+    duration_minutes: Mapped[int] = mapped_column(default=0)
+
+    module: Mapped[Module] = relationship(back_populates="lessons")
+    materials: Mapped[list[Material]] = relationship(back_populates="lesson", order_by="Material.position",
+                                                     cascade="all, delete-orphan")
+
+
+class Material(TimestampMixin, db.Model):
+    """A file in storage (or an external link) attached to a lesson. Deleting hides it (soft delete)."""
+
+    __tablename__ = "materials"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
+    #: Stable identifier for materials that come from ``courses/`` files; None for uploads.
+    key: Mapped[str | None] = mapped_column(String(100))
+    kind: Mapped[MaterialKind] = mapped_column(enum_column(MaterialKind))
+    status: Mapped[MaterialStatus] = mapped_column(enum_column(MaterialStatus), default=MaterialStatus.READY)
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[dict] = mapped_column(JSON, default=dict)
+    url: Mapped[str | None] = mapped_column(String(2000))
+    storage_backend: Mapped[str | None] = mapped_column(String(16))
+    #: Generated by the app, never the uploader's file name.
+    storage_key: Mapped[str | None] = mapped_column(String(255), unique=True)
+    original_filename: Mapped[str | None] = mapped_column(String(255))
+    size: Mapped[int | None] = mapped_column(db.BigInteger)
+    content_type: Mapped[str | None] = mapped_column(String(127))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    deleted_at: Mapped[datetime | None] = mapped_column(index=True)
+    deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    description: Mapped[str | None] = mapped_column(Text)
+
+    lesson: Mapped[Lesson] = relationship(back_populates="materials")
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
