@@ -25,6 +25,15 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
+def pytest_terminal_summary(terminalreporter):
+    from tests.e2e import test_accessibility_sweep
+
+    if test_accessibility_sweep.VISITED:
+        terminalreporter.section("accessibility sweep: pages visited")
+        for line in test_accessibility_sweep.VISITED:
+            terminalreporter.write_line(line)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     # Playwright's own browser download does not work here: use Debian's Chromium.
