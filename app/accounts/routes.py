@@ -71,6 +71,7 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
         if user is None:
+            db.session.commit()  # keep the audit entry of the failed attempt
             # The same words whether the address exists or not.
             form.password.errors = [*form.password.errors, _("Wrong e-mail or password.")]
         else:

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import Country, Gender, Invitation, User
 from app.accounts.passwords import hash_password, needs_rehash, verify_password
+from app.audit.services import record_event
 from app.core.db import utcnow
 from app.core.errors import DomainError
 from app.core.i18n import ZONE_FOR_LANGUAGE, is_valid_timezone
@@ -57,11 +58,13 @@ def authenticate(email: str, password: str, remote_addr: str | None = None) -> U
         # Hash the address so the log does not become a list of who tried which e-mail.
         digest = hashlib.sha256(normalize_email(email).encode()).hexdigest()[:12]
         log.warning("failed login attempt for e-mail hash %s from %s", digest, remote_addr or "?")
+        record_event("auth.login_failed", object_type="users", object_id=user.id if user else None,
+                     after={"email_sha256": digest})
         return None
     if needs_rehash(user.password_hash or ""):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
-    db.session.flush()
+    record_event("auth.login", actor=user, obj=user)
     return user
 
 
@@ -106,6 +109,7 @@ def register_trainee(email: str, password: str, profile: Profile) -> User:
     _apply_profile(user, profile)
     db.session.add(user)
     db.session.flush()
+    record_event("accounts.registered", actor=user, obj=user, after={"role": user.role})
     return user
 
 
@@ -129,6 +133,7 @@ def invite_user(email: str, full_name: str, role: Role, language: str, country: 
     invitation = Invitation(user=user, invited_by=actor)
     db.session.add(invitation)
     db.session.flush()
+    record_event("accounts.invited", actor=actor, obj=user, after={"role": role, "invitation": invitation.id})
     return invitation
 
 
@@ -175,6 +180,7 @@ def accept_invitation(invitation: Invitation, password: str, profile: Profile) -
     user.is_active = True
     invitation.accepted_at = utcnow()
     db.session.flush()
+    record_event("accounts.invitation_accepted", actor=user, obj=user, after={"invitation": invitation.id})
     return user
 
 
@@ -205,6 +211,7 @@ def set_password(user: User, password: str) -> None:
     check_password_policy(password, user.email)
     user.password_hash = hash_password(password)
     db.session.flush()
+    record_event("auth.password_changed", actor=user, obj=user)
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
@@ -228,6 +235,7 @@ def change_role(user: User, role: Role, actor: User) -> None:
     if user.role == Role.ADMIN and role != Role.ADMIN and _active_admin_count() <= 1:
         raise DomainError(_l("This is the last administrator: appoint another one first."))
     log.info("user %s changed role of user %s from %s to %s", actor.id, user.id, user.role, role)
+    record_event("accounts.role_changed", actor=actor, obj=user, before={"role": user.role}, after={"role": role})
     user.role = role
     db.session.flush()
 
@@ -237,6 +245,8 @@ def set_active(user: User, active: bool, actor: User) -> None:
         raise DomainError(_l("You cannot deactivate your own account."))
     if not active and user.role == Role.ADMIN and _active_admin_count() <= 1:
         raise DomainError(_l("This is the last administrator: appoint another one first."))
+    record_event("accounts.active_changed", actor=actor, obj=user, before={"is_active": user.is_active},
+                 after={"is_active": active})
     user.is_active = active
     db.session.flush()
 

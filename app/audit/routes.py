@@ -1,0 +1,34 @@
+from datetime import datetime, timedelta
+
+from flask import render_template, request
+from flask_babel import get_timezone
+
+from app.audit import bp
+from app.audit.forms import AuditSearchForm
+from app.audit.services import AuditFilter, search_query
+from app.core.permissions import Role, role_required
+from app.extensions import db
+
+
+def _local_midnight(day) -> datetime:
+    # Dates in the form are the viewer's calendar days, not UTC ones.
+    return datetime(day.year, day.month, day.day, tzinfo=get_timezone())
+
+
+@bp.get("/")
+@role_required(Role.COORDINATOR)
+def search():
+    form = AuditSearchForm(request.args)
+    criteria = AuditFilter()
+    if request.args and form.validate():
+        criteria = AuditFilter(
+            action=(form.action.data or "").strip() or None,
+            actor_id=form.actor_id.data,
+            object_type=(form.object_type.data or "").strip() or None,
+            object_id=(form.object_id.data or "").strip() or None,
+            since=_local_midnight(form.since.data) if form.since.data else None,
+            until=_local_midnight(form.until.data) + timedelta(days=1) if form.until.data else None,
+        )
+    page = db.paginate(search_query(criteria), per_page=50, error_out=False)
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template("audit/search.html", form=form, page=page, args=args)

@@ -1,0 +1,90 @@
+import pytest
+from sqlalchemy import func, select
+
+from app.accounts import services
+from app.audit.models import AuditEntry
+from app.core.permissions import Role
+from tests.factories import create_user
+
+
+def entries(db, action: str) -> list[AuditEntry]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
+
+
+def test_an_entry_is_written_in_the_same_transaction_as_the_change(db):
+    admin, person = create_user(Role.ADMIN), create_user(Role.TRAINEE)
+    services.change_role(person, Role.TRAINER, admin)
+    db.session.rollback()
+    assert entries(db, "accounts.role_changed") == []
+    db.session.refresh(person)
+    assert person.role == Role.TRAINEE
+
+    services.change_role(person, Role.TRAINER, admin)
+    db.session.commit()
+    [entry] = entries(db, "accounts.role_changed")
+    assert (entry.actor_id, entry.object_type, entry.object_id) == (admin.id, "users", str(person.id))
+    assert entry.before == {"role": "trainee"} and entry.after == {"role": "trainer"}
+
+
+def test_a_refused_change_leaves_no_entry(db):
+    admin = create_user(Role.ADMIN)
+    with pytest.raises(Exception, match="last administrator"):
+        services.change_role(admin, Role.TRAINEE, admin)
+    db.session.rollback()
+    assert entries(db, "accounts.role_changed") == []
+
+
+def test_logins_and_failures_are_recorded_without_the_address(client, db):
+    user = create_user(Role.TRAINEE)
+    client.post_form("/login", {"email": user.email, "password": "wrong wrong wrong"})
+    client.post_form("/login", {"email": "ghost@example.com", "password": "wrong wrong wrong"})
+    client.post_form("/login", {"email": user.email, "password": "correct horse battery"})
+    failed = entries(db, "auth.login_failed")
+    assert len(failed) == 2
+    assert all("@" not in str(entry.after) for entry in failed)
+    assert [e.actor_id for e in entries(db, "auth.login")] == [user.id]
+
+
+def test_admin_role_change_through_the_app_is_recorded(client, login, db):
+    admin, person = create_user(Role.ADMIN), create_user(Role.TRAINEE)
+    login(admin)
+    client.post_form(f"/admin/users/{person.id}", {"role": "coordinator", "is_active": "y"})
+    [entry] = entries(db, "accounts.role_changed")
+    assert entry.actor_id == admin.id and entry.after == {"role": "coordinator"}
+
+
+@pytest.mark.parametrize(("role", "status"), [(Role.TRAINEE, 403), (Role.TRAINER, 403), (Role.COORDINATOR, 200),
+                                              (Role.ADMIN, 200)])
+def test_coordinators_and_admins_search_the_trail(client, login, role, status):
+    user = create_user(role)
+    login(user)
+    response = client.get("/audit/?action=auth.")
+    assert response.status_code == status
+    if status == 200:
+        assert "auth.login" in response.get_data(as_text=True)
+
+
+def test_nobody_can_edit_the_trail_through_the_app(client, login, db):
+    login(create_user(Role.ADMIN))
+    count = db.session.scalar(select(func.count()).select_from(AuditEntry))
+    for method in ("post", "put", "delete", "patch"):
+        assert getattr(client, method)("/audit/").status_code in (400, 405)
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == count
+
+
+def test_search_filters_by_object(client, login, db):
+    admin, a, b = create_user(Role.ADMIN), create_user(Role.TRAINEE), create_user(Role.TRAINEE)
+    services.change_role(a, Role.TRAINER, admin)
+    services.change_role(b, Role.TRAINER, admin)
+    db.session.commit()
+    login(admin)
+    html = client.get(f"/audit/?object_type=users&object_id={a.id}&action=accounts.").get_data(as_text=True)
+    assert f"users #{a.id}" in html and f"users #{b.id}" not in html
+
+
+def test_bad_search_input_gets_a_message(client, login):
+    login(create_user(Role.COORDINATOR, language="pl"))
+    response = client.get("/audit/?since=yesterday")
+    assert response.status_code == 200
+    assert "Nieprawidłowa data." in response.get_data(as_text=True)
