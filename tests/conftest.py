@@ -29,6 +29,7 @@ from app.extensions import db as _db
 from app.extensions import limiter
 from config import TestingConfig
 from tests.dbutil import BACKENDS, TEST_DATABASE_URL, fresh_database, upgrade_to_head
+from tests.s3server import s3_config, s3_server  # noqa: F401  (fixtures)
 
 CHROMIUM = "/usr/bin/chromium"
 

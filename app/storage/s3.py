@@ -1,16 +1,56 @@
-"""S3-compatible storage (AWS S3, MinIO, Ceph RGW) through boto3."""
+"""S3-compatible storage (AWS S3, MinIO, Ceph RGW) through boto3.
+
+Browsers upload parts and download objects through short-lived presigned URLs, so the app never carries the
+bytes of big files. Clients are SigV4 and path-style by default — what MinIO and Ceph RGW expect.
+"""
 
 from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import Iterator
+from datetime import datetime
+from typing import BinaryIO
 
 import boto3
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError, ClientError
 
-from app.storage.base import Storage, StorageUnavailable
+from app.storage.base import (
+    CHUNK_SIZE,
+    HashingReader,
+    ObjectNotFound,
+    Storage,
+    StorageUnavailable,
+    StoredObject,
+    UploadNotFound,
+    check_key,
+    check_upload_id,
+    content_disposition,
+    sorted_parts,
+)
+
+NOT_FOUND = {"404", "NoSuchKey", "NotFound"}
+
+
+def _translate(error: Exception, key: str | None = None, upload_id: str | None = None) -> Exception:
+    """Map boto errors to the storage interface's exceptions."""
+    if isinstance(error, ClientError):
+        code = str(error.response.get("Error", {}).get("Code", ""))
+        if code in NOT_FOUND:
+            return ObjectNotFound(key)
+        if code == "NoSuchUpload":
+            return UploadNotFound(upload_id)
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        if status >= 500 or code in {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "NoSuchBucket"}:
+            return StorageUnavailable(f"S3: {code}")
+        return error
+    return StorageUnavailable(f"S3 unreachable: {error}")
 
 
 class S3Storage(Storage):
     name = "s3"
+    supports_presigned_urls = True
 
     def __init__(self, client, bucket: str, presign_client=None, presign_expires: int = 300):
         self.client = client
@@ -20,7 +60,7 @@ class S3Storage(Storage):
         self.presign_expires = presign_expires
 
     @classmethod
-    def from_config(cls, config) -> S3Storage:
+    def from_config(cls, config, *, connect_timeout: float = 5, max_attempts: int = 3) -> S3Storage:
         def make_client(endpoint: str | None):
             return boto3.client(
                 "s3",
@@ -28,12 +68,11 @@ class S3Storage(Storage):
                 region_name=config["S3_REGION"],
                 aws_access_key_id=config["S3_ACCESS_KEY_ID"],
                 aws_secret_access_key=config["S3_SECRET_ACCESS_KEY"],
-                # SigV4 and path-style addressing: what MinIO and Ceph RGW expect (boto3 would presign SigV2).
                 config=BotoConfig(
                     signature_version="s3v4",
                     s3={"addressing_style": config["S3_ADDRESSING_STYLE"]},
-                    retries={"max_attempts": 3, "mode": "standard"},
-                    connect_timeout=5,
+                    retries={"max_attempts": max_attempts, "mode": "standard"},
+                    connect_timeout=connect_timeout,
                     read_timeout=60,
                 ),
             )
@@ -48,3 +87,164 @@ class S3Storage(Storage):
             self.client.head_bucket(Bucket=self.bucket)
         except (BotoCoreError, ClientError) as error:
             raise StorageUnavailable(f"bucket {self.bucket} unreachable: {error}") from error
+
+    # -- objects -------------------------------------------------------------------------------------------
+    def save(self, key: str, stream: BinaryIO, content_type: str | None = None,
+             max_bytes: int | None = None) -> StoredObject:
+        check_key(key)
+        reader = HashingReader(stream, max_bytes)
+        extra = {"ContentType": content_type} if content_type else {}
+        first = reader.read_full(CHUNK_SIZE)
+        try:
+            following = reader.read_full(CHUNK_SIZE) if len(first) == CHUNK_SIZE else b""
+            if not following:
+                # Small enough for one request; the checksum travels as metadata.
+                self.client.put_object(Bucket=self.bucket, Key=key, Body=first,
+                                       Metadata={"sha256": reader.sha256}, **extra)
+                return StoredObject(key, reader.size, reader.sha256, content_type)
+        except (BotoCoreError, ClientError) as error:
+            raise _translate(error, key) from error
+        upload_id = self.create_multipart_upload(key, content_type)
+        try:
+            parts = []
+            chunk, number = first, 1
+            while chunk:
+                response = self.client.upload_part(Bucket=self.bucket, Key=key, UploadId=upload_id,
+                                                   PartNumber=number, Body=chunk)
+                parts.append({"PartNumber": number, "ETag": response["ETag"]})
+                chunk, following = following, (reader.read_full(CHUNK_SIZE) if following else b"")
+                number += 1
+            self.client.complete_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id,
+                                                  MultipartUpload={"Parts": parts})
+        except BaseException as error:
+            with contextlib.suppress(Exception):
+                self.client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id)
+            if isinstance(error, BotoCoreError | ClientError):
+                raise _translate(error, key) from error
+            raise
+        return StoredObject(key, reader.size, reader.sha256, content_type)
+
+    def open(self, key: str) -> BinaryIO:
+        check_key(key)
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=key)["Body"]
+        except (BotoCoreError, ClientError) as error:
+            raise _translate(error, key) from error
+
+    def read_range(self, key: str, start: int, end: int) -> bytes:
+        check_key(key)
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=key, Range=f"bytes={start}-{end}")
+            return response["Body"].read()
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "InvalidRange":
+                return b""
+            raise _translate(error, key) from error
+        except BotoCoreError as error:
+            raise _translate(error, key) from error
+
+    def head(self, key: str) -> StoredObject:
+        check_key(key)
+        try:
+            response = self.client.head_object(Bucket=self.bucket, Key=key)
+        except (BotoCoreError, ClientError) as error:
+            raise _translate(error, key) from error
+        return StoredObject(key, response["ContentLength"], response.get("Metadata", {}).get("sha256"),
+                            response.get("ContentType"))
+
+    def delete(self, key: str) -> None:
+        check_key(key)
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=key)
+        except (BotoCoreError, ClientError) as error:
+            translated = _translate(error, key)
+            if not isinstance(translated, ObjectNotFound):
+                raise translated from error
+
+    def iter_objects(self, prefix: str = "") -> Iterator[StoredObject]:
+        paginator = self.client.get_paginator("list_objects_v2")
+        try:
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+                for item in page.get("Contents", []):
+                    yield StoredObject(item["Key"], item["Size"], None, None)
+        except (BotoCoreError, ClientError) as error:
+            raise _translate(error) from error
+
+    def sha256(self, key: str) -> str:
+        digest = hashlib.sha256()
+        body = self.open(key)
+        try:
+            for chunk in body.iter_chunks(CHUNK_SIZE):
+                digest.update(chunk)
+        finally:
+            body.close()
+        return digest.hexdigest()
+
+    # -- multipart -----------------------------------------------------------------------------------------
+    def create_multipart_upload(self, key: str, content_type: str | None) -> str:
+        check_key(key)
+        extra = {"ContentType": content_type} if content_type else {}
+        try:
+            return self.client.create_multipart_upload(Bucket=self.bucket, Key=key, **extra)["UploadId"]
+        except (BotoCoreError, ClientError) as error:
+            raise _translate(error, key) from error
+
+    def upload_part(self, key: str, upload_id: str, part_number: int, stream: BinaryIO,
+                    max_bytes: int | None = None) -> str:
+        check_key(key)
+        reader = HashingReader(stream, max_bytes)
+        # A part is at most a few tens of MB (the uploader's part size); S3 needs its length up front.
+        body = b"".join(iter(lambda: reader.read(CHUNK_SIZE), b""))
+        try:
+            return self.client.upload_part(Bucket=self.bucket, Key=key, UploadId=check_upload_id(upload_id),
+                                           PartNumber=part_number, Body=body)["ETag"]
+        except (BotoCoreError, ClientError) as error:
+            raise _translate(error, key, upload_id) from error
+
+    def presigned_part_url(self, key: str, upload_id: str, part_number: int, expires: int) -> str:
+        check_key(key)
+        return self.presign_client.generate_presigned_url(
+            "upload_part",
+            Params={"Bucket": self.bucket, "Key": key, "UploadId": check_upload_id(upload_id),
+                    "PartNumber": part_number},
+            ExpiresIn=expires,
+        )
+
+    def complete_multipart_upload(self, key: str, upload_id: str, parts: list[tuple[int, str]]) -> StoredObject:
+        check_key(key)
+        ordered = sorted_parts(parts)
+        try:
+            # Ask first: an unknown upload must read as UploadNotFound on every S3 implementation.
+            self.client.list_parts(Bucket=self.bucket, Key=key, UploadId=check_upload_id(upload_id), MaxParts=1)
+            self.client.complete_multipart_upload(
+                Bucket=self.bucket, Key=key, UploadId=check_upload_id(upload_id),
+                MultipartUpload={"Parts": [{"PartNumber": n, "ETag": etag} for n, etag in ordered]})
+        except (BotoCoreError, ClientError) as error:
+            raise _translate(error, key, upload_id) from error
+        head = self.head(key)
+        return StoredObject(key, head.size, None, head.content_type)
+
+    def abort_multipart_upload(self, key: str, upload_id: str) -> None:
+        check_key(key)
+        try:
+            self.client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=check_upload_id(upload_id))
+        except (BotoCoreError, ClientError) as error:
+            translated = _translate(error, key, upload_id)
+            if not isinstance(translated, UploadNotFound | ObjectNotFound):
+                raise translated from error
+
+    def list_multipart_uploads(self) -> list[tuple[str, str, datetime]]:
+        try:
+            response = self.client.list_multipart_uploads(Bucket=self.bucket)
+        except (BotoCoreError, ClientError) as error:
+            raise _translate(error) from error
+        return [(u["Key"], u["UploadId"], u["Initiated"]) for u in response.get("Uploads", [])]
+
+    def presigned_get_url(self, key: str, *, expires: int, filename: str | None = None,
+                          content_type: str | None = None, inline: bool = True) -> str:
+        check_key(key)
+        params = {"Bucket": self.bucket, "Key": key,
+                  "ResponseContentDisposition": content_disposition(filename, inline)}
+        if content_type:
+            params["ResponseContentType"] = content_type
+        return self.presign_client.generate_presigned_url("get_object", Params=params, ExpiresIn=expires)
