@@ -57,7 +57,11 @@ class Config:
     SECRET_KEY = env_str("SECRET_KEY")
     INSTANCE_DIR = Path(env_str("INSTANCE_DIR", str(BASE_DIR / "instance")))
     SQLALCHEMY_DATABASE_URI = env_str("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'mcc.sqlite3'}")
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Unicode stays readable in JSON columns (translated titles), so it can be searched and compared.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {
+        "pool_pre_ping": True,
+        "json_serializer": lambda value: __import__("json").dumps(value, ensure_ascii=False),
+    }
 
     # Storage (see app/storage): "local" keeps objects under MEDIA_ROOT, "s3" in an S3-compatible bucket.
     STORAGE_BACKEND = env_str("STORAGE_BACKEND", "local")

@@ -112,7 +112,7 @@ def content_security_policy(app: Flask) -> dict[str, Any]:
         "img-src": ["'self'", "data:", *extra],
         "media-src": ["'self'", *extra],
         "connect-src": ["'self'", *extra],
-        "frame-src": "'self'",
+        "frame-src": ["'self'", *extra],
         "object-src": "'none'",
         "base-uri": "'self'",
         "form-action": "'self'",

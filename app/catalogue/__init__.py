@@ -1,9 +1,26 @@
 """Catalogue: specialisations, courses, modules, lessons and materials; import of ``courses/``; authoring."""
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from app.core.navigation import register_nav
+from app.core.permissions import Role
 
 bp = Blueprint("catalogue", __name__)
 
 
 def blueprints():
+    from app.catalogue import authoring_routes, routes, upload_routes  # noqa: F401  (register the views)
+
     return [bp]
+
+
+def init_app(app):
+    from app.catalogue import cli, demo, maintenance  # noqa: F401  (demo registers its seeder)
+    from app.storage.references import register_reference_source
+
+    app.cli.add_command(cli.courses_cli)
+    register_reference_source("materials", maintenance.material_references)
+    register_reference_source("pending_uploads", maintenance.pending_upload_references)
+    register_nav("catalogue.index", _l("Courses"), 10)
+    register_nav("catalogue.teach", _l("My teaching"), 30, roles=(Role.TRAINER, Role.COORDINATOR))

@@ -159,6 +159,8 @@ class Material(TimestampMixin, db.Model):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     deleted_at: Mapped[datetime | None] = mapped_column(index=True)
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: When ``flask storage purge`` removed the object of this (deleted) material; it can no longer be restored.
+    purged_at: Mapped[datetime | None]
     description: Mapped[str | None] = mapped_column(Text)
 
     lesson: Mapped[Lesson] = relationship(back_populates="materials")
@@ -166,3 +168,27 @@ class Material(TimestampMixin, db.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+class PendingUpload(TimestampMixin, db.Model):
+    """A browser upload in progress: the multipart upload in storage, not yet a material.
+
+    The material row is only created once the object is complete and verified, so no row ever points to a
+    missing or unverified object. Abandoned uploads are aborted by ``flask storage cleanup-uploads``.
+    """
+
+    __tablename__ = "pending_uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    storage_backend: Mapped[str] = mapped_column(String(16))
+    storage_key: Mapped[str] = mapped_column(String(255), unique=True)
+    upload_id: Mapped[str] = mapped_column(String(255))
+    original_filename: Mapped[str] = mapped_column(String(255))
+    declared_size: Mapped[int] = mapped_column(db.BigInteger)
+    declared_type: Mapped[str | None] = mapped_column(String(127))
+    part_size: Mapped[int] = mapped_column(db.BigInteger)
+    title: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    lesson: Mapped[Lesson] = relationship()

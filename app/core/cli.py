@@ -39,3 +39,6 @@ def init_cli(app: Flask) -> None:
         click.echo("Demo data ready. Accounts and passwords are listed in README.md.")
 
     app.cli.add_command(i18n_catalogues.translations_cli)
+    from app.storage.cli import storage_cli
+
+    app.cli.add_command(storage_cli)

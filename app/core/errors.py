@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
+from app.storage.base import StorageUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -73,8 +74,9 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         return render_error(503)
 
+    @app.errorhandler(StorageUnavailable)
     @app.errorhandler(ServiceUnavailable)
-    def service_down(error: ServiceUnavailable):
+    def service_down(error: Exception):
         log.error("service unavailable: %s", error)
         db.session.rollback()
         return render_error(503)

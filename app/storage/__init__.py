@@ -6,7 +6,7 @@ from flask import Flask, current_app
 
 from app.storage.base import Storage, StorageUnavailable
 
-__all__ = ["Storage", "StorageUnavailable", "build_storage", "get_storage", "init_storage"]
+__all__ = ["Storage", "StorageUnavailable", "build_storage", "generate_key", "get_storage", "init_storage"]
 
 
 def build_storage(config) -> Storage:
@@ -29,3 +29,12 @@ def init_storage(app: Flask) -> None:
 
 def get_storage() -> Storage:
     return current_app.extensions["mcc_storage"]
+
+
+def generate_key(prefix: str) -> str:
+    """A fresh object key, e.g. ``materials/2026/11/3f2a...``: never derived from what the user named the file."""
+    import uuid
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC)
+    return f"{prefix}/{now:%Y}/{now:%m}/{uuid.uuid4().hex}"

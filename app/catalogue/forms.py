@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
+
+from app.core.forms import Form
+from app.core.i18n import LANGUAGE_NAMES
+
+LANGUAGES = ("pl", "lt", "en")
+
+
+def language_choices():
+    return list(LANGUAGE_NAMES.items())
+
+
+def translated_fields(cls, name: str, label, field_class=StringField, max_length: int = 300, **kwargs):
+    """Add ``<name>_pl``, ``<name>_lt``, ``<name>_en`` fields to a form class (one per content language)."""
+    for lang in LANGUAGES:
+        validators = [Optional(), Length(max=max_length)] if max_length else [Optional()]
+        setattr(cls, f"{name}_{lang}", field_class(label, validators=validators,
+                                                   render_kw={"lang": lang}, description=LANGUAGE_NAMES[lang],
+                                                   **kwargs))
+    return cls
+
+
+def texts_from(form, name: str) -> dict[str, str | None]:
+    return {lang: getattr(form, f"{name}_{lang}").data for lang in LANGUAGES}
+
+
+def fill_texts(form, name: str, texts: dict[str, str]) -> None:
+    for lang in LANGUAGES:
+        getattr(form, f"{name}_{lang}").data = (texts or {}).get(lang, "")
+
+
+class CatalogueFilterForm(Form):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
+    specialisation = SelectField(_l("Specialisation"), validators=[Optional()])
+    language = SelectField(_l("Available in"), validators=[Optional()],
+                           choices=lambda: [("", _l("Any language")), *language_choices()])
+
+
+class CourseForm(Form):
+    specialisation = SelectField(_l("Specialisation"), coerce=int)
+    source_language = SelectField(_l("Source language (shown when a translation is missing)"),
+                                  choices=language_choices)
+    hours = IntegerField(_l("Training hours"), default=0, validators=[NumberRange(min=0, max=2000)])
+    capacity = IntegerField(_l("Places (empty: no limit)"), validators=[Optional(), NumberRange(min=1, max=10000)])
+    enrolment_policy = SelectField(_l("Enrolment"), choices=lambda: [
+        ("open", _l("Open: trainees enrol themselves")),
+        ("approval", _l("By approval: a trainer or coordinator decides")),
+        ("closed", _l("Closed: coordinators enrol people"))])
+    starts_on = DateField(_l("Starts on"), validators=[Optional()])
+    ends_on = DateField(_l("Ends on"), validators=[Optional()])
+    submit = SubmitField(_l("Save course"))
+
+
+translated_fields(CourseForm, "title", _l("Title"), max_length=200)
+translated_fields(CourseForm, "summary", _l("Summary"), max_length=500)
+translated_fields(CourseForm, "description", _l("Description"), TextAreaField, max_length=10000)
+
+
+class ModuleForm(Form):
+    submit = SubmitField(_l("Save module"))
+
+
+translated_fields(ModuleForm, "title", _l("Module title"), max_length=200)
+
+
+class LessonForm(Form):
+    module = SelectField(_l("Module"), coerce=int)
+    duration_minutes = IntegerField(_l("Duration (minutes)"), default=0, validators=[NumberRange(min=0, max=1440)])
+    submit = SubmitField(_l("Save lesson"))
+
+
+translated_fields(LessonForm, "title", _l("Lesson title"), max_length=200)
+translated_fields(LessonForm, "body", _l("Lesson text (Markdown)"), TextAreaField, max_length=100_000)
+
+
+class NewLessonForm(Form):
+    submit = SubmitField(_l("Add lesson"))
+
+
+translated_fields(NewLessonForm, "title", _l("Lesson title"), max_length=200)
+
+
+class LinkForm(Form):
+    url = URLField(_l("Address (https://…)"), validators=[DataRequired(), URL(message=_l("Enter a valid address.")),
+                                                          Length(max=2000)])
+    submit = SubmitField(_l("Add link"))
+
+
+translated_fields(LinkForm, "link_title", _l("Link title"), max_length=200)
+
+
+class StatusForm(Form):
+    status = HiddenField(validators=[DataRequired()])
+
+
+class MoveForm(Form):
+    direction = HiddenField(validators=[DataRequired()])
+
+
+class TrainersForm(Form):
+    trainers = SelectMultipleField(_l("Trainers"), coerce=int)
+    submit = SubmitField(_l("Save trainers"))
+
+
+class StartUploadForm(Form):
+    """The browser announces an upload (JSON body; CSRF token in the X-CSRFToken header)."""
+
+    filename = StringField(validators=[DataRequired(), Length(max=1000)])
+    size = IntegerField(validators=[DataRequired(), NumberRange(min=1)])
+    content_type = StringField(validators=[Optional(), Length(max=127)])
+    title = StringField(validators=[Optional(), Length(max=200)])
+    title_language = StringField(validators=[Optional(), Length(max=8)])

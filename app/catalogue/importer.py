@@ -1,0 +1,267 @@
+"""``flask courses import courses/``: course definitions kept as files, created or updated in the database.
+
+Matching is by stable keys (course ``key``, module and lesson ``key``s, material ``key``s), so renaming a lesson
+in the files updates it instead of duplicating it, and a second run changes nothing. Items that disappeared from
+the files are kept (trainees' progress may point to them) and reported as warnings.
+
+Other domains extend the format: ``register_section("quizzes", handler)`` lets the learning domain import the
+``quizzes:`` section of a course.yaml with ``handler(course, data, folder, report)``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import select
+
+from app.catalogue.filetypes import SNIFF_BYTES, detect
+from app.catalogue.models import (
+    Course,
+    EnrolmentPolicy,
+    Lesson,
+    Material,
+    MaterialKind,
+    MaterialStatus,
+    Module,
+    Specialisation,
+)
+from app.extensions import db
+from app.storage import generate_key, get_storage
+
+LANGUAGES = ("pl", "lt", "en")
+FILE_KINDS = {MaterialKind.CNC_PROGRAM, MaterialKind.DRAWING, MaterialKind.DOCUMENT, MaterialKind.IMAGE,
+              MaterialKind.VIDEO, MaterialKind.AUDIO}
+
+
+class CourseFileError(Exception):
+    """A course file is malformed; the message names the file and the problem."""
+
+
+@dataclass
+class ImportReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    #: Objects replaced by this import; delete them only after the transaction commits.
+    obsolete_objects: list[str] = field(default_factory=list)
+    #: Objects stored by this import; delete them if the transaction rolls back.
+    new_objects: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+SectionHandler = Callable[[Course, Any, Path, ImportReport], None]
+_SECTIONS: dict[str, SectionHandler] = {}
+
+
+def register_section(name: str, handler: SectionHandler) -> None:
+    _SECTIONS[name] = handler
+
+
+def _assign(obj: Any, values: dict[str, Any]) -> bool:
+    """Set attributes that differ; True when anything changed (so an unchanged file touches no row)."""
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def _texts(data: dict, name: str, where: str, required: bool = True) -> dict[str, str]:
+    value = data.get(name)
+    if value is None and not required:
+        return {}
+    if not isinstance(value, dict) or not any(isinstance(v, str) and v.strip() for v in value.values()):
+        raise CourseFileError(f"{where}: '{name}' must map languages (pl, lt, en) to text")
+    unknown = set(value) - set(LANGUAGES)
+    if unknown:
+        raise CourseFileError(f"{where}: '{name}' has unknown languages {sorted(unknown)}")
+    return {lang: str(text).strip() for lang, text in value.items() if text}
+
+
+def _load_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise CourseFileError(f"{path}: {error}") from error
+
+
+def _key(data: dict, where: str) -> str:
+    key = data.get("key")
+    if not isinstance(key, str) or not key.strip() or len(key) > 100:
+        raise CourseFileError(f"{where}: every item needs a 'key' (a short stable identifier)")
+    return key.strip()
+
+
+def import_specialisations(path: Path, report: ImportReport) -> None:
+    data = _load_yaml(path)
+    if not isinstance(data, list):
+        raise CourseFileError(f"{path}: expected a list of specialisations")
+    for position, item in enumerate(data):
+        code = item.get("code")
+        if not code:
+            raise CourseFileError(f"{path}: specialisation without 'code'")
+        spec = db.session.scalar(select(Specialisation).where(Specialisation.code == code))
+        values = {"position": item.get("position", position), "title": _texts(item, "title", f"{path} [{code}]"),
+                  "description": _texts(item, "description", f"{path} [{code}]", required=False)}
+        if spec is None:
+            db.session.add(Specialisation(code=code, **values))
+            report.created.append(f"specialisation {code}")
+        elif _assign(spec, values):
+            report.updated.append(f"specialisation {code}")
+
+
+def import_course(folder: Path, report: ImportReport) -> Course:
+    path = folder / "course.yaml"
+    data = _load_yaml(path)
+    if not isinstance(data, dict):
+        raise CourseFileError(f"{path}: expected a mapping")
+    key = _key(data, str(path))
+    spec = db.session.scalar(select(Specialisation).where(Specialisation.code == data.get("specialisation")))
+    if spec is None:
+        raise CourseFileError(f"{path}: unknown specialisation {data.get('specialisation')!r}")
+    source = data.get("source_language", "pl")
+    if source not in LANGUAGES:
+        raise CourseFileError(f"{path}: source_language must be one of {LANGUAGES}")
+    try:
+        policy = EnrolmentPolicy(data.get("enrolment_policy", "open"))
+    except ValueError:
+        raise CourseFileError(f"{path}: enrolment_policy must be open, approval or closed") from None
+    values = {
+        "specialisation_id": spec.id, "source_language": source, "hours": int(data.get("hours") or 0),
+        "enrolment_policy": policy, "capacity": data.get("capacity"),
+        "title": _texts(data, "title", str(path)), "summary": _texts(data, "summary", str(path), required=False),
+        "description": _texts(data, "description", str(path), required=False),
+    }
+    db.session.flush()
+    course = db.session.scalar(select(Course).where(Course.key == key))
+    if course is None:
+        course = Course(key=key, **values)
+        db.session.add(course)
+        db.session.flush()
+        report.created.append(f"course {key}")
+    elif _assign(course, values):
+        report.updated.append(f"course {key}")
+
+    modules = {m.key: m for m in course.modules}
+    lessons = {lesson.key: lesson for lesson in db.session.scalars(select(Lesson).where(Lesson.course_id == course.id))}
+    seen_modules, seen_lessons = set(), set()
+    for m_pos, m_data in enumerate(data.get("modules") or []):
+        m_key = _key(m_data, f"{path} module {m_pos + 1}")
+        seen_modules.add(m_key)
+        m_values = {"position": m_pos, "title": _texts(m_data, "title", f"{path} module {m_key}"),
+                    "description": _texts(m_data, "description", f"{path} module {m_key}", required=False)}
+        module = modules.get(m_key)
+        if module is None:
+            module = Module(course=course, key=m_key, **m_values)
+            db.session.add(module)
+            db.session.flush()
+            report.created.append(f"module {key}/{m_key}")
+        elif _assign(module, m_values):
+            report.updated.append(f"module {key}/{m_key}")
+        for l_pos, l_data in enumerate(m_data.get("lessons") or []):
+            l_key = _key(l_data, f"{path} lesson {l_pos + 1} of {m_key}")
+            if l_key in seen_lessons:
+                raise CourseFileError(f"{path}: lesson key {l_key!r} used twice")
+            seen_lessons.add(l_key)
+            _import_lesson(course, module, l_pos, l_key, l_data, lessons.get(l_key), folder, report)
+    for m_key in set(modules) - seen_modules:
+        report.warnings.append(f"module {key}/{m_key} is no longer in {path}; kept")
+    for l_key in set(lessons) - seen_lessons:
+        report.warnings.append(f"lesson {key}/{l_key} is no longer in {path}; kept")
+    for section, handler in _SECTIONS.items():
+        if section in data:
+            handler(course, data[section], folder, report)
+    return course
+
+
+def _lesson_bodies(folder: Path, name: str, where: str) -> dict[str, str]:
+    bodies = {}
+    for lang in LANGUAGES:
+        path = folder / "lessons" / f"{name}.{lang}.md"
+        if path.exists():
+            bodies[lang] = path.read_text(encoding="utf-8").strip() + "\n"
+    if not bodies:
+        raise CourseFileError(f"{where}: no lessons/{name}.<lang>.md file")
+    return bodies
+
+
+def _import_lesson(course: Course, module: Module, position: int, key: str, data: dict, lesson: Lesson | None,
+                   folder: Path, report: ImportReport) -> None:
+    where = f"{folder / 'course.yaml'} lesson {key}"
+    values = {
+        "module_id": module.id, "position": position, "title": _texts(data, "title", where),
+        "body": _lesson_bodies(folder, data.get("body") or key, where) if data.get("body", key) else {},
+        "duration_minutes": int(data.get("duration_minutes") or 0),
+    }
+    if lesson is None:
+        lesson = Lesson(course_id=course.id, key=key, **values)
+        db.session.add(lesson)
+        db.session.flush()
+        report.created.append(f"lesson {course.key}/{key}")
+    elif _assign(lesson, values):
+        report.updated.append(f"lesson {course.key}/{key}")
+    existing = {m.key: m for m in lesson.materials if m.key}
+    for position, item in enumerate(data.get("materials") or []):
+        _import_material(lesson, position, item, existing.get(_key(item, where)), folder, report, where)
+
+
+def _import_material(lesson: Lesson, position: int, data: dict, material: Material | None, folder: Path,
+                     report: ImportReport, where: str) -> None:
+    key = _key(data, where)
+    try:
+        kind = MaterialKind(data.get("kind"))
+    except ValueError:
+        raise CourseFileError(f"{where} material {key}: unknown kind {data.get('kind')!r}") from None
+    values: dict[str, Any] = {"kind": kind, "position": position, "title": _texts(data, "title", f"{where} {key}"),
+                              "status": MaterialStatus.READY, "deleted_at": None}
+    if kind == MaterialKind.LINK:
+        url = data.get("url", "")
+        if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+            raise CourseFileError(f"{where} material {key}: a link needs an http(s) url")
+        values["url"] = url
+    else:
+        path = folder / str(data.get("file", ""))
+        if not data.get("file") or not path.is_file() or folder.resolve() not in path.resolve().parents:
+            raise CourseFileError(f"{where} material {key}: file {data.get('file')!r} not found in the course folder")
+        content = path.read_bytes()
+        detected = detect(content[:SNIFF_BYTES], path.name)
+        if detected is None or detected.kind != kind:
+            raise CourseFileError(f"{where} material {key}: {path.name} is not a valid {kind.value} file")
+        digest = hashlib.sha256(content).hexdigest()
+        if material is None or material.sha256 != digest or material.storage_key is None:
+            storage = get_storage()
+            storage_key = generate_key("materials")
+            with path.open("rb") as stream:
+                stored = storage.save(storage_key, stream, detected.content_type)
+            report.new_objects.append(stored.key)
+            if material is not None and material.storage_key:
+                report.obsolete_objects.append(material.storage_key)
+            values.update(storage_backend=storage.name, storage_key=stored.key, size=stored.size,
+                          sha256=stored.sha256, content_type=detected.content_type, original_filename=path.name)
+    if material is None:
+        db.session.add(Material(lesson=lesson, key=key, **values))
+        report.created.append(f"material {lesson.key}/{key}")
+    elif _assign(material, values):
+        report.updated.append(f"material {lesson.key}/{key}")
+
+
+def import_courses(root: Path) -> ImportReport:
+    """Import ``root/specialisations.yaml`` and every ``root/*/course.yaml`` (flushes; the caller commits)."""
+    report = ImportReport()
+    if not (root / "specialisations.yaml").exists():
+        raise CourseFileError(f"{root}: specialisations.yaml not found")
+    import_specialisations(root / "specialisations.yaml", report)
+    db.session.flush()
+    for folder in sorted(p for p in root.iterdir() if (p / "course.yaml").exists()):
+        import_course(folder, report)
+    db.session.flush()
+    return report
