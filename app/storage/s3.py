@@ -41,6 +41,8 @@ def _translate(error: Exception, key: str | None = None, upload_id: str | None =
             return ObjectNotFound(key)
         if code == "NoSuchUpload":
             return UploadNotFound(upload_id)
+        if code in {"InvalidPart", "InvalidPartOrder", "EntityTooSmall"}:
+            return ValueError(f"S3 refused the parts: {code}")
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
         if status >= 500 or code in {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "NoSuchBucket"}:
             return StorageUnavailable(f"S3: {code}")
@@ -72,6 +74,10 @@ class S3Storage(Storage):
                     signature_version="s3v4",
                     s3={"addressing_style": config["S3_ADDRESSING_STYLE"]},
                     retries={"max_attempts": max_attempts, "mode": "standard"},
+                    # boto3 >= 1.36 adds CRC checksums to every upload by default; older MinIO and Ceph RGW
+                    # releases refuse them, and presigned part URLs must not demand them from browsers.
+                    request_checksum_calculation="when_required",
+                    response_checksum_validation="when_required",
                     connect_timeout=connect_timeout,
                     read_timeout=60,
                 ),

@@ -72,6 +72,24 @@ def live_server_session(backend, tmp_path_factory):
 
 
 @pytest.fixture
+def s3_live_server(backend, tmp_path, s3_config):
+    """A live server whose storage is the S3 test server (browsers upload parts straight to the bucket)."""
+    with fresh_database(backend, tmp_path) as url:
+        app = make_test_app(url, tmp_path / "media", MAIL_BACKEND="memory", **s3_config)
+        upgrade_to_head(app)
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
+        server.shutdown()
+        with app.app_context():
+            from app.extensions import db
+
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
 def live_server(live_server_session):
     """The running app with empty tables; use ``live_server.app.app_context()`` to add data."""
     truncate_all(live_server_session.app)

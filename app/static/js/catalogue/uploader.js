@@ -17,8 +17,9 @@
 
   function message(name, values) {
     let text = form.dataset["msg" + name] || name;
-    Object.entries(values || {}).forEach(([k, v]) => { text = text.replace("%(" + k + ")s", v); });
-    return text.replace("%%", "%");
+    // Placeholders arrive as {name}: the template has already run gettext's formatting.
+    Object.entries(values || {}).forEach(([k, v]) => { text = text.replace("{" + k + "}", v); });
+    return text;
   }
   function say(text, isError) {
     status.textContent = text;
