@@ -44,6 +44,10 @@ class MaterialStatus(enum.StrEnum):
     READY = "ready"
 
 
+#: Every lesson done, every quiz passed, and at least 80% of the course's meetings attended.
+DEFAULT_COMPLETION_RULE = {"lessons": "all", "quizzes": "all", "min_attendance_percent": 80}
+
+
 class Specialisation(db.Model):
     __tablename__ = "specialisations"
 
@@ -87,6 +91,8 @@ class Course(TimestampMixin, db.Model):
     ends_on: Mapped[date | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None]
+    #: When an enrolment counts as complete; interpreted by ``app.learning`` (see ``DEFAULT_COMPLETION_RULE``).
+    completion_rule: Mapped[dict] = mapped_column(JSON, default=lambda: dict(DEFAULT_COMPLETION_RULE))
 
     specialisation: Mapped[Specialisation] = relationship(back_populates="courses")
     trainers: Mapped[list[User]] = relationship(secondary=course_trainers)
