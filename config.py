@@ -117,6 +117,12 @@ class Config:
 
     LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 
+    # The programme printed on attendance sheets, certificates and reports for the funder.
+    PROJECT_NAME = env_str("PROJECT_NAME", "Klastry warunkiem efektywnego rozwoju pogranicza polsko-litewskiego / "
+                                           "Klasteriai – efektyvios Lenkijos ir Lietuvos pasienio plėtros sąlyga")
+    FUNDING_NOTICE = env_str("FUNDING_NOTICE", "Interreg Lietuva–Polska · European Regional Development Fund")
+    ISSUER_NAME = env_str("ISSUER_NAME", "Centrum Promocji Innowacji i Rozwoju · Klaster Obróbki Metali")
+
     @classmethod
     def validate(cls) -> None:
         """Refuse settings that would run insecurely or not at all."""

@@ -25,8 +25,7 @@ from flask.globals import _cv_app
 from flask.testing import FlaskClient
 
 from app import create_app
-from app.extensions import db as _db
-from app.extensions import limiter
+from app.extensions import db as _db, limiter
 from config import TestingConfig
 from tests.dbutil import BACKENDS, TEST_DATABASE_URL, fresh_database, upgrade_to_head
 from tests.s3server import s3_config, s3_server  # noqa: F401  (fixtures)

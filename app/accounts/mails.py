@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, render_template, url_for
-from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask_babel import force_locale, gettext as _
 
 from app.accounts.models import Invitation, User
 from app.accounts.services import invitation_token, password_reset_token

@@ -46,9 +46,18 @@ class User(UserMixin, TimestampMixin, db.Model):
     gender: Mapped[Gender | None] = mapped_column(enum_column(Gender))
     is_active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None]
+    #: Secret part of the person's calendar feed URL (regenerated to revoke it).
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: A record merged into another account (e.g. a managed participant who later got a login); kept, inactive.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email or '-'} {self.role}>"
+
+    @property
+    def is_managed(self) -> bool:
+        """Recorded by a coordinator without an e-mail: takes part, is counted, never logs in."""
+        return self.email is None
 
     @property
     def can_log_in(self) -> bool:

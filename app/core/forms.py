@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from flask_babel import get_translations
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_translations, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField, SubmitField
 from wtforms.validators import DataRequired

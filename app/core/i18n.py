@@ -11,8 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, available_timezones
 
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_datetime
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_datetime, lazy_gettext as _l
 from flask_login import current_user
 
 from app.core.permissions import Role
@@ -94,3 +93,13 @@ def format_local(value: datetime | None, format: str = "medium") -> str:
     if value is None:
         return ""
     return format_datetime(value, format)
+
+
+def format_in_zone(value: datetime | None, zone: str, format: str = "medium") -> str:
+    """A datetime on the wall clock of ``zone`` (e.g. a meeting's venue), in the viewer's language."""
+    if value is None:
+        return ""
+    from babel.dates import format_datetime as babel_format_datetime
+    from flask_babel import get_locale
+
+    return babel_format_datetime(value, format, tzinfo=ZoneInfo(zone), locale=get_locale() or "en")

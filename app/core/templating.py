@@ -29,6 +29,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["decimal"] = lambda value, fmt=None: format_decimal(value, fmt) if value is not None else ""
     app.jinja_env.filters["percent"] = lambda value, fmt=None: format_percent(value, fmt) if value is not None else ""
     app.jinja_env.filters["tr"] = pick
+    app.jinja_env.filters["in_zone"] = i18n.format_in_zone
     app.jinja_env.globals.update(
         LANGUAGE_NAMES=i18n.LANGUAGE_NAMES,
         LANGUAGE_LABELS=i18n.LANGUAGE_LABELS,

@@ -1,0 +1,183 @@
+"""Enrolment rules: open, by approval, or closed courses; capacity with a waiting list; history of every change.
+
+Capacity holds under concurrent requests: every change that can take a place locks the course row first
+(``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite serialises writers anyway), counts, then decides.
+Services flush and return who must be told about a change; the route commits and then sends the e-mails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app.accounts.models import User
+from app.audit.services import record_event
+from app.catalogue.models import Course, CourseStatus, EnrolmentPolicy
+from app.catalogue.policies import can_manage_course
+from app.core.db import utcnow
+from app.core.errors import DomainError
+from app.core.permissions import Role, has_role
+from app.enrolment.models import Enrolment, EnrolmentEvent, EnrolmentStatus
+from app.extensions import db
+
+#: Statuses from which a person may ask again (the same row is reused, its history grows).
+REOPENABLE = (EnrolmentStatus.WITHDRAWN, EnrolmentStatus.REJECTED)
+
+
+@dataclass
+class Outcome:
+    enrolment: Enrolment
+    #: Enrolments that got a place from the waiting list because of this change (to be told by e-mail).
+    promoted: list[Enrolment] = field(default_factory=list)
+
+
+def _lock_course(course: Course) -> Course:
+    """Take the course row lock so two requests cannot both take the last place."""
+    return db.session.scalars(select(Course).where(Course.id == course.id).with_for_update()).one()
+
+
+def enrolled_count(course: Course) -> int:
+    return db.session.scalar(select(func.count()).select_from(Enrolment).where(
+        Enrolment.course_id == course.id, Enrolment.status == EnrolmentStatus.ENROLLED)) or 0
+
+
+def has_free_place(course: Course) -> bool:
+    return course.capacity is None or enrolled_count(course) < course.capacity
+
+
+def find_enrolment(user: User, course: Course) -> Enrolment | None:
+    return db.session.scalar(select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_id == course.id))
+
+
+def _change(enrolment: Enrolment, status: EnrolmentStatus, actor: User | None, source: str,
+            reason: str | None = None) -> None:
+    previous = enrolment.status if enrolment.id else None
+    enrolment.status = status
+    enrolment.status_changed_at = utcnow()
+    db.session.add(enrolment)
+    db.session.flush()
+    db.session.add(EnrolmentEvent(enrolment_id=enrolment.id, from_status=previous, to_status=status,
+                                  actor_id=actor.id if actor else None, reason=reason, source=source))
+    record_event("enrolment.status_changed", actor=actor, obj=enrolment,
+                 before={"status": previous} if previous else None,
+                 after={"status": status, "course": enrolment.course_id, "user": enrolment.user_id,
+                        "source": source, "reason": reason})
+    db.session.flush()
+
+
+def _place_or_waitlist(enrolment: Enrolment, course: Course, actor: User | None, source: str) -> None:
+    status = EnrolmentStatus.ENROLLED if has_free_place(course) else EnrolmentStatus.WAITLISTED
+    _change(enrolment, status, actor, source)
+
+
+def _open_enrolment(user: User, course: Course) -> Enrolment:
+    enrolment = find_enrolment(user, course)
+    if enrolment is None:
+        return Enrolment(user_id=user.id, course_id=course.id, status=EnrolmentStatus.REQUESTED)
+    if enrolment.status not in REOPENABLE:
+        raise DomainError(_l("You are already registered for this course."))
+    return enrolment
+
+
+def request_enrolment(user: User, course: Course) -> Outcome:
+    """A trainee enrols in an open course (or joins its waiting list) or asks to join an approval course."""
+    if course.status != CourseStatus.PUBLISHED:
+        raise DomainError(_l("This course is not open for enrolment."))
+    if not user.is_active:
+        raise DomainError(_l("This account is not active."))
+    if course.enrolment_policy == EnrolmentPolicy.CLOSED:
+        raise DomainError(_l("Participants of this course are enrolled by the coordinators."))
+    course = _lock_course(course)
+    enrolment = _open_enrolment(user, course)
+    if course.enrolment_policy == EnrolmentPolicy.APPROVAL:
+        _change(enrolment, EnrolmentStatus.REQUESTED, user, "self")
+    else:
+        _place_or_waitlist(enrolment, course, user, "self")
+    return Outcome(enrolment)
+
+
+def enrol_participant(user: User, course: Course, actor: User, source: str = "coordinator") -> Outcome:
+    """Coordinators enrol anyone in any course (capacity still applies: beyond it, the waiting list)."""
+    if not has_role(actor, Role.COORDINATOR):
+        raise DomainError(_l("Only coordinators enrol other people."))
+    if course.status == CourseStatus.ARCHIVED:
+        raise DomainError(_l("This course is archived."))
+    course = _lock_course(course)
+    enrolment = find_enrolment(user, course)
+    if enrolment is not None and enrolment.status in (EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITLISTED):
+        raise DomainError(_l("%(name)s is already registered for this course.", name=user.full_name))
+    enrolment = enrolment or Enrolment(user_id=user.id, course_id=course.id, status=EnrolmentStatus.REQUESTED)
+    _place_or_waitlist(enrolment, course, actor, source)
+    return Outcome(enrolment)
+
+
+def can_decide(actor: User, course: Course) -> bool:
+    """The course's trainers and the coordinators decide on requests."""
+    return can_manage_course(actor, course)
+
+
+def approve(enrolment: Enrolment, actor: User) -> Outcome:
+    course = enrolment.course
+    if not can_decide(actor, course):
+        raise DomainError(_l("You may only decide on requests for courses you teach."))
+    if enrolment.status != EnrolmentStatus.REQUESTED:
+        raise DomainError(_l("This request has already been decided."))
+    course = _lock_course(course)
+    _place_or_waitlist(enrolment, course, actor, "approval")
+    return Outcome(enrolment)
+
+
+def reject(enrolment: Enrolment, actor: User, reason: str) -> Outcome:
+    if not can_decide(actor, enrolment.course):
+        raise DomainError(_l("You may only decide on requests for courses you teach."))
+    if enrolment.status not in (EnrolmentStatus.REQUESTED, EnrolmentStatus.WAITLISTED):
+        raise DomainError(_l("This request has already been decided."))
+    if not reason or not reason.strip():
+        raise DomainError(_l("Please give the reason for the rejection."), field="reason")
+    _change(enrolment, EnrolmentStatus.REJECTED, actor, "approval", reason.strip())
+    return Outcome(enrolment)
+
+
+def withdraw(enrolment: Enrolment, actor: User, reason: str | None = None) -> Outcome:
+    """Leave a course (the trainee) or take someone out (coordinator); a freed place goes to the waiting list."""
+    is_self = actor.id == enrolment.user_id
+    if not is_self and not has_role(actor, Role.COORDINATOR):
+        raise DomainError(_l("Only coordinators unenrol other people."))
+    if enrolment.status not in (EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITLISTED, EnrolmentStatus.REQUESTED):
+        raise DomainError(_l("This enrolment is not active."))
+    course = _lock_course(enrolment.course)
+    had_place = enrolment.status == EnrolmentStatus.ENROLLED
+    _change(enrolment, EnrolmentStatus.WITHDRAWN, actor, "self" if is_self else "coordinator",
+            (reason or "").strip() or None)
+    promoted = promote_from_waiting_list(course) if had_place else []
+    return Outcome(enrolment, promoted)
+
+
+def promote_from_waiting_list(course: Course) -> list[Enrolment]:
+    """Give free places to the longest-waiting people (call with the course row locked)."""
+    promoted = []
+    while has_free_place(course):
+        waiting = db.session.scalar(select(Enrolment).where(
+            Enrolment.course_id == course.id, Enrolment.status == EnrolmentStatus.WAITLISTED)
+            .order_by(Enrolment.status_changed_at, Enrolment.id).limit(1))
+        if waiting is None:
+            break
+        _change(waiting, EnrolmentStatus.ENROLLED, None, "waitlist-promotion")
+        promoted.append(waiting)
+    return promoted
+
+
+def waiting_position(enrolment: Enrolment) -> int | None:
+    if enrolment.status != EnrolmentStatus.WAITLISTED:
+        return None
+    return (db.session.scalar(select(func.count()).select_from(Enrolment).where(
+        Enrolment.course_id == enrolment.course_id, Enrolment.status == EnrolmentStatus.WAITLISTED,
+        (Enrolment.status_changed_at < enrolment.status_changed_at)
+        | ((Enrolment.status_changed_at == enrolment.status_changed_at) & (Enrolment.id < enrolment.id)))) or 0) + 1
+
+
+def active_enrolments(user: User) -> list[Enrolment]:
+    return list(db.session.scalars(select(Enrolment).where(
+        Enrolment.user_id == user.id, Enrolment.status != EnrolmentStatus.REJECTED).order_by(Enrolment.created_at)))

@@ -1,0 +1,52 @@
+// The trainer's phone reads participants' QR tickets with its camera (jsQR, served by the app).
+(function () {
+  "use strict";
+  const box = document.getElementById("scanner");
+  if (!box) return;
+  const start = document.getElementById("scanner-start");
+  const video = document.getElementById("scanner-video");
+  const canvas = document.getElementById("scanner-canvas");
+  const status = document.getElementById("scanner-status");
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  let last = "", busy = false;
+
+  async function send(ticket) {
+    busy = true;
+    try {
+      const response = await fetch(box.dataset.postUrl, {
+        method: "POST", credentials: "same-origin",
+        headers: {"Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json"},
+        body: JSON.stringify({ticket: ticket}),
+      });
+      const data = await response.json();
+      status.textContent = data.message;
+      status.classList.toggle("error", !data.ok);
+    } finally {
+      setTimeout(() => { busy = false; }, 1500);
+    }
+  }
+  function tick() {
+    if (video.readyState === video.HAVE_ENOUGH_DATA && !busy) {
+      canvas.width = video.videoWidth;
+      canvas.height = video.videoHeight;
+      const context = canvas.getContext("2d");
+      context.drawImage(video, 0, 0, canvas.width, canvas.height);
+      const frame = context.getImageData(0, 0, canvas.width, canvas.height);
+      const found = window.jsQR(frame.data, frame.width, frame.height, {inversionAttempts: "dontInvert"});
+      if (found && found.data && found.data !== last) { last = found.data; send(found.data); }
+    }
+    requestAnimationFrame(tick);
+  }
+  start.addEventListener("click", async () => {
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({video: {facingMode: "environment"}});
+      video.srcObject = stream;
+      video.hidden = false;
+      await video.play();
+      start.hidden = true;
+      requestAnimationFrame(tick);
+    } catch (e) {
+      status.textContent = box.dataset.msgNoCamera;
+    }
+  });
+})();

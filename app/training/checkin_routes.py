@@ -1,0 +1,118 @@
+"""Self check-in (rotating QR code or typed code) and the trainer's ticket scanner."""
+
+from __future__ import annotations
+
+import segno
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.accounts.mails import external_url
+from app.core.errors import DomainError
+from app.core.permissions import Role, role_required
+from app.extensions import db, limiter
+from app.training import bp, checkin as codes, services
+from app.training.forms import CodeForm, TicketForm
+from app.training.models import TrainingSession
+
+
+def _run_or_403(meeting_id: int) -> TrainingSession:
+    meeting = db.get_or_404(TrainingSession, meeting_id)
+    if not services.can_run_meeting(current_user, meeting):
+        abort(403)
+    return meeting
+
+
+def _qr_payload(meeting: TrainingSession) -> dict:
+    url = external_url("training.checkin", meeting_id=meeting.id, token=codes.checkin_token(meeting))
+    return {"image": segno.make(url, error="m").svg_data_uri(scale=8, border=2), "url": url,
+            "code": codes.current_code(meeting), "seconds": codes.seconds_left(),
+            "open": codes.is_open(meeting)}
+
+
+@bp.get("/meetings/<int:meeting_id>/qr")
+@role_required(Role.TRAINER, Role.COORDINATOR)
+def qr_display(meeting_id: int):
+    """The screen the trainer shows in the room; a small script refreshes it every few seconds."""
+    meeting = _run_or_403(meeting_id)
+    return render_template("training/qr.html", meeting=meeting, qr=_qr_payload(meeting))
+
+
+@bp.get("/meetings/<int:meeting_id>/qr.json")
+@role_required(Role.TRAINER, Role.COORDINATOR)
+def qr_json(meeting_id: int):
+    response = jsonify(_qr_payload(_run_or_403(meeting_id)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/checkin/<int:meeting_id>/<token>", methods=["GET", "POST"])
+@login_required
+def checkin(meeting_id: int, token: str):
+    """Where the QR code leads: the phone (logged in, or after logging in) confirms with one tap (or at once when
+    scripts run — the page submits itself)."""
+    meeting = db.get_or_404(TrainingSession, meeting_id)
+    form = CodeForm(prefix="unused")  # only for the CSRF token of the confirmation form
+    if request.method == "POST":
+        try:
+            codes.check_in_with_token(meeting, token, current_user)
+        except DomainError as error:
+            db.session.rollback()
+            return render_template("training/checkin_result.html", meeting=meeting, ok=False,
+                                   message=error.message), 400
+        db.session.commit()
+        return render_template("training/checkin_result.html", meeting=meeting, ok=True,
+                               message=_("You are checked in. Thank you!"))
+    return render_template("training/checkin_confirm.html", meeting=meeting, token=token, form=form)
+
+
+@bp.route("/meetings/<int:meeting_id>/checkin", methods=["GET", "POST"])
+@login_required
+@limiter.limit("10 per minute", methods=["POST"])
+def checkin_code(meeting_id: int):
+    meeting = db.get_or_404(TrainingSession, meeting_id)
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            codes.check_in_with_code(meeting, form.code.data, current_user)
+        except DomainError as error:
+            db.session.rollback()
+            form.code.errors = [*form.code.errors, error.message]
+        else:
+            db.session.commit()
+            return render_template("training/checkin_result.html", meeting=meeting, ok=True,
+                                   message=_("You are checked in. Thank you!"))
+    return render_template("training/checkin_code.html", meeting=meeting, form=form), \
+        200 if request.method == "GET" else 422
+
+
+@bp.get("/meetings/<int:meeting_id>/scan")
+@role_required(Role.TRAINER, Role.COORDINATOR)
+def scan(meeting_id: int):
+    meeting = _run_or_403(meeting_id)
+    return render_template("training/scan.html", meeting=meeting, form=TicketForm())
+
+
+@bp.post("/meetings/<int:meeting_id>/scan")
+@role_required(Role.TRAINER, Role.COORDINATOR)
+def scan_ticket(meeting_id: int):
+    meeting = _run_or_403(meeting_id)
+    form = TicketForm()
+    wants_json = request.is_json
+    if not form.validate():
+        message = _("This is not an MCC participant ticket.")
+        return (jsonify(ok=False, message=message), 422) if wants_json else _flash_back(meeting, message, "error")
+    try:
+        attendance = codes.check_in_with_ticket(meeting, form.ticket.data, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        return (jsonify(ok=False, message=str(error.message)), 422) if wants_json \
+            else _flash_back(meeting, str(error.message), "error")
+    db.session.commit()
+    message = _("%(name)s is marked present.", name=attendance.user.full_name)
+    return jsonify(ok=True, message=message) if wants_json else _flash_back(meeting, message, "success")
+
+
+def _flash_back(meeting: TrainingSession, message: str, category: str):
+    flash(message, category)
+    return redirect(url_for("training.scan", meeting_id=meeting.id), 303)

@@ -1,0 +1,56 @@
+"""Demo meetings: three per course at cluster firms on both sides of the border, the first one already held."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from app.accounts.models import Country
+from app.catalogue.models import Course
+from app.core.db import utcnow
+from app.core.demo import demo_seeder
+from app.enrolment.models import Enrolment, EnrolmentStatus
+from app.extensions import db
+from app.training.models import Attendance, AttendanceChange, AttendanceMethod, AttendanceStatus, TrainingSession
+
+VENUES = [
+    ("Zakład Mechaniki Precyzyjnej Łomża", "ul. Zjazd 23, 18-400 Łomża", Country.PL, "Europe/Warsaw", "pl"),
+    ("UAB Marijampolės metalas", "Gamyklų g. 7, LT-68108 Marijampolė", Country.LT, "Europe/Vilnius", "lt"),
+    ("Metal-Tech Suwałki Sp. z o.o.", "ul. Sejneńska 78, 16-400 Suwałki", Country.PL, "Europe/Warsaw", "pl"),
+]
+TITLES = ["Spotkanie warsztatowe 1 / Praktinis užsiėmimas 1", "Spotkanie warsztatowe 2 / Praktinis užsiėmimas 2",
+          "Spotkanie warsztatowe 3 / Praktinis užsiėmimas 3"]
+
+
+@demo_seeder(order=45)
+def seed_demo_meetings() -> None:
+    today = utcnow().date()
+    for index, course in enumerate(db.session.scalars(select(Course).order_by(Course.id))):
+        if db.session.scalar(select(TrainingSession.id).where(TrainingSession.course_id == course.id)):
+            continue
+        trainer = course.trainers[0] if course.trainers else None
+        for number, (company, address, country, zone, language) in enumerate(VENUES):
+            day = today + timedelta(days=-14 + 21 * number + index)
+            starts = datetime.combine(day, time(9, 0), ZoneInfo(zone))
+            meeting = TrainingSession(course=course, title=TITLES[number], starts_at=starts,
+                                      ends_at=starts + timedelta(hours=6), timezone=zone, venue_company=company,
+                                      venue_address=address, venue_country=country, trainer=trainer,
+                                      language=language)
+            db.session.add(meeting)
+            db.session.flush()
+            if number == 0:  # the first meeting was held: its attendance is recorded
+                enrolled = db.session.scalars(select(Enrolment).where(
+                    Enrolment.course_id == course.id, Enrolment.status == EnrolmentStatus.ENROLLED))
+                for position, enrolment in enumerate(enrolled):
+                    status = AttendanceStatus.PRESENT if position % 4 != 3 else AttendanceStatus.ABSENT
+                    attendance = Attendance(session_id=meeting.id, user_id=enrolment.user_id, status=status,
+                                            method=AttendanceMethod.ROSTER, recorded_by_id=trainer.id if trainer
+                                            else None)
+                    db.session.add(attendance)
+                    db.session.flush()
+                    db.session.add(AttendanceChange(attendance_id=attendance.id, to_status=status,
+                                                    method=AttendanceMethod.ROSTER,
+                                                    actor_id=trainer.id if trainer else None))
+    db.session.flush()

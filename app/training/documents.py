@@ -1,0 +1,153 @@
+"""Documents for the funder: the printable attendance sheet (PDF) and the evidence pack (ZIP)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+import zipfile
+from functools import lru_cache
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import force_locale, gettext as _
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from sqlalchemy import select
+
+from app.catalogue.models import Lesson, Material
+from app.core.i18n import COUNTRY_LABELS, format_in_zone
+from app.core.translated import pick
+from app.extensions import db
+from app.storage import get_storage
+from app.training.models import TrainingSession
+from app.training.services import roster
+
+FONTS = Path(__file__).resolve().parent.parent / "static" / "fonts"
+
+
+@lru_cache(maxsize=1)
+def register_fonts() -> tuple[str, str]:
+    """DejaVu Sans has every Polish and Lithuanian letter (ą ę ł ž ė ų š ...); the PDF base fonts do not."""
+    pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONTS / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(FONTS / "DejaVuSans-Bold.ttf")))
+    return "DejaVuSans", "DejaVuSans-Bold"
+
+
+def _local(meeting: TrainingSession, value) -> str:
+    # The sheet is signed at the venue: its times are the venue's wall clock, with the zone named.
+    return format_in_zone(value, meeting.timezone, "d MMMM y, HH:mm")
+
+
+def attendance_sheet_pdf(meeting: TrainingSession) -> bytes:
+    """One row per person on the roster with a signature box, in the meeting's language."""
+    regular, bold = register_fonts()
+    with force_locale(meeting.language):
+        styles = {
+            "title": ParagraphStyle("title", fontName=bold, fontSize=14, leading=18, spaceAfter=4),
+            "small": ParagraphStyle("small", fontName=regular, fontSize=8, leading=10),
+            "normal": ParagraphStyle("normal", fontName=regular, fontSize=10, leading=13),
+            "cell": ParagraphStyle("cell", fontName=regular, fontSize=9, leading=11),
+        }
+        course = meeting.course
+        project = current_app.config["PROJECT_NAME"]
+        # Labels are looked up first: the extractor does not see gettext calls inside f-strings.
+        labels = {"course": _("Course"), "meeting": _("Meeting"), "when": _("Date and time"), "venue": _("Venue"),
+                  "trainer": _("Trainer")}
+        venue = ", ".join(p for p in (meeting.venue_company, meeting.venue_address,
+                                      str(COUNTRY_LABELS[meeting.venue_country.value])) if p)
+        lines = [
+            (labels["course"], pick(course.title, course.source_language, meeting.language)),
+            (labels["meeting"], meeting.title),
+            (labels["when"], f"{_local(meeting, meeting.starts_at)} – {_local(meeting, meeting.ends_at)} "
+                             f"({meeting.timezone})"),
+            (labels["venue"], venue),
+            (labels["trainer"], meeting.trainer.full_name if meeting.trainer else "—"),
+        ]
+        story = [Paragraph(project, styles["small"]), Paragraph(_("Attendance sheet"), styles["title"])]
+        story += [Paragraph(f"{label}: {value}", styles["normal"]) for label, value in lines]
+        story.append(Spacer(1, 6 * mm))
+        header = [_("No."), _("Name"), _("Company"), _("Country"), _("Signature")]
+        rows = [[Paragraph(h, styles["cell"]) for h in header]]
+        for number, (user, _attendance) in enumerate(roster(meeting), 1):
+            rows.append([str(number), Paragraph(user.full_name, styles["cell"]),
+                         Paragraph(user.company_name or "", styles["cell"]),
+                         Paragraph(str(COUNTRY_LABELS[user.country.value]), styles["cell"]), ""])
+        table = Table(rows, colWidths=[10 * mm, 55 * mm, 50 * mm, 25 * mm, 40 * mm], repeatRows=1,
+                      rowHeights=[None] + [11 * mm] * (len(rows) - 1))
+        table.setStyle(TableStyle([
+            ("FONTNAME", (0, 0), (-1, -1), regular), ("FONTSIZE", (0, 0), (-1, -1), 9),
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6ebf0")),
+        ]))
+        story += [table, Spacer(1, 8 * mm),
+                  Paragraph(_("Trainer's signature: ______________________"), styles["normal"]),
+                  Spacer(1, 4 * mm), Paragraph(current_app.config["FUNDING_NOTICE"], styles["small"])]
+        buffer = io.BytesIO()
+        document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=12 * mm, rightMargin=12 * mm,
+                                     topMargin=12 * mm, bottomMargin=12 * mm,
+                                     title=_("Attendance sheet") + " – " + meeting.title, author="MCC")
+        document.build(story)
+    return buffer.getvalue()
+
+
+def _csv_bytes(rows: list[list]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow([safe_cell(value) for value in row])
+    return out.getvalue().encode("utf-8-sig")  # the BOM makes spreadsheet programs read UTF-8 correctly
+
+
+def safe_cell(value) -> str:
+    """Neutralise spreadsheet formulas (=, +, -, @) in values people typed (CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def attendance_csv(meeting: TrainingSession) -> bytes:
+    rows = [["user_id", "name", "company", "country", "status", "remark", "method", "recorded_at_utc"]]
+    for user, attendance in roster(meeting):
+        rows.append([user.id, user.full_name, user.company_name, user.country.value,
+                     attendance.status.value if attendance else "not recorded",
+                     attendance.remark if attendance else "", attendance.method.value if attendance else "",
+                     attendance.recorded_at.isoformat() if attendance else ""])
+    return _csv_bytes(rows)
+
+
+def materials_csv(meeting: TrainingSession) -> bytes:
+    rows = [["lesson", "material", "kind", "file", "size_bytes", "sha256", "url"]]
+    materials = db.session.scalars(select(Material).join(Lesson).where(
+        Lesson.course_id == meeting.course_id, Material.deleted_at.is_(None)).order_by(Lesson.position, Material.id))
+    for material in materials:
+        rows.append([pick(material.lesson.title, language=meeting.language), pick(material.title,
+                                                                                   language=meeting.language),
+                     material.kind.value, material.original_filename, material.size, material.sha256,
+                     material.url])
+    return _csv_bytes(rows)
+
+
+def evidence_pack(meeting: TrainingSession) -> tempfile.SpooledTemporaryFile:
+    """A ZIP for the funder: sheet, signed scans, attendance records and materials used.
+
+    Written to a spooled temporary file (on disk once it passes 16 MB), so big scans never sit in memory.
+    """
+    pack = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115  (returned open to the caller)
+    storage = get_storage()
+    with zipfile.ZipFile(pack, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("attendance-sheet.pdf", attendance_sheet_pdf(meeting))
+        archive.writestr("attendance.csv", attendance_csv(meeting))
+        archive.writestr("materials.csv", materials_csv(meeting))
+        for number, sheet in enumerate(meeting.signed_sheets, 1):
+            suffix = Path(sheet.original_filename).suffix.lower() or ".bin"
+            with storage.open(sheet.storage_key) as source, \
+                    archive.open(f"signed-sheets/{number:02d}-{sheet.created_at:%Y%m%d-%H%M}{suffix}", "w") as target:
+                while chunk := source.read(1024 * 1024):
+                    target.write(chunk)
+    pack.seek(0)
+    return pack

@@ -1,0 +1,285 @@
+"""Meetings for trainers and coordinators, the trainee's own page, calendars, sheets and evidence packs."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import segno
+from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+
+from app.accounts.forms import ConfirmForm
+from app.accounts.mails import external_url
+from app.accounts.models import Country, User
+from app.accounts.routes import apply_domain_error
+from app.catalogue.models import Course, course_trainers
+from app.catalogue.policies import can_manage_course
+from app.core.db import utcnow
+from app.core.errors import DomainError
+from app.core.permissions import Role, has_role, role_required
+from app.enrolment.services import active_enrolments
+from app.extensions import db
+from app.storage import get_storage
+from app.training import bp, calendar, checkin, documents, services
+from app.training.forms import CancelForm, MeetingForm, RosterForm, SignedSheetForm
+from app.training.models import Attendance, AttendanceStatus, SignedSheet, TrainingSession
+
+STAFF = (Role.TRAINER, Role.COORDINATOR)
+
+
+def run_or_403(meeting_id: int) -> TrainingSession:
+    meeting = db.get_or_404(TrainingSession, meeting_id)
+    if not services.can_run_meeting(current_user, meeting):
+        abort(403)
+    return meeting
+
+
+def can_see(meeting: TrainingSession) -> bool:
+    return services.can_run_meeting(current_user, meeting) or services.is_enrolled(current_user, meeting.course_id)
+
+
+@bp.get("/meetings/")
+@role_required(*STAFF)
+def meetings():
+    show_past = request.args.get("past") == "1"
+    query = select(TrainingSession).join(Course)
+    if not has_role(current_user, Role.COORDINATOR):
+        taught = select(course_trainers.c.course_id).where(course_trainers.c.user_id == current_user.id)
+        query = query.where(or_(TrainingSession.trainer_id == current_user.id, TrainingSession.course_id.in_(taught)))
+    now = utcnow()
+    query = query.where(TrainingSession.ends_at < now) if show_past else query.where(TrainingSession.ends_at >= now)
+    query = query.order_by(TrainingSession.starts_at.desc() if show_past else TrainingSession.starts_at)
+    page = db.paginate(query, per_page=50, error_out=False)
+    courses = [c for c in db.session.scalars(select(Course).order_by(Course.id)) if can_manage_course(current_user, c)]
+    return render_template("training/meetings.html", page=page, show_past=show_past, courses=courses)
+
+
+def _trainer_choices(course: Course) -> list[tuple[int, str]]:
+    trainers = list(db.session.scalars(select(User).where(User.role.in_([Role.TRAINER, Role.COORDINATOR]),
+                                                          User.is_active.is_(True)).order_by(User.full_name)))
+    return [(0, _("— none —")), *[(t.id, t.full_name) for t in trainers]]
+
+
+def _meeting_data(form: MeetingForm) -> services.MeetingData:
+    return services.MeetingData(
+        title=form.title.data, starts_local=form.starts_local.data, ends_local=form.ends_local.data,
+        timezone=form.timezone.data, venue_company=form.venue_company.data, venue_address=form.venue_address.data,
+        venue_country=Country(form.venue_country.data), online_url=form.online_url.data,
+        trainer_id=form.trainer_id.data or None, capacity=form.capacity.data, language=form.language.data)
+
+
+@bp.route("/courses/<int:course_id>/meetings/new", methods=["GET", "POST"])
+@role_required(*STAFF)
+def new_meeting(course_id: int):
+    course = db.get_or_404(Course, course_id)
+    if not can_manage_course(current_user, course):
+        abort(403)
+    form = MeetingForm()
+    form.trainer_id.choices = _trainer_choices(course)
+    if request.method == "GET":
+        form.trainer_id.data = current_user.id if current_user.role == Role.TRAINER else 0
+        form.timezone.data = current_user.timezone if current_user.timezone in ("Europe/Warsaw", "Europe/Vilnius") \
+            else "Europe/Warsaw"
+        form.language.data = current_user.language
+        form.venue_country.data = current_user.country.value
+    if form.validate_on_submit():
+        try:
+            meeting = services.create_meeting(current_user, course, _meeting_data(form))
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Meeting planned. Enrolled trainees see it on their page and in their calendar."), "success")
+            return redirect(url_for("training.meeting", meeting_id=meeting.id), 303)
+    return render_template("training/meeting_form.html", form=form, course=course, meeting=None), \
+        200 if request.method == "GET" else 422
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@role_required(*STAFF)
+def edit_meeting(meeting_id: int):
+    meeting = run_or_403(meeting_id)
+    form = MeetingForm(obj=meeting if request.method == "GET" else None)
+    form.trainer_id.choices = _trainer_choices(meeting.course)
+    if request.method == "GET":
+        zone = ZoneInfo(meeting.timezone)
+        form.starts_local.data = meeting.starts_at.astimezone(zone).replace(tzinfo=None)
+        form.ends_local.data = meeting.ends_at.astimezone(zone).replace(tzinfo=None)
+        form.trainer_id.data = meeting.trainer_id or 0
+        form.venue_country.data = meeting.venue_country.value
+    if form.validate_on_submit():
+        try:
+            services.update_meeting(current_user, meeting, _meeting_data(form))
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Meeting saved."), "success")
+            return redirect(url_for("training.meeting", meeting_id=meeting.id), 303)
+    return render_template("training/meeting_form.html", form=form, course=meeting.course, meeting=meeting,
+                           cancel_form=CancelForm(prefix="cancel")), 200 if request.method == "GET" else 422
+
+
+@bp.post("/meetings/<int:meeting_id>/cancel")
+@role_required(*STAFF)
+def cancel_meeting(meeting_id: int):
+    meeting = run_or_403(meeting_id)
+    form = CancelForm(prefix="cancel")
+    if form.validate_on_submit():
+        services.cancel_meeting(current_user, meeting, form.reason.data)
+        db.session.commit()
+        flash(_("The meeting is cancelled."), "success")
+    else:
+        flash(_("Please give the reason for the cancellation."), "error")
+    return redirect(url_for("training.meeting", meeting_id=meeting.id), 303)
+
+
+@bp.get("/meetings/<int:meeting_id>")
+@login_required
+def meeting(meeting_id: int):
+    meeting = db.get_or_404(TrainingSession, meeting_id)
+    if not can_see(meeting):
+        abort(403)
+    runs = services.can_run_meeting(current_user, meeting)
+    own = db.session.scalar(select(Attendance).where(Attendance.session_id == meeting.id,
+                                                     Attendance.user_id == current_user.id))
+    return render_template("training/meeting.html", meeting=meeting, runs=runs, own=own,
+                           roster=services.roster(meeting) if runs else [], is_open=checkin.is_open(meeting),
+                           sheet_form=SignedSheetForm(), venue_zone=ZoneInfo(meeting.timezone))
+
+
+@bp.route("/meetings/<int:meeting_id>/roster", methods=["GET", "POST"])
+@role_required(*STAFF)
+def roster(meeting_id: int):
+    meeting = run_or_403(meeting_id)
+    people = services.roster(meeting)
+    form = RosterForm()
+    if request.method == "GET":
+        for user, attendance in people:
+            form.entries.append_entry({"user_id": user.id, "status": attendance.status.value if attendance else "",
+                                       "remark": attendance.remark if attendance else ""})
+    if form.validate_on_submit():
+        entries = {}
+        for entry in form.entries:
+            if entry.status.data and str(entry.user_id.data).isdigit():
+                entries[int(entry.user_id.data)] = (AttendanceStatus(entry.status.data), entry.remark.data)
+        try:
+            changed = services.mark_roster(meeting, entries, current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("Attendance saved (%(n)s changes).", n=changed), "success")
+            return redirect(url_for("training.meeting", meeting_id=meeting.id), 303)
+    names = {user.id: user for user, _a in people}
+    return render_template("training/roster.html", meeting=meeting, form=form, names=names), \
+        200 if request.method == "GET" else 422
+
+
+@bp.get("/meetings/<int:meeting_id>/sheet.pdf")
+@role_required(*STAFF)
+def sheet_pdf(meeting_id: int):
+    meeting = run_or_403(meeting_id)
+    pdf = documents.attendance_sheet_pdf(meeting)
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="attendance-sheet-{meeting.id}.pdf"'})
+
+
+@bp.post("/meetings/<int:meeting_id>/signed-sheets")
+@role_required(*STAFF)
+def upload_signed_sheet(meeting_id: int):
+    meeting = run_or_403(meeting_id)
+    form = SignedSheetForm()
+    if not form.validate_on_submit():
+        for message in form.file.errors:
+            flash(str(message), "error")
+        return redirect(url_for("training.meeting", meeting_id=meeting.id), 303)
+    try:
+        sheet = services.store_signed_sheet(meeting, form.file.data.filename, form.file.data.stream, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("training.meeting", meeting_id=meeting.id), 303)
+    key = sheet.storage_key
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        get_storage().delete(key)  # the row failed: its object must not stay behind
+        raise
+    flash(_("The signed sheet has been stored."), "success")
+    return redirect(url_for("training.meeting", meeting_id=meeting.id), 303)
+
+
+@bp.get("/meetings/<int:meeting_id>/signed-sheets/<int:sheet_id>")
+@role_required(*STAFF)
+def signed_sheet(meeting_id: int, sheet_id: int):
+    meeting = run_or_403(meeting_id)
+    sheet = db.get_or_404(SignedSheet, sheet_id)
+    if sheet.session_id != meeting.id:
+        abort(404)
+    storage = get_storage()
+    if storage.supports_presigned_urls:
+        return redirect(storage.presigned_get_url(sheet.storage_key, expires=current_app.config["S3_PRESIGN_EXPIRES"],
+                                                  filename=sheet.original_filename, content_type=sheet.content_type,
+                                                  inline=False), 302)
+    return send_file(storage.local_path(sheet.storage_key), mimetype=sheet.content_type, as_attachment=True,
+                     download_name=sheet.original_filename, conditional=True)
+
+
+@bp.get("/meetings/<int:meeting_id>/evidence.zip")
+@role_required(*STAFF)
+def evidence_pack(meeting_id: int):
+    meeting = run_or_403(meeting_id)
+    pack = documents.evidence_pack(meeting)
+    return send_file(pack, mimetype="application/zip", as_attachment=True,
+                     download_name=f"evidence-meeting-{meeting.id}-{meeting.starts_at:%Y%m%d}.zip")
+
+
+@bp.get("/my/training")
+@role_required(Role.TRAINEE)
+def my_training():
+    enrolments = active_enrolments(current_user)
+    rates = {e.course_id: services.attendance_rate(current_user.id, e.course_id) for e in enrolments}
+    records = list(db.session.scalars(select(Attendance).join(TrainingSession).where(
+        Attendance.user_id == current_user.id).order_by(TrainingSession.starts_at.desc())))
+    feed = external_url("training.calendar_feed", token=calendar.calendar_token(current_user))
+    db.session.commit()  # the calendar token is created on first visit
+    return render_template("training/my_training.html", enrolments=enrolments, rates=rates, records=records,
+                           upcoming=services.upcoming_meetings(current_user), feed_url=feed,
+                           regenerate_form=ConfirmForm())
+
+
+@bp.get("/my/ticket.svg")
+@login_required
+def my_ticket():
+    """The trainee's personal QR ticket (scanned by a trainer when the trainee's phone cannot check in)."""
+    qr = segno.make(checkin.ticket_for(current_user), error="m")
+    return Response(qr.svg_inline(scale=6, dark="#000", light="#fff"), mimetype="image/svg+xml",
+                    headers={"Cache-Control": "private, no-store"})
+
+
+@bp.post("/my/calendar/regenerate")
+@login_required
+def regenerate_calendar():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        calendar.regenerate_calendar_token(current_user)
+        db.session.commit()
+        flash(_("A new calendar address was created; the old one no longer works."), "success")
+    return redirect(url_for("training.my_training"), 303)
+
+
+@bp.get("/calendar/<token>.ics")
+def calendar_feed(token: str):
+    user = calendar.user_for_token(token)
+    if user is None:
+        abort(404)
+    body = calendar.build_calendar(user, external_url("core.index"))
+    return Response(body, mimetype="text/calendar", headers={"Content-Disposition": 'inline; filename="mcc.ics"',
+                                                              "Cache-Control": "private, max-age=300"})

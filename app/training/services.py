@@ -1,0 +1,284 @@
+"""Meetings and attendance: who may run which meeting, how attendance is recorded and corrected.
+
+Every attendance value ever set is kept (``AttendanceChange``) and audited; the current one is on ``Attendance``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app.accounts.merging import register_merge_step
+from app.accounts.models import Country, User
+from app.audit.services import record_event
+from app.catalogue.models import Course
+from app.catalogue.policies import can_manage_course
+from app.core.db import utcnow
+from app.core.errors import DomainError
+from app.core.i18n import is_valid_timezone
+from app.core.permissions import Role, has_role
+from app.enrolment.models import Enrolment, EnrolmentStatus
+from app.extensions import db
+from app.training.models import (
+    ATTENDED,
+    Attendance,
+    AttendanceChange,
+    AttendanceMethod,
+    AttendanceStatus,
+    MeetingStatus,
+    TrainingSession,
+)
+from app.training.signals import attendance_changed
+
+
+def can_run_meeting(user: User, meeting: TrainingSession) -> bool:
+    """The meeting's trainer, the course's trainers and coordinators run a meeting and mark its attendance."""
+    if has_role(user, Role.COORDINATOR):
+        return True
+    if not has_role(user, Role.TRAINER):
+        return False
+    return meeting.trainer_id == user.id or can_manage_course(user, meeting.course)
+
+
+@dataclass
+class MeetingData:
+    title: str
+    starts_local: datetime  # naive, on the venue's wall clock
+    ends_local: datetime
+    timezone: str
+    venue_company: str | None
+    venue_address: str | None
+    venue_country: Country
+    online_url: str | None
+    trainer_id: int | None
+    capacity: int | None
+    language: str
+
+
+def _apply(meeting: TrainingSession, data: MeetingData) -> None:
+    if not is_valid_timezone(data.timezone):
+        raise DomainError(_l("Unknown time zone."), field="timezone")
+    zone = ZoneInfo(data.timezone)
+    starts = data.starts_local.replace(tzinfo=zone)
+    ends = data.ends_local.replace(tzinfo=zone)
+    if ends <= starts:
+        raise DomainError(_l("The meeting must end after it starts."), field="ends_local")
+    if ends - starts > timedelta(hours=24):
+        raise DomainError(_l("A meeting cannot last more than a day; create one meeting per day."), field="ends_local")
+    if data.capacity is not None and data.capacity < 1:
+        raise DomainError(_l("Capacity must be at least 1, or empty for no limit."), field="capacity")
+    if data.online_url and not data.online_url.startswith("https://"):
+        raise DomainError(_l("An online link must start with https://."), field="online_url")
+    if data.trainer_id is not None:
+        trainer = db.session.get(User, data.trainer_id)
+        if trainer is None or not has_role(trainer, Role.TRAINER):
+            raise DomainError(_l("Choose a trainer."), field="trainer_id")
+    meeting.title = data.title.strip()
+    meeting.starts_at, meeting.ends_at = starts, ends  # stored in UTC by the column type
+    meeting.timezone = data.timezone
+    meeting.venue_company = (data.venue_company or "").strip() or None
+    meeting.venue_address = (data.venue_address or "").strip() or None
+    meeting.venue_country = data.venue_country
+    meeting.online_url = (data.online_url or "").strip() or None
+    meeting.trainer_id = data.trainer_id
+    meeting.capacity = data.capacity
+    meeting.language = data.language
+
+
+def create_meeting(actor: User, course: Course, data: MeetingData) -> TrainingSession:
+    if not can_manage_course(actor, course):
+        raise DomainError(_l("You may only plan meetings for courses you teach."))
+    meeting = TrainingSession(course=course)
+    _apply(meeting, data)
+    db.session.add(meeting)
+    db.session.flush()
+    record_event("training.meeting_created", actor=actor, obj=meeting, after={"course": course.id})
+    return meeting
+
+
+def update_meeting(actor: User, meeting: TrainingSession, data: MeetingData) -> None:
+    if not can_run_meeting(actor, meeting):
+        raise DomainError(_l("You may only change your own meetings."))
+    before = {"starts_at": meeting.starts_at, "ends_at": meeting.ends_at}
+    _apply(meeting, data)
+    db.session.flush()
+    record_event("training.meeting_changed", actor=actor, obj=meeting, before=before,
+                 after={"starts_at": meeting.starts_at, "ends_at": meeting.ends_at})
+
+
+def cancel_meeting(actor: User, meeting: TrainingSession, reason: str) -> None:
+    """A cancelled meeting stays listed (crossed out) and no longer counts towards attendance rates."""
+    if not can_run_meeting(actor, meeting):
+        raise DomainError(_l("You may only change your own meetings."))
+    if not reason or not reason.strip():
+        raise DomainError(_l("Please give the reason for the cancellation."), field="reason")
+    meeting.status, meeting.cancel_reason = MeetingStatus.CANCELLED, reason.strip()
+    record_event("training.meeting_cancelled", actor=actor, obj=meeting, after={"reason": meeting.cancel_reason})
+    db.session.flush()
+
+
+def roster(meeting: TrainingSession) -> list[tuple[User, Attendance | None]]:
+    """The people expected at a meeting: everyone ENROLLED in its course, plus anyone already marked."""
+    users = list(db.session.scalars(select(User).join(Enrolment, Enrolment.user_id == User.id).where(
+        Enrolment.course_id == meeting.course_id, Enrolment.status == EnrolmentStatus.ENROLLED)))
+    attendance = {a.user_id: a for a in db.session.scalars(
+        select(Attendance).where(Attendance.session_id == meeting.id))}
+    listed = {u.id for u in users}
+    users += [a.user for a in attendance.values() if a.user_id not in listed]
+    users.sort(key=lambda u: (u.full_name.casefold(), u.id))
+    return [(u, attendance.get(u.id)) for u in users]
+
+
+def is_enrolled(user: User, course_id: int) -> bool:
+    return db.session.scalar(select(Enrolment.id).where(
+        Enrolment.user_id == user.id, Enrolment.course_id == course_id,
+        Enrolment.status == EnrolmentStatus.ENROLLED)) is not None
+
+
+def record_attendance(meeting: TrainingSession, user: User, status: AttendanceStatus, remark: str | None,
+                      actor: User | None, method: AttendanceMethod) -> Attendance:
+    """Set one person's attendance; the earlier value is kept in the history. No-op when nothing changes."""
+    if meeting.is_cancelled:
+        raise DomainError(_l("This meeting was cancelled."))
+    remark = (remark or "").strip()[:500] or None
+    attendance = db.session.scalar(select(Attendance).where(Attendance.session_id == meeting.id,
+                                                            Attendance.user_id == user.id))
+    if attendance is not None and attendance.status == status and attendance.remark == remark:
+        return attendance
+    previous = (attendance.status, attendance.remark) if attendance else (None, None)
+    if attendance is None:
+        attendance = Attendance(session_id=meeting.id, user_id=user.id, status=status)
+        db.session.add(attendance)
+    attendance.status, attendance.remark, attendance.method = status, remark, method
+    attendance.recorded_by_id, attendance.recorded_at = (actor.id if actor else None), utcnow()
+    db.session.flush()
+    db.session.add(AttendanceChange(attendance_id=attendance.id, from_status=previous[0], to_status=status,
+                                    from_remark=previous[1], to_remark=remark, method=method,
+                                    actor_id=actor.id if actor else None))
+    record_event("training.attendance_changed", actor=actor, obj=attendance,
+                 before={"status": previous[0], "remark": previous[1]} if previous[0] else None,
+                 after={"status": status, "remark": remark, "meeting": meeting.id, "user": user.id,
+                        "method": method})
+    db.session.flush()
+    attendance_changed.send(attendance, actor=actor)
+    return attendance
+
+
+def mark_roster(meeting: TrainingSession, entries: dict[int, tuple[AttendanceStatus, str | None]],
+                actor: User) -> int:
+    """The trainer's roster form: set many people's attendance at once (only people on the roster)."""
+    if not can_run_meeting(actor, meeting):
+        raise DomainError(_l("You may only mark attendance at your own meetings."))
+    if meeting.starts_at > utcnow() + timedelta(hours=1):
+        raise DomainError(_l("Attendance can be marked from one hour before the meeting starts."))
+    allowed = {user.id: user for user, _ in roster(meeting)}
+    changed = 0
+    for user_id, (status, remark) in entries.items():
+        if user_id not in allowed:
+            raise DomainError(_l("Only people on the roster can be marked."))
+        before = db.session.scalar(select(Attendance.id).where(Attendance.session_id == meeting.id,
+                                                               Attendance.user_id == user_id,
+                                                               Attendance.status == status,
+                                                               func.coalesce(Attendance.remark, "")
+                                                               == ((remark or "").strip()[:500])))
+        if before is None:
+            record_attendance(meeting, allowed[user_id], status, remark, actor, AttendanceMethod.ROSTER)
+            changed += 1
+    return changed
+
+
+def held_meetings(course_id: int, until: datetime | None = None) -> list[TrainingSession]:
+    """Meetings of a course that took place (started, not cancelled)."""
+    until = until or utcnow()
+    return list(db.session.scalars(select(TrainingSession).where(
+        TrainingSession.course_id == course_id, TrainingSession.status == MeetingStatus.SCHEDULED,
+        TrainingSession.starts_at <= until).order_by(TrainingSession.starts_at)))
+
+
+def attendance_rate(user_id: int, course_id: int, until: datetime | None = None) -> float | None:
+    """Share of a course's held meetings the person attended (present or late count as attended).
+
+    Excused absences are left out of the denominator (an excused person is neither penalised nor credited);
+    cancelled and future meetings do not count. None when no meeting has been held yet.
+    """
+    meetings = held_meetings(course_id, until)
+    if not meetings:
+        return None
+    statuses = dict(db.session.execute(select(Attendance.session_id, Attendance.status).where(
+        Attendance.user_id == user_id, Attendance.session_id.in_([m.id for m in meetings]))).all())
+    counted = [m for m in meetings if statuses.get(m.id) != AttendanceStatus.EXCUSED]
+    if not counted:
+        return None
+    attended = sum(1 for m in counted if statuses.get(m.id) in ATTENDED)
+    return attended / len(counted)
+
+
+def upcoming_meetings(user: User, limit: int = 20) -> list[TrainingSession]:
+    return list(db.session.scalars(select(TrainingSession).join(
+        Enrolment, (Enrolment.course_id == TrainingSession.course_id) & (Enrolment.user_id == user.id)).where(
+        Enrolment.status == EnrolmentStatus.ENROLLED, TrainingSession.ends_at >= utcnow())
+        .order_by(TrainingSession.starts_at).limit(limit)))
+
+
+def _move_attendance(source: User, target: User) -> None:
+    taken = set(db.session.scalars(select(Attendance.session_id).where(Attendance.user_id == target.id)))
+    for attendance in db.session.scalars(select(Attendance).where(Attendance.user_id == source.id)):
+        if attendance.session_id in taken:
+            continue  # the kept account's own record of that meeting wins; the other stays with the old record
+        attendance.user_id = target.id
+    db.session.flush()
+
+
+register_merge_step(_move_attendance)
+
+
+SCAN_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
+MAX_SCAN_BYTES = 25 * 1024 * 1024
+
+
+def store_signed_sheet(meeting: TrainingSession, filename: str, stream, actor: User):
+    """Keep a scan of the signed paper sheet (PDF/JPEG/PNG by content); earlier scans stay."""
+    import filetype
+
+    from app.catalogue.uploads import clean_filename
+    from app.storage import generate_key, get_storage
+    from app.storage.base import ObjectTooLarge
+    from app.training.models import SignedSheet
+
+    if not can_run_meeting(actor, meeting):
+        raise DomainError(_l("You may only change your own meetings."))
+    head = stream.read(8192)
+    kind = filetype.guess(head)
+    if kind is None or kind.extension not in SCAN_TYPES:
+        raise DomainError(_l("Upload the scan as a PDF, JPG or PNG file."), field="file")
+
+    class _Rejoined:
+        """The bytes already read for the type check, followed by the rest of the upload."""
+
+        def __init__(self):
+            self.first = head
+
+        def read(self, n=-1):
+            if self.first:
+                data, self.first = self.first, b""
+                return data
+            return stream.read(n)
+
+    storage = get_storage()
+    try:
+        stored = storage.save(generate_key("sheets"), _Rejoined(), SCAN_TYPES[kind.extension],
+                              max_bytes=MAX_SCAN_BYTES)
+    except ObjectTooLarge:
+        raise DomainError(_l("The scan is too large (at most 25 MB)."), field="file") from None
+    sheet = SignedSheet(session_id=meeting.id, storage_backend=storage.name, storage_key=stored.key,
+                        original_filename=clean_filename(filename) or f"scan.{kind.extension}", size=stored.size,
+                        content_type=SCAN_TYPES[kind.extension], sha256=stored.sha256, uploaded_by_id=actor.id)
+    db.session.add(sheet)
+    db.session.flush()
+    record_event("training.signed_sheet_uploaded", actor=actor, obj=meeting,
+                 after={"sheet": sheet.id, "sha256": stored.sha256})
+    return sheet
