@@ -1,0 +1,89 @@
+from playwright.sync_api import expect
+
+from app.core.permissions import Role
+
+
+def setup_course(live_server, trainer_email):
+    from app.accounts.services import find_user_by_email
+    from tests.factories.catalogue import create_course
+    from tests.factories.training import create_meeting
+
+    with live_server.app.app_context():
+        trainer = find_user_by_email(trainer_email)
+        course = create_course(trainers=[trainer], title={"en": "Laser cutting basics", "pl": "Cięcie laserowe"})
+        meeting = create_meeting(course, trainer=trainer, title="Workshop at Metal-Tech")
+        return course.id, meeting.id
+
+
+def test_trainee_enrols_and_sees_the_meeting_then_checks_in_by_qr(page, live_server, make_user, browser_login):
+    trainer = make_user(Role.TRAINER, language="en")
+    trainee = make_user(Role.TRAINEE, language="en")
+    course_id, meeting_id = setup_course(live_server, trainer["email"])
+
+    browser_login(trainee["email"])
+    page.goto(live_server(f"/courses/{course_id}"))
+    page.get_by_role("button", name="Enrol").click()
+    expect(page.get_by_text("You are enrolled. Welcome to the course!")).to_be_visible()
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="My training").click()
+    expect(page.get_by_role("link", name="Workshop at Metal-Tech")).to_be_visible()
+
+    from app.extensions import db
+    from app.training import checkin
+    from app.training.models import TrainingSession
+
+    with live_server.app.app_context():
+        token = checkin.checkin_token(db.session.get(TrainingSession, meeting_id))
+    page.goto(live_server(f"/checkin/{meeting_id}/{token}"))  # what the phone camera opens
+    expect(page.get_by_text("You are checked in. Thank you!")).to_be_visible()
+    page.goto(live_server(f"/meetings/{meeting_id}"))
+    expect(page.locator("dd", has_text="present")).to_be_visible()
+
+
+def test_a_logged_out_phone_logs_in_and_lands_checked_in(page, live_server, make_user):
+    trainer = make_user(Role.TRAINER, language="en")
+    trainee = make_user(Role.TRAINEE, language="pl")
+    _, meeting_id = setup_course(live_server, trainer["email"])
+    from app.accounts.services import find_user_by_email
+    from app.extensions import db
+    from app.training import checkin
+    from app.training.models import TrainingSession
+    from tests.factories.enrolment import enrol
+
+    with live_server.app.app_context():
+        meeting = db.session.get(TrainingSession, meeting_id)
+        enrol(find_user_by_email(trainee["email"]), meeting.course)
+        token = checkin.checkin_token(meeting)
+    page.goto(live_server(f"/checkin/{meeting_id}/{token}"))
+    page.get_by_label("E-mail").fill(trainee["email"])
+    page.get_by_label("Password", exact=True).fill("correct horse battery")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_text("Twoja obecność została odnotowana. Dziękujemy!")).to_be_visible()
+
+
+def test_trainer_marks_the_roster(page, live_server, make_user, browser_login):
+    trainer = make_user(Role.TRAINER, language="en")
+    people = [make_user(Role.TRAINEE, full_name=name) for name in ("Łukasz Żółkiewski", "Gražina Šimkutė")]
+    course_id, _meeting_id = setup_course(live_server, trainer["email"])
+    from app.accounts.services import find_user_by_email
+    from app.catalogue.models import Course
+    from app.extensions import db
+    from tests.factories.enrolment import enrol
+
+    with live_server.app.app_context():
+        course = db.session.get(Course, course_id)
+        for person in people:
+            enrol(find_user_by_email(person["email"]), course)
+
+    browser_login(trainer["email"])
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Meetings").click()
+    page.get_by_role("link", name="Workshop at Metal-Tech").click()
+    page.get_by_role("link", name="Mark the roster").click()
+    page.get_by_label("Attendance of Łukasz Żółkiewski").select_option("present")
+    page.get_by_label("Attendance of Gražina Šimkutė").select_option("excused")
+    page.get_by_label("Remark for Gražina Šimkutė").fill("zwolnienie lekarskie")
+    page.get_by_role("button", name="Save attendance").click()
+    expect(page.get_by_text("Attendance saved (2 changes).")).to_be_visible()
+    expect(page.get_by_role("cell", name="excused – zwolnienie lekarskie")).to_be_visible()
+    page.get_by_role("link", name="Show the check-in QR code").click()
+    expect(page.get_by_role("img", name="QR code for checking in to this meeting")).to_be_visible()
+    assert len(page.locator("#qr-code").inner_text().strip()) == 6
