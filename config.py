@@ -117,6 +117,9 @@ class Config:
 
     LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 
+    #: Share of a video that must be watched (really played, see app/learning/watching.py) for the lesson to count.
+    LEARNING_WATCH_SHARE = float(env_str("LEARNING_WATCH_SHARE", "0.9"))
+
     # The programme printed on attendance sheets, certificates and reports for the funder.
     PROJECT_NAME = env_str("PROJECT_NAME", "Klastry warunkiem efektywnego rozwoju pogranicza polsko-litewskiego / "
                                            "Klasteriai – efektyvios Lenkijos ir Lietuvos pasienio plėtros sąlyga")

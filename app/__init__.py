@@ -15,7 +15,7 @@ from config import Config, config_from_env
 APP_DIR = Path(__file__).resolve().parent
 
 #: Domain packages, each exposing blueprints and, optionally, ``init_app(app)``. Order is navigation order.
-DOMAINS = ("core", "accounts", "catalogue", "enrolment", "training", "audit")
+DOMAINS = ("core", "accounts", "catalogue", "enrolment", "training", "learning", "audit")
 
 
 def create_app(config_class: type[Config] | None = None, **overrides: Any) -> Flask:
@@ -110,7 +110,7 @@ def content_security_policy(app: Flask) -> dict[str, Any]:
         "script-src": "'self'",
         "style-src": "'self'",
         "img-src": ["'self'", "data:", *extra],
-        "media-src": ["'self'", *extra],
+        "media-src": ["'self'", "blob:", *extra],  # blob: lets the uploader measure a video's length
         "connect-src": ["'self'", *extra],
         "frame-src": ["'self'", *extra],
         "object-src": "'none'",

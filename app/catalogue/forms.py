@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
+    FloatField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -127,3 +128,4 @@ class StartUploadForm(Form):
     content_type = StringField(validators=[Optional(), Length(max=127)])
     title = StringField(validators=[Optional(), Length(max=200)])
     title_language = StringField(validators=[Optional(), Length(max=8)])
+    duration = FloatField(validators=[Optional(), NumberRange(min=0, max=86400)])

@@ -167,6 +167,8 @@ class Material(TimestampMixin, db.Model):
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: When ``flask storage purge`` removed the object of this (deleted) material; it can no longer be restored.
     purged_at: Mapped[datetime | None]
+    #: Length of a video or audio in seconds, measured by the uploader's browser (the trainer's, trusted).
+    duration_seconds: Mapped[float | None]
     description: Mapped[str | None] = mapped_column(Text)
 
     lesson: Mapped[Lesson] = relationship(back_populates="materials")
@@ -196,5 +198,7 @@ class PendingUpload(TimestampMixin, db.Model):
     declared_type: Mapped[str | None] = mapped_column(String(127))
     part_size: Mapped[int] = mapped_column(db.BigInteger)
     title: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: Video/audio length measured by the trainer's browser before uploading.
+    duration_seconds: Mapped[float | None]
 
     lesson: Mapped[Lesson] = relationship()

@@ -19,6 +19,7 @@ from app.catalogue.policies import (
     can_view_course,
 )
 from app.catalogue.services import published_courses, search_courses
+from app.catalogue.signals import lesson_viewed
 from app.core.translated import pick
 from app.extensions import db, talisman
 from app.storage import get_storage
@@ -69,6 +70,8 @@ def lesson(course_id: int, lesson_id: int):
         abort(404)
     if not can_study_course(current_user, course):
         abort(403)
+    lesson_viewed.send(lesson, user=current_user._get_current_object())
+    db.session.commit()  # what the listeners recorded (e.g. when the lesson was first opened)
     ordered = [each for module in course.modules for each in module.lessons]
     index = ordered.index(lesson)
     materials = [m for m in lesson.materials if m.deleted_at is None]

@@ -36,7 +36,8 @@ def start_upload(lesson_id: int):
     language = form.title_language.data if form.title_language.data in ("pl", "lt", "en") else "en"
     try:
         started = uploads.start_upload(current_user, lesson, form.filename.data, form.size.data,
-                                       form.content_type.data or None, {language: form.title.data or ""})
+                                       form.content_type.data or None, {language: form.title.data or ""},
+                                       form.duration.data)
     except DomainError as error:
         db.session.rollback()
         return error_response(error.message, 422)

@@ -88,7 +88,7 @@ class StartedUpload:
 
 
 def start_upload(actor: User, lesson: Lesson, filename: str, size: int, content_type: str | None,
-                 title: dict[str, str]) -> StartedUpload:
+                 title: dict[str, str], duration_seconds: float | None = None) -> StartedUpload:
     """Check what the browser says it will send, then open a multipart upload for it."""
     if not can_manage_course(actor, lesson.module.course):
         raise DomainError(_l("You may only add materials to courses you teach."))
@@ -108,7 +108,8 @@ def start_upload(actor: User, lesson: Lesson, filename: str, size: int, content_
     pending = PendingUpload(lesson=lesson, user_id=actor.id, storage_backend=storage.name, storage_key=key,
                             upload_id=upload_id, original_filename=name, declared_size=size,
                             declared_type=content_type, part_size=part_size_for(size),
-                            title={k: v.strip() for k, v in title.items() if v and v.strip()} or {"en": name})
+                            title={k: v.strip() for k, v in title.items() if v and v.strip()} or {"en": name},
+                            duration_seconds=duration_seconds or None)
     db.session.add(pending)
     db.session.flush()
     return StartedUpload(pending, upload_token(pending), math.ceil(size / pending.part_size))
@@ -171,7 +172,8 @@ def complete_upload(actor: User, pending: PendingUpload, parts: list[tuple[int, 
         lesson=lesson, kind=detected.kind, status=MaterialStatus.READY, title=pending.title,
         position=max((m.position for m in lesson.materials), default=-1) + 1,
         storage_backend=storage.name, storage_key=pending.storage_key, original_filename=pending.original_filename,
-        size=stored.size, content_type=detected.content_type, sha256=sha256, uploaded_by_id=actor.id)
+        size=stored.size, content_type=detected.content_type, sha256=sha256, uploaded_by_id=actor.id,
+        duration_seconds=pending.duration_seconds)
     db.session.add(material)
     db.session.delete(pending)
     db.session.flush()

@@ -37,6 +37,8 @@ class Enrolment(TimestampMixin, db.Model):
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
     status: Mapped[EnrolmentStatus] = mapped_column(enum_column(EnrolmentStatus), index=True)
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: When the course's completion rule was last met (None while it is not); history in completion_events.
+    completed_at: Mapped[datetime | None] = mapped_column(index=True)
 
     user: Mapped[User] = relationship()
     course: Mapped[Course] = relationship()

@@ -36,3 +36,15 @@ def test_importing_the_real_courses_twice_gives_the_same_database(db):
     db.session.commit()
     db.session.expire_all()
     assert not report.changed and snapshot(db) == before
+
+
+def test_every_course_imports_quizzes_using_every_question_type(db):
+    from app.learning.models import Question, Quiz
+
+    importer.import_courses(COURSES)
+    db.session.commit()
+    for course in db.session.scalars(select(Course)):
+        quizzes = list(db.session.scalars(select(Quiz).where(Quiz.course_id == course.id)))
+        assert len(quizzes) >= 2, course.key
+        kinds = {q.type.value for q in db.session.scalars(select(Question).where(Question.course_id == course.id))}
+        assert kinds == {"single", "multiple", "true_false", "numeric", "short_text"}, course.key

@@ -66,16 +66,32 @@
   }
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+  function mediaDuration(file) {
+    // The length of a video or audio, read by the browser (lets the server judge how much was watched).
+    if (!/^(video|audio)\//.test(file.type)) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const media = document.createElement(file.type.startsWith("video") ? "video" : "audio");
+      const url = URL.createObjectURL(file);
+      const done = (value) => { URL.revokeObjectURL(url); resolve(value); };
+      media.preload = "metadata";
+      media.onloadedmetadata = () => done(isFinite(media.duration) ? media.duration : null);
+      media.onerror = () => done(null);
+      setTimeout(() => done(null), 5000);
+      media.src = url;
+    });
+  }
+
   async function upload(file) {
     const state = {cancelled: false, xhr: null, abortUrl: null};
     current = state;
     say(message("Preparing"));
     progress.hidden = false; progress.value = 0;
     cancelButton.hidden = false; submitButton.disabled = true;
-    const started = await api(form.dataset.startUrl, {
-      filename: file.name, size: file.size, content_type: file.type || "",
-      title: titleInput.value, title_language: form.dataset.titleLanguage,
-    });
+    const duration = await mediaDuration(file);
+    const announce = {filename: file.name, size: file.size, content_type: file.type || "",
+                      title: titleInput.value, title_language: form.dataset.titleLanguage};
+    if (duration) announce.duration = duration;
+    const started = await api(form.dataset.startUrl, announce);
     state.abortUrl = started.abort_url;
     const parts = [];
     let sent = 0;

@@ -1,0 +1,62 @@
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.core.db import utcnow
+from app.core.errors import DomainError
+from app.core.permissions import Role
+from app.learning import progress
+from app.learning.models import LessonProgress, ProgressSource
+from tests.factories import create_user
+from tests.factories.catalogue import create_course, first_lesson
+from tests.factories.enrolment import enrol
+from tests.factories.learning import create_quiz
+
+
+def test_opening_a_lesson_page_records_it(client, login, db):
+    course = create_course()
+    lesson = first_lesson(course)
+    trainee = create_user()
+    enrol(trainee, course)
+    login(trainee)
+    client.get(f"/courses/{course.id}/lessons/{lesson.id}")
+    record = db.session.scalar(select(LessonProgress))
+    assert record.user_id == trainee.id and record.completed_at is None
+
+
+def test_reading_to_the_end_counts_only_after_enough_time(db):
+    course = create_course()
+    lesson = first_lesson(course)
+    lesson.body = {"en": " ".join(["word"] * 400)}  # two minutes of reading: at least one minute open
+    trainee = create_user(language="en")
+    enrol(trainee, course)
+    opened = utcnow()
+    progress.lesson_opened(trainee, lesson, now=opened)
+    with pytest.raises(DomainError, match="Take your time"):
+        progress.mark_read(trainee, lesson, now=opened + timedelta(seconds=20))
+    record = progress.mark_read(trainee, lesson, now=opened + timedelta(seconds=61))
+    assert record.completed_via == ProgressSource.READ
+
+
+def test_marking_done_by_hand_and_the_dashboard(client, login, db):
+    course = create_course(modules=1, lessons_per_module=2)
+    create_quiz(course)
+    trainee = create_user(language="en")
+    enrol(trainee, course)
+    login(trainee)
+    lesson = first_lesson(course)
+    page = client.get(f"/courses/{course.id}/lessons/{lesson.id}").get_data(as_text=True)
+    assert "Quiz: Quiz quiz" in page and "Mark as done" in page
+    client.post_form(f"/learning/lessons/{lesson.id}/done")
+    html = client.get("/learning/").get_data(as_text=True)
+    assert "Lessons: 1 of 2" in html and 'value="33"' in html  # 1 of 2 lessons + 0 of 1 quizzes
+    assert "Lesson 1.2" in html  # the next step
+
+
+def test_a_stranger_cannot_mark_progress(client, login, db):
+    course = create_course()
+    lesson = first_lesson(course)
+    login(create_user(Role.TRAINEE))
+    assert client.post_form(f"/learning/lessons/{lesson.id}/done").status_code == 403
+    assert db.session.scalar(select(LessonProgress)) is None

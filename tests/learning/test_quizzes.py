@@ -1,0 +1,164 @@
+"""Quizzes through the app: no answers reach the browser early, limits are enforced by the server."""
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app.core.db import utcnow
+from app.learning.models import QuizAttempt
+from tests.factories import create_user
+from tests.factories.catalogue import create_course
+from tests.factories.enrolment import enrol
+from tests.factories.learning import create_quiz
+
+
+def start(client, quiz):
+    response = client.post_form(f"/learning/quizzes/{quiz.id}/start")
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return response.headers["Location"]
+
+
+def correct_answers(db, attempt_id: int) -> dict:
+    """What a perfect trainee would send, read from the server-side snapshot (as the test's oracle)."""
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    answers = {}
+    for index, item in enumerate(attempt.snapshot):
+        key = item["key_data"]
+        if item["type"] == "single":
+            answers[f"q{index}"] = next(c["id"] for c in key["choices"] if c["correct"])
+        elif item["type"] == "multiple":
+            answers[f"q{index}"] = [c["id"] for c in key["choices"] if c["correct"]]
+        elif item["type"] == "true_false":
+            answers[f"q{index}"] = "true" if key["correct"] else "false"
+        elif item["type"] == "numeric":
+            answers[f"q{index}"] = f"{key['answer']} {key['unit']}"
+        else:
+            answers[f"q{index}"] = next(iter(key["accepted"].values()))[0]
+    return answers
+
+
+def test_the_quiz_page_holds_no_correct_answers(client, login, db):
+    course = create_course()
+    quiz = create_quiz(course)
+    trainee = create_user()
+    enrol(trainee, course)
+    login(trainee)
+    html = client.get(start(client, quiz)).get_data(as_text=True)
+    attempt = db.session.scalar(select(QuizAttempt))
+    for item in attempt.snapshot:
+        key = item["key_data"]
+        for choice in key.get("choices", []):
+            assert f'value="{choice["id"]}"' in html  # every choice is offered...
+        if item["type"] == "numeric":
+            assert "1273.2" not in html and "tolerance" not in html
+        if item["type"] == "short_text":
+            assert "M30" not in html
+    assert not re.search(r"correct|key_data|accepted", html, re.IGNORECASE)  # ...but nothing says which is right
+    assert "G00" in html and "Argon" in html
+
+
+def test_a_perfect_attempt_passes_and_the_result_shows_the_key_afterwards(client, login, db):
+    course = create_course()
+    quiz = create_quiz(course)
+    trainee = create_user()
+    enrol(trainee, course)
+    login(trainee)
+    url = start(client, quiz)
+    attempt_id = int(url.rstrip("/").split("/")[-1])
+    response = client.post_form(url, correct_answers(db, attempt_id))
+    assert response.status_code == 303
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    db.session.refresh(attempt)
+    assert attempt.passed and attempt.percent == 100
+    result = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Correct answer:" in result and "1273.2" in result
+
+
+def test_a_wrong_attempt_fails(client, login, db):
+    course = create_course()
+    quiz = create_quiz(course, pass_mark=60)
+    trainee = create_user()
+    enrol(trainee, course)
+    login(trainee)
+    url = start(client, quiz)
+    client.post_form(url, {"q3": "99999", "q4": "M05"})
+    attempt = db.session.scalar(select(QuizAttempt))
+    db.session.refresh(attempt)
+    assert attempt.submitted_at and not attempt.passed and attempt.percent == 0
+
+
+def test_the_attempts_limit_is_enforced_on_the_server(client, login, db):
+    course = create_course()
+    quiz = create_quiz(course, attempts_limit=2)
+    trainee = create_user(language="pl")
+    enrol(trainee, course)
+    login(trainee)
+    for _ in range(2):
+        client.post_form(start(client, quiz), {})
+    response = client.post_form(f"/learning/quizzes/{quiz.id}/start", follow_redirects=True)
+    assert "Wykorzystano wszystkie podejścia do tego testu (2)." in response.get_data(as_text=True)
+    assert len(db.session.scalars(select(QuizAttempt)).all()) == 2
+
+
+def test_the_time_limit_is_enforced_on_the_server(client, login, db):
+    course = create_course()
+    quiz = create_quiz(course, time_limit_minutes=10)
+    trainee = create_user()
+    enrol(trainee, course)
+    login(trainee)
+    url = start(client, quiz)
+    attempt = db.session.scalar(select(QuizAttempt))
+    answers = correct_answers(db, attempt.id)
+    attempt.started_at = utcnow() - timedelta(minutes=12)
+    attempt.deadline = utcnow() - timedelta(minutes=2)  # as if the trainee waited past the limit
+    db.session.commit()
+    response = client.post_form(url, answers, follow_redirects=True)
+    assert "The time limit has passed" in response.get_data(as_text=True)
+    db.session.refresh(attempt)
+    assert attempt.expired and attempt.score == 0 and not attempt.passed
+
+
+def test_submitting_twice_is_refused(client, login, db):
+    course = create_course()
+    quiz = create_quiz(course)
+    trainee = create_user()
+    enrol(trainee, course)
+    login(trainee)
+    url = start(client, quiz)
+    client.post_form(url, {})
+    assert client.post_form(url, {}).status_code == 303  # the result page, not a second grading
+    assert len(db.session.scalars(select(QuizAttempt)).all()) == 1
+
+
+def test_questions_are_drawn_and_shuffled(db):
+    from app.learning.quizzes import start_attempt
+
+    course = create_course()
+    quiz = create_quiz(course, draw_count=3)
+    quiz.shuffle_choices = True
+    trainee = create_user()
+    enrol(trainee, course)
+    keys, orders = set(), set()
+    for _ in range(15):
+        attempt = start_attempt(quiz, trainee)
+        assert len(attempt.snapshot) == 3
+        keys.add(tuple(item["key"] for item in attempt.snapshot))
+        single = next((i for i in attempt.snapshot if i["type"] == "single"), None)
+        if single:
+            orders.add(tuple(c["text"]["en"] for c in single["choices"]))
+        attempt.submitted_at = utcnow()
+    assert len(keys) > 1 and len(orders) > 1
+
+
+def test_others_cannot_take_or_see_an_attempt(client, login, db):
+    course = create_course()
+    quiz = create_quiz(course)
+    owner = create_user()
+    enrol(owner, course)
+    login(owner)
+    url = start(client, quiz)
+    client.post_form("/logout")
+    login(create_user())
+    assert client.get(f"/learning/quizzes/{quiz.id}").status_code == 403  # not enrolled
+    assert client.get(url).status_code == 403
