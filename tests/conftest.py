@@ -164,6 +164,8 @@ def login(client):
     """Log the client in as ``user`` through the real login form."""
 
     def do_login(user, password: str = "correct horse battery"):
+        if client.get_cookie("session") is not None:
+            client.post_form("/logout")  # switching person, as on a shared shop-floor PC
         response = client.post_form("/login", {"email": user.email, "password": password})
         assert response.status_code == 303, f"login of {user.email} failed: {response.status_code}"
         return response

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import url_for
 from flask_login import current_user
@@ -19,8 +21,12 @@ class NavItem:
     roles: tuple[Role, ...] | None = None
     anonymous_only: bool = False
     url_values: dict = field(default_factory=dict)
+    #: Extra condition on the current user (e.g. "is a mentor for some firm").
+    visible_if: Callable[[Any], bool] | None = None
 
     def visible(self) -> bool:
+        if self.visible_if is not None:
+            return bool(current_user.is_authenticated and self.visible_if(current_user))
         if self.anonymous_only:
             return not current_user.is_authenticated
         if self.roles is None:
@@ -38,10 +44,10 @@ _ITEMS: list[NavItem] = []
 
 
 def register_nav(endpoint: str, label: object, order: int, roles: tuple[Role, ...] | None = None,
-                 anonymous_only: bool = False) -> None:
+                 anonymous_only: bool = False, visible_if: Callable[[Any], bool] | None = None) -> None:
     if any(item.endpoint == endpoint for item in _ITEMS):
         return
-    _ITEMS.append(NavItem(endpoint, label, order, roles, anonymous_only))
+    _ITEMS.append(NavItem(endpoint, label, order, roles, anonymous_only, visible_if=visible_if))
     _ITEMS.sort(key=lambda item: item.order)
 
 

@@ -123,7 +123,8 @@ def certificate_pdf(certificate: Certificate, bilingual: bool = False) -> bytes:
             return {
                 "title": _("Certificate of completion"),
                 "confirms": _("This is to certify that"),
-                "completed": _("has completed the course"),
+                "completed": _("has completed the course") if certificate.kind == "course"
+                else _("has completed an internship at"),
                 "specialisation": _("Specialisation: %(name)s", name=pick(certificate.specialisation_title,
                                                                            language=language)),
                 "hours": _("Training hours: %(hours)s", hours=certificate.hours),

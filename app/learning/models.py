@@ -171,6 +171,8 @@ class Certificate(TimestampMixin, db.Model):
     enrolment_id: Mapped[int | None] = mapped_column(ForeignKey("enrolments.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"), index=True)
+    #: For internship certificates (kind "placement").
+    placement_id: Mapped[int | None] = mapped_column(ForeignKey("placements.id"), index=True)
     holder_name: Mapped[str] = mapped_column(String(200))
     #: Course title per language and specialisation title per language, as on the day of issue.
     course_title: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -45,8 +45,25 @@ def demo_server(live_server_session):
     return live_server_session
 
 
-def demo_account(role: Role) -> tuple[str, str]:
-    return next((email, password) for email, password, _, r, *_ in DEMO_USERS if r == role)
+#: Logged-in people by what they do; a mentor is a trainer-role account linked to a host firm.
+PERSONAS = [None, *Role, "mentor"]
+#: Pages one click below the navigation that people use every day: (list page, link to its first item).
+DETAIL_LINKS = {"/companies/": ".card-list a[href^='/companies/']",
+                "/placements/": "tbody a[href^='/placements/']",
+                "/mentor/interns": ".card-list a[href^='/placements/']",
+                "/internships/": "a[href^='/placements/']"}
+
+
+def demo_account(persona) -> tuple[str, str]:
+    if persona == "mentor":
+        from app.placements.demo import MENTOR_PASSWORD, MENTORS
+
+        return MENTORS[0][0], MENTOR_PASSWORD
+    return next((email, password) for email, password, _, r, *_ in DEMO_USERS if r == persona)
+
+
+def persona_name(persona) -> str:
+    return "anonymous" if persona is None else getattr(persona, "value", persona)
 
 
 def nav_paths(page) -> list[str]:
@@ -75,7 +92,7 @@ def check_page(page, url: str, label: str, problems: list[str]) -> None:
             problems.append(f"{label} {url}: {violation['id']} ({violation['impact']}): {violation['help']} {targets}")
 
 
-@pytest.mark.parametrize("role", [None, *Role], ids=lambda r: r.value if r else "anonymous")
+@pytest.mark.parametrize("role", PERSONAS, ids=persona_name)
 def test_every_navigation_page_is_accessible_and_fits_a_phone(browser, demo_server, role):
     # bypass_csp only lets the test inject axe; tests/core/test_security.py checks the pages need no inline code.
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-GB", bypass_csp=True)
@@ -92,10 +109,13 @@ def test_every_navigation_page_is_accessible_and_fits_a_phone(browser, demo_serv
         page.goto(demo_server("/"))
         page.click(f".language-switcher button[value={language}]")
         page.wait_for_load_state()
-        label = f"[{role.value if role else 'anonymous'}/{language}]"
+        label = f"[{persona_name(role)}/{language}]"
         extra = ["/login", "/forgot-password"] if role is None else []
         for path in sorted(set(nav_paths(page)) | set(extra)):
             check_page(page, demo_server(path), label, problems)
+            detail = page.locator(DETAIL_LINKS[path]).first if path in DETAIL_LINKS else None
+            if detail is not None and detail.count():
+                check_page(page, demo_server(detail.get_attribute("href")), label, problems)
     page.goto(demo_server("/"))
     page.keyboard.press("Tab")  # the first Tab reveals the skip link, inside the viewport
     box = page.locator(".skip-link").bounding_box()

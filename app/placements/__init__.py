@@ -1,0 +1,27 @@
+"""Placements: the cluster's company directory, internship offers and matching, placements with logbooks,
+evaluations, documents and certificates."""
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from app.core.navigation import register_nav
+from app.core.permissions import Role
+
+bp = Blueprint("placements", __name__)
+
+
+def blueprints():
+    from app.placements import company_routes, routes  # noqa: F401  (register the views)
+
+    return [bp]
+
+
+def init_app(app):
+    from app.placements import demo, maintenance, services  # noqa: F401  (demo seeder registers itself)
+    from app.storage.references import register_reference_source
+
+    register_reference_source("placement_documents", maintenance.document_references)
+    register_nav("placements.companies", _l("Companies"), 12)
+    register_nav("placements.internships", _l("Internships"), 25, roles=(Role.TRAINEE,))
+    register_nav("placements.my_interns", _l("My interns"), 35, visible_if=services.is_mentor)
+    register_nav("placements.register", _l("Placements"), 55, roles=(Role.COORDINATOR,))

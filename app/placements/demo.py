@@ -1,0 +1,181 @@
+"""Demo placements: cluster firms on both sides of the border, two mentors, open offers, an open application,
+and placements in every state (a cross-border one in progress with its logbook, a completed domestic one)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from app.accounts.models import Country, User
+from app.accounts.passwords import hash_password
+from app.accounts.services import find_user_by_email
+from app.catalogue.models import Specialisation
+from app.core.db import utcnow
+from app.core.demo import demo_seeder
+from app.core.permissions import Role
+from app.extensions import db
+from app.placements.models import (
+    Application,
+    ApplicationChoice,
+    Company,
+    CompanyMember,
+    EntryStatus,
+    Evaluation,
+    InternshipOffer,
+    LogbookEntry,
+    Placement,
+    PlacementEvent,
+    PlacementStatus,
+)
+
+#: (name, country, city, address, registration number, specialisation codes, capacity, description pl/lt/en)
+COMPANIES = [
+    ("Zakład Mechaniki Precyzyjnej Łomża", Country.PL, "Łomża", "ul. Przemysłowa 12, 18-400 Łomża", "8190937865",
+     ("cnc",), 2, {
+         "pl": "Toczenie i frezowanie CNC części maszyn rolniczych, serie od 10 do 5000 sztuk.",
+         "lt": "Žemės ūkio mašinų dalių CNC tekinimas ir frezavimas, serijos nuo 10 iki 5000 vienetų.",
+         "en": "CNC turning and milling of agricultural machinery parts, batches of 10 to 5,000."}),
+    ("Metal-Tech Suwałki Sp. z o.o.", Country.PL, "Suwałki", "ul. Spawaczy 4, 16-400 Suwałki", "5559797114",
+     ("welding", "laser"), 2, {
+         "pl": "Konstrukcje stalowe spawane metodą MIG/MAG i TIG, cięcie laserem światłowodowym 6 kW.",
+         "lt": "Plieninės konstrukcijos, suvirinamos MIG/MAG ir TIG būdais, pjovimas 6 kW skaiduliniu lazeriu.",
+         "en": "Steel structures welded by MIG/MAG and TIG, cutting on a 6 kW fibre laser."}),
+    ("Logistyka Podlasie Sp. z o.o.", Country.PL, "Białystok", "ul. Magazynowa 7, 15-001 Białystok", "3387500474",
+     ("logistics",), 1, {
+         "pl": "Magazyn wyrobów stalowych i planowanie dostaw dla zakładów klastra.",
+         "lt": "Plieno gaminių sandėlis ir tiekimo planavimas klasterio įmonėms.",
+         "en": "Warehouse of steel products and delivery planning for the cluster's plants."}),
+    ("UAB Suvirinimo technologijos", Country.LT, "Alytus", "Pramonės g. 15, LT-62175 Alytus", "302456789",
+     ("welding",), 2, {
+         "pl": "Spawanie konstrukcji ze stali nierdzewnej i aluminium, szkolenia spawaczy.",
+         "lt": "Nerūdijančio plieno ir aliuminio konstrukcijų suvirinimas, suvirintojų mokymai.",
+         "en": "Welding of stainless steel and aluminium structures, welder training."}),
+    ("UAB Alytaus lazeriai", Country.LT, "Alytus", "Santaikos g. 31, LT-62115 Alytus", "303112233",
+     ("laser", "cnc"), 1, {
+         "pl": "Cięcie laserowe blach do 25 mm i gięcie CNC na zamówienie.",
+         "lt": "Lakštų iki 25 mm pjovimas lazeriu ir CNC lankstymas pagal užsakymą.",
+         "en": "Laser cutting of sheet up to 25 mm and CNC bending to order."}),
+    ("UAB Marijampolės metalas", Country.LT, "Marijampolė", "Gamyklų g. 3, LT-68108 Marijampolė", "165432198",
+     ("cnc", "welding", "logistics"), 2, {
+         "pl": "Obróbka skrawaniem, spawanie i montaż przyczep rolniczych.",
+         "lt": "Mechaninis apdirbimas, suvirinimas ir žemės ūkio priekabų surinkimas.",
+         "en": "Machining, welding and assembly of agricultural trailers."}),
+]
+
+#: (e-mail, name, country, language, company)
+MENTORS = [
+    ("opiekun@example.com", "Marek Kowalczyk", Country.PL, "pl", "Metal-Tech Suwałki Sp. z o.o."),
+    ("mentorius@example.com", "Darius Vaitkus", Country.LT, "lt", "UAB Suvirinimo technologijos"),
+    ("mentorius@example.com", "Darius Vaitkus", Country.LT, "lt", "UAB Marijampolės metalas"),
+]
+MENTOR_PASSWORD = "demo-mentor-2026"  # noqa: S105  (demo account, listed in the README)
+
+
+def _offer(company: Company, spec: Specialisation, title: dict, start: date, weeks: int, places: int,
+           language: str) -> InternshipOffer:
+    offer = InternshipOffer(company=company, specialisation=spec, title=title, description={}, starts_on=start,
+                            ends_on=start + timedelta(weeks=weeks), places=places, working_language=language,
+                            location=company.city, planned_hours=weeks * 40)
+    db.session.add(offer)
+    return offer
+
+
+def _placement(trainee: User, company: Company, spec: Specialisation, mentor: User | None, start: date, weeks: int,
+               path: list[PlacementStatus], offer: InternshipOffer | None = None) -> Placement:
+    placement = Placement(trainee=trainee, company=company, specialisation=spec, mentor=mentor, offer=offer,
+                          starts_on=start, ends_on=start + timedelta(weeks=weeks), planned_hours=weeks * 40,
+                          status=path[-1], status_changed_at=utcnow())
+    db.session.add(placement)
+    db.session.flush()
+    previous = None
+    for status in path:
+        db.session.add(PlacementEvent(placement_id=placement.id, from_status=previous, to_status=status,
+                                      reason="demo data"))
+        previous = status
+    return placement
+
+
+@demo_seeder(order=60)
+def seed_demo_placements() -> None:
+    if db.session.scalar(select(Company.id).limit(1)) is not None:
+        return
+    specs = {s.code: s for s in db.session.scalars(select(Specialisation))}
+    if not {"cnc", "welding", "laser", "logistics"} <= set(specs):
+        return
+    companies = {}
+    for name, country, city, address, number, codes, capacity, description in COMPANIES:
+        company = Company(name=name, country=country, city=city, address=address, registration_number=number,
+                          contact_name="Biuro / Office", contact_email=f"info@{number}.example.com",
+                          contact_phone="+48 86 000 00 00" if country == Country.PL else "+370 315 00000",
+                          description=description, intern_capacity=capacity,
+                          specialisations=[specs[c] for c in codes])
+        db.session.add(company)
+        companies[name] = company
+    db.session.flush()
+    mentors = {}
+    for email, name, country, language, company_name in MENTORS:
+        user = mentors.get(email) or find_user_by_email(email)
+        if user is None:
+            user = User(email=email, password_hash=hash_password(MENTOR_PASSWORD), full_name=name,
+                        role=Role.TRAINER, country=country, language=language, company_name=company_name,
+                        timezone="Europe/Vilnius" if country == Country.LT else "Europe/Warsaw")
+            db.session.add(user)
+            db.session.flush()
+        mentors[email] = user
+        db.session.add(CompanyMember(company=companies[company_name], user=user, is_mentor=True))
+    db.session.flush()
+
+    today = date.today()
+    monday = today - timedelta(days=today.weekday())
+    suwalki, alytus = companies["Metal-Tech Suwałki Sp. z o.o."], companies["UAB Suvirinimo technologijos"]
+    lomza, marijampole = companies["Zakład Mechaniki Precyzyjnej Łomża"], companies["UAB Marijampolės metalas"]
+    welding_offer = _offer(suwalki, specs["welding"], {
+        "pl": "Staż spawacza MIG/MAG – konstrukcje stalowe", "lt": "MIG/MAG suvirintojo praktika – plieninės "
+        "konstrukcijos", "en": "MIG/MAG welder internship – steel structures"}, monday + timedelta(weeks=3), 4, 2,
+        "pl")
+    cnc_offer = _offer(lomza, specs["cnc"], {
+        "pl": "Staż operatora tokarki CNC", "lt": "CNC tekinimo staklių operatoriaus praktika",
+        "en": "CNC lathe operator internship"}, monday + timedelta(weeks=6), 4, 1, "en")
+    _offer(companies["UAB Alytaus lazeriai"], specs["laser"], {
+        "pl": "Staż operatora wycinarki laserowej", "lt": "Lazerinio pjovimo staklių operatoriaus praktika",
+        "en": "Laser cutting operator internship"}, monday + timedelta(weeks=5), 3, 1, "lt")
+    db.session.flush()
+
+    kursant, kursante = find_user_by_email("kursant@example.com"), find_user_by_email("kursante@example.com")
+    trainee = find_user_by_email("trainee@example.com")
+    if kursant:  # PL trainee at a LT firm, running: the logbook shows every state
+        running = _placement(kursant, alytus, specs["welding"], mentors["mentorius@example.com"],
+                             monday - timedelta(weeks=1), 4,
+                             [PlacementStatus.PROPOSED, PlacementStatus.AGREED, PlacementStatus.IN_PROGRESS])
+        for offset, status, comment in ((0, EntryStatus.CONFIRMED, None), (1, EntryStatus.CONFIRMED, None),
+                                        (2, EntryStatus.RETURNED, "Proszę dopisać parametry spawania."),
+                                        (3, EntryStatus.SUBMITTED, None)):
+            day = running.starts_on + timedelta(days=offset)
+            if day <= today:
+                db.session.add(LogbookEntry(
+                    placement_id=running.id, day=day, hours=8, status=status, mentor_comment=comment,
+                    tasks="Spawanie próbek MAG 135 blach 10 mm, kontrola wizualna spoin wg ISO 5817."))
+    if kursante:  # LT trainee placed at a PL firm through the matching
+        application = Application(user=kursante, status="placed",
+                                  motivation="Noriu išmokti suvirinti plienines konstrukcijas Lenkijos įmonėje.")
+        application.choices = [ApplicationChoice(offer=welding_offer, rank=1)]
+        db.session.add(application)
+        _placement(kursante, suwalki, specs["welding"], mentors["opiekun@example.com"], welding_offer.starts_on, 4,
+                   [PlacementStatus.PROPOSED, PlacementStatus.AGREED], welding_offer)
+    if trainee:  # a completed domestic placement, and an open application for a cross-border one
+        done = _placement(trainee, marijampole, specs["cnc"], mentors["mentorius@example.com"],
+                          monday - timedelta(weeks=10), 2, [PlacementStatus.PROPOSED, PlacementStatus.AGREED,
+                                                            PlacementStatus.IN_PROGRESS, PlacementStatus.COMPLETED])
+        for offset in range(5):
+            db.session.add(LogbookEntry(placement_id=done.id, day=done.starts_on + timedelta(days=offset), hours=8,
+                                        status=EntryStatus.CONFIRMED, tasks="CNC turning of trailer axle pins."))
+        db.session.add(Evaluation(placement_id=done.id, mentor_id=mentors["mentorius@example.com"].id,
+                                  ratings={"safety": 5, "technical_skills": 4, "quality": 4, "teamwork": 5,
+                                           "communication": 4, "independence": 3},
+                                  comment="Reliable and careful; needs more practice with offsets."))
+        application = Application(user=trainee, motivation="I want to learn series CNC turning in a Polish "
+                                                           "plant and practise my Polish.")
+        application.choices = [ApplicationChoice(offer=cnc_offer, rank=1)]
+        db.session.add(application)
+    db.session.flush()

@@ -1,0 +1,159 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    FloatField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+
+from app.catalogue.forms import translated_fields
+from app.core.forms import Form
+from app.core.i18n import LANGUAGE_NAMES
+
+COUNTRIES = [("PL", _l("Poland")), ("LT", _l("Lithuania"))]
+
+
+class CompanyForm(Form):
+    name = StringField(_l("Name"), validators=[DataRequired(message=_l("Please enter the company's name.")),
+                                               Length(max=200)])
+    country = SelectField(_l("Country"), choices=COUNTRIES)
+    city = StringField(_l("City"), validators=[DataRequired(message=_l("Please enter the city.")), Length(max=100)])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    registration_number = StringField(_l("Registration number (NIP in Poland, company code in Lithuania)"),
+                                      validators=[DataRequired(message=_l("Please enter the registration number.")),
+                                                  Length(max=30)])
+    vat_number = StringField(_l("EU VAT number (optional)"), validators=[Optional(), Length(max=30)])
+    specialisations = SelectMultipleField(_l("Specialisations"), coerce=int)
+    contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=200)])
+    contact_email = EmailField(_l("Contact e-mail"), validators=[
+        Optional(), Email(message=_l("This is not a valid e-mail address."), check_deliverability=False)])
+    contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=50)])
+    website = StringField(_l("Website"), validators=[Optional(), Length(max=300)])
+    intern_capacity = IntegerField(_l("Interns at the same time"), default=1,
+                                   validators=[InputRequired(), NumberRange(min=0, max=100)])
+    is_cluster_member = BooleanField(_l("Member of the cluster"), default=True)
+    submit = SubmitField(_l("Save company"))
+
+
+translated_fields(CompanyForm, "description", _l("Description"), TextAreaField, max_length=4000)
+
+
+class DirectoryFilterForm(Form):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
+    specialisation = SelectField(_l("Specialisation"), validators=[Optional()])
+    country = SelectField(_l("Country"), validators=[Optional()],
+                          choices=lambda: [("", _l("Both countries")), *COUNTRIES])
+
+
+class MentorForm(Form):
+    email = EmailField(_l("E-mail of the mentor's account"), validators=[
+        DataRequired(), Email(message=_l("This is not a valid e-mail address."), check_deliverability=False)])
+    submit = SubmitField(_l("Add mentor"))
+
+
+class OfferForm(Form):
+    company_id = SelectField(_l("Company"), coerce=int)
+    specialisation_id = SelectField(_l("Specialisation"), coerce=int)
+    starts_on = DateField(_l("From"), validators=[DataRequired(message=_l("Please give the start."))])
+    ends_on = DateField(_l("To"), validators=[DataRequired(message=_l("Please give the end."))])
+    places = IntegerField(_l("Places"), default=1, validators=[InputRequired(), NumberRange(min=1, max=50)])
+    planned_hours = IntegerField(_l("Planned hours"), default=160, validators=[InputRequired(),
+                                                                               NumberRange(min=1, max=2000)])
+    working_language = SelectField(_l("Working language"), choices=lambda: list(LANGUAGE_NAMES.items()))
+    location = StringField(_l("Location"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Save offer"))
+
+
+translated_fields(OfferForm, "title", _l("Title"), max_length=200)
+translated_fields(OfferForm, "description", _l("Description"), TextAreaField, max_length=4000)
+
+
+class ApplicationForm(Form):
+    first = SelectField(_l("First choice"), coerce=int)
+    second = SelectField(_l("Second choice (optional)"), coerce=int, validators=[Optional()])
+    third = SelectField(_l("Third choice (optional)"), coerce=int, validators=[Optional()])
+    motivation = TextAreaField(_l("Motivation"), validators=[
+        DataRequired(message=_l("Write a few sentences of motivation (at least 20 characters).")),
+        Length(max=3000)])
+    submit = SubmitField(_l("Apply"))
+
+
+class PlacementForm(Form):
+    trainee_id = SelectField(_l("Trainee"), coerce=int)
+    company_id = SelectField(_l("Host company"), coerce=int)
+    specialisation_id = SelectField(_l("Specialisation"), coerce=int)
+    mentor_id = SelectField(_l("Mentor"), coerce=int)
+    starts_on = DateField(_l("From"), validators=[DataRequired(message=_l("Please give the start."))])
+    ends_on = DateField(_l("To"), validators=[DataRequired(message=_l("Please give the end."))])
+    planned_hours = IntegerField(_l("Planned hours"), default=160, validators=[InputRequired(),
+                                                                               NumberRange(min=1, max=2000)])
+    submit = SubmitField(_l("Propose the placement"))
+
+
+class TransitionForm(Form):
+    status = SelectField(_l("New status"), choices=lambda: [
+        ("agreed", _l("agreed")), ("in_progress", _l("in progress")), ("completed", _l("completed")),
+        ("cancelled", _l("cancelled"))])
+    reason = StringField(_l("Reason (needed for a cancellation)"), validators=[Optional(), Length(max=1000)])
+    submit = SubmitField(_l("Change the status"))
+
+
+class LogbookForm(Form):
+    day = DateField(_l("Day"), validators=[DataRequired(message=_l("Please give the day."))])
+    hours = FloatField(_l("Hours"), validators=[InputRequired(message=_l("Please give the hours.")),
+                                                NumberRange(min=0.5, max=12)])
+    tasks = TextAreaField(_l("Tasks done"), validators=[DataRequired(message=_l("Describe the tasks done.")),
+                                                        Length(max=3000)])
+    submit = SubmitField(_l("Save the day"))
+
+
+class ReviewForm(Form):
+    comment = StringField(_l("Comment"), validators=[Optional(), Length(max=1000)])
+
+
+class EvaluationForm(Form):
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=3000)])
+    submit = SubmitField(_l("Save the evaluation"))
+
+
+RATING_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
+COMPETENCE_LABELS = {"safety": _l("Safety at work"), "technical_skills": _l("Technical skills"),
+                     "quality": _l("Quality of work"), "teamwork": _l("Teamwork"),
+                     "communication": _l("Communication"), "independence": _l("Independence")}
+for _name, _label in COMPETENCE_LABELS.items():
+    setattr(EvaluationForm, f"rating_{_name}", SelectField(_label, choices=RATING_CHOICES,
+                                                           validators=[DataRequired()]))
+
+
+class DocumentForm(Form):
+    kind = SelectField(_l("Document"), choices=lambda: [
+        ("agreement", _l("Placement agreement")), ("insurance", _l("Insurance")),
+        ("evaluation", _l("Evaluation")), ("other", _l("Other"))])
+    file = FileField(_l("File (PDF, JPG, PNG or DOCX)"), validators=[FileRequired(message=_l("Choose a file."))])
+    submit = SubmitField(_l("Upload"))
+
+
+def matching_form(applications, offers, proposed, formdata=None):
+    """One select per open application, pre-set to the proposed offer; the coordinator may change or clear it."""
+
+    class MatchingForm(Form):
+        submit = SubmitField(_l("Accept these matches"))
+
+    for application in applications:
+        options = [(0, _l("— no placement now —"))] + [
+            (choice.offer_id, f"{choice.rank}. {choice.offer.company.name}") for choice in application.choices
+            if choice.offer_id in offers]
+        setattr(MatchingForm, f"offer_{application.id}", SelectField(
+            application.user.full_name, coerce=int, choices=options, default=proposed.get(application.id) or 0))
+    return MatchingForm(formdata=formdata) if formdata is not None else MatchingForm()
