@@ -15,7 +15,7 @@ from config import Config, config_from_env
 APP_DIR = Path(__file__).resolve().parent
 
 #: Domain packages, each exposing blueprints and, optionally, ``init_app(app)``. Order is navigation order.
-DOMAINS = ("core", "accounts", "catalogue", "enrolment", "training", "learning", "placements", "audit")
+DOMAINS = ("core", "accounts", "catalogue", "enrolment", "training", "learning", "placements", "reporting", "audit")
 
 
 def create_app(config_class: type[Config] | None = None, **overrides: Any) -> Flask:

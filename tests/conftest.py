@@ -84,6 +84,8 @@ class RequestIsolatingClient(FlaskClient):
     """A test client whose requests never reuse the test body's app context (so no shared session or g)."""
 
     def open(self, *args, **kwargs):
+        # Streamed bodies (exports) are read here too, where the request's own contexts can be pushed.
+        kwargs.setdefault("buffered", True)
         token = _cv_app.set(None)
         try:
             return super().open(*args, **kwargs)

@@ -6,6 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.accounts.forms import ConfirmForm
 from app.accounts.models import User
@@ -91,7 +92,9 @@ def register():
         else None,
         company_id=request.args.get("company", type=int), specialisation_id=request.args.get("specialisation",
                                                                                              type=int))
-    page = db.paginate(services.filtered(criteria), per_page=50, error_out=False)
+    query = services.filtered(criteria).options(selectinload(Placement.trainee), selectinload(Placement.company),
+                                                selectinload(Placement.specialisation))
+    page = db.paginate(query, per_page=50, error_out=False)
     return render_template("placements/register.html", page=page, counts=services.counts(criteria),
                            criteria=criteria, labels=services.STATUS_LABELS(),
                            companies=list(db.session.scalars(select(Company).order_by(Company.name))),

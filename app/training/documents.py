@@ -21,6 +21,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from sqlalchemy import select
 
 from app.catalogue.models import Lesson, Material
+from app.core.exports import safe_cell
 from app.core.i18n import COUNTRY_LABELS, format_in_zone
 from app.core.translated import pick
 from app.extensions import db
@@ -102,12 +103,6 @@ def _csv_bytes(rows: list[list]) -> bytes:
     for row in rows:
         writer.writerow([safe_cell(value) for value in row])
     return out.getvalue().encode("utf-8-sig")  # the BOM makes spreadsheet programs read UTF-8 correctly
-
-
-def safe_cell(value) -> str:
-    """Neutralise spreadsheet formulas (=, +, -, @) in values people typed (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def attendance_csv(meeting: TrainingSession) -> bytes:

@@ -51,7 +51,9 @@ PERSONAS = [None, *Role, "mentor"]
 DETAIL_LINKS = {"/companies/": ".card-list a[href^='/companies/']",
                 "/placements/": "tbody a[href^='/placements/']",
                 "/mentor/interns": ".card-list a[href^='/placements/']",
-                "/internships/": "a[href^='/placements/']"}
+                "/internships/": "a[href^='/placements/']",
+                "/reports/": "#total-enrolled",
+                "/reports/at-risk": "tbody a[href^='/reports/people/']"}
 
 
 def demo_account(persona) -> tuple[str, str]:

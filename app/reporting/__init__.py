@@ -1,0 +1,26 @@
+"""Reporting: project indicators against targets, the coordinators' dashboard, the at-risk list, drill-down to
+people, exports for the funder (CSV, XLSX, attendance matrix, placement register, PDF summary)."""
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from app.core.navigation import register_nav
+from app.core.permissions import Role
+
+bp = Blueprint("reporting", __name__, url_prefix="/reports")
+
+
+def blueprints():
+    from app.reporting import routes  # noqa: F401  (register the views)
+
+    return [bp]
+
+
+def init_app(app):
+    from app.reporting import demo  # noqa: F401  (demo seeder registers itself)
+    from app.reporting.services import unit_label
+
+    app.add_template_filter(unit_label, "unit")
+
+    register_nav("reporting.dashboard", _l("Reports"), 50, roles=(Role.COORDINATOR, Role.TRAINER))
+    register_nav("reporting.at_risk", _l("At risk"), 51, roles=(Role.COORDINATOR, Role.TRAINER))

@@ -1,0 +1,57 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, FloatField, IntegerField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from app.catalogue.forms import translated_fields
+from app.core.forms import Form
+from app.core.i18n import COUNTRY_LABELS, GENDER_LABELS
+from app.reporting.models import Measure
+
+MEASURE_LABELS = {
+    Measure.TRAINEES_ENROLLED: _l("Trainees enrolled (persons)"),
+    Measure.TRAINEES_COMPLETED: _l("Trainees who completed a course (persons)"),
+    Measure.MEETINGS_HELD: _l("Training meetings held"),
+    Measure.ATTENDANCE_RATE: _l("Attendance rate"),
+    Measure.PLACEMENTS_COMPLETED: _l("Trainees who completed an internship (persons)"),
+    Measure.CROSS_BORDER_PLACEMENTS: _l("Trainees who completed a cross-border internship (persons)"),
+    Measure.TRAINEE_HOURS: _l("Trainee hours (meetings attended and confirmed internship hours)"),
+    Measure.CERTIFICATES_ISSUED: _l("Trainees holding a valid certificate (persons)"),
+}
+
+
+class ReportFilterForm(Form):
+    """The filters of every report page; the same arguments drive its exports."""
+
+    class Meta:
+        csrf = False
+
+    start = DateField(_l("From"), validators=[Optional()])
+    end = DateField(_l("To"), validators=[Optional()])
+    specialisation = SelectField(_l("Specialisation"), coerce=str, validators=[Optional()])
+    country = SelectField(_l("Trainee's country"), validators=[Optional()], choices=lambda: [
+        ("", _l("Both countries")), ("PL", COUNTRY_LABELS["PL"]), ("LT", COUNTRY_LABELS["LT"])])
+    company = SelectField(_l("Trainee's company"), validators=[Optional()])
+
+
+class IndicatorForm(Form):
+    code = StringField(_l("Code"), validators=[DataRequired(message=_l("Please give the indicator's code.")),
+                                               Length(max=32)])
+    measure = SelectField(_l("What is counted"), choices=lambda: [(m.value, label)
+                                                                  for m, label in MEASURE_LABELS.items()])
+    unit = StringField(_l("Unit"), default="persons", validators=[DataRequired(), Length(max=32)])
+    baseline = FloatField(_l("Baseline"), default=0, validators=[InputRequired(), NumberRange(min=0)])
+    milestone_value = FloatField(_l("Milestone value"), validators=[Optional(), NumberRange(min=0)])
+    milestone_on = DateField(_l("Milestone date"), validators=[Optional()])
+    target_value = FloatField(_l("Final target"), validators=[
+        InputRequired(message=_l("Please give the final target.")), NumberRange(min=0)])
+    specialisation_id = SelectField(_l("Only this specialisation"), coerce=int)
+    country = SelectField(_l("Only trainees from"), choices=lambda: [
+        ("", _l("Both countries")), ("PL", COUNTRY_LABELS["PL"]), ("LT", COUNTRY_LABELS["LT"])])
+    gender = SelectField(_l("Only trainees of gender"), choices=lambda: [("", _l("All")), *GENDER_LABELS.items()])
+    period_start = DateField(_l("Counted from"), validators=[Optional()])
+    period_end = DateField(_l("Counted until"), validators=[Optional()])
+    position = IntegerField(_l("Order in the table"), default=0, validators=[Optional()])
+    submit = SubmitField(_l("Save indicator"))
+
+
+translated_fields(IndicatorForm, "name", _l("Name"), max_length=300)

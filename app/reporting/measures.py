@@ -1,0 +1,310 @@
+"""Figures computed live from the data, each in a fixed number of SQL queries whatever the number of trainees.
+
+Counting rules (what the funder counts, decided here once):
+- People are counted once per figure (``COUNT(DISTINCT user)``), however many courses, meetings or placements.
+- "Enrolled" and "completed" count currently enrolled people: a withdrawn enrolment does not count (a person who
+  withdrew from one course but stays in another still counts through the other). Completion is
+  ``Enrolment.completed_at``, kept by ``app.learning.completion``.
+- Attendance rate = attended (present or late) / (expected − excused), where expected is every enrolled person ×
+  every held meeting of their course (started, not cancelled). Missing records count as absent; excused
+  absences are neither credited nor penalised.
+- Placements count people with a *completed* placement (cancelled ones never count); cross-border when the
+  trainee's country differs from the host firm's.
+- Trainee hours = hours of meetings attended + confirmed internship logbook hours.
+- Period bounds are calendar days in UTC; enrolments count by when they were made, completions by when they
+  happened, meetings by their start, placements by their end, logbook hours by their day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import Select, and_, case, distinct, exists, func, literal, select
+
+from app.accounts.models import Country, Gender, User
+from app.catalogue.models import Course
+from app.core.db import utcnow
+from app.enrolment.models import Enrolment, EnrolmentStatus
+from app.extensions import db
+from app.learning.models import Certificate
+from app.placements.models import Company, EntryStatus, LogbookEntry, Placement, PlacementStatus
+from app.reporting.models import Measure
+from app.training.models import ATTENDED, Attendance, AttendanceStatus, MeetingStatus, TrainingSession
+
+Person = db.aliased(User, name="person")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a figure covers. Empty fields mean "all"."""
+
+    start: date | None = None
+    end: date | None = None
+    specialisation_id: int | None = None
+    country: Country | None = None  # the trainee's country
+    company: str | None = None  # the trainee's employer as written in their account
+    gender: Gender | None = None
+    course_ids: frozenset[int] | None = None  # a trainer sees their own courses only
+
+    def narrowed(self, **changes) -> Scope:
+        return replace(self, **changes)
+
+
+def _bounds(scope: Scope) -> tuple[datetime | None, datetime | None]:
+    start = datetime.combine(scope.start, time.min, UTC) if scope.start else None
+    end = datetime.combine(scope.end + timedelta(days=1), time.min, UTC) if scope.end else None
+    return start, end
+
+
+def in_period(column, scope: Scope, *, days: bool = False):
+    conditions = []
+    if days:
+        if scope.start:
+            conditions.append(column >= scope.start)
+        if scope.end:
+            conditions.append(column <= scope.end)
+    else:
+        start, end = _bounds(scope)
+        if start:
+            conditions.append(column >= start)
+        if end:
+            conditions.append(column < end)
+    return and_(True, *conditions)
+
+
+def _people_filter(scope: Scope):
+    conditions = []
+    if scope.country:
+        conditions.append(Person.country == scope.country)
+    if scope.gender:
+        conditions.append(Person.gender == scope.gender)
+    if scope.company:
+        conditions.append(func.coalesce(Person.company_name, "") == scope.company)
+    return and_(True, *conditions)
+
+
+def _course_filter(scope: Scope, specialisation_column=Course.specialisation_id, course_column=Course.id):
+    conditions = []
+    if scope.specialisation_id:
+        conditions.append(specialisation_column == scope.specialisation_id)
+    if scope.course_ids is not None:
+        conditions.append(course_column.in_(sorted(scope.course_ids) or [-1]))
+    return and_(True, *conditions)
+
+
+def enrolments(scope: Scope, *columns) -> Select:
+    """Current enrolments (status enrolled) in scope, joined to their course and person."""
+    return (select(*columns).select_from(Enrolment).join(Course, Course.id == Enrolment.course_id)
+            .join(Person, Person.id == Enrolment.user_id)
+            .where(Enrolment.status == EnrolmentStatus.ENROLLED, _course_filter(scope), _people_filter(scope)))
+
+
+def held_meeting_pairs(scope: Scope, *columns) -> Select:
+    """Every (enrolled person, held meeting of their course) pair in scope, with the attendance record if any."""
+    return (enrolments(scope, *columns)
+            .join(TrainingSession, TrainingSession.course_id == Enrolment.course_id)
+            .outerjoin(Attendance, and_(Attendance.session_id == TrainingSession.id,
+                                        Attendance.user_id == Enrolment.user_id))
+            .where(TrainingSession.status == MeetingStatus.SCHEDULED, TrainingSession.starts_at <= utcnow(),
+                   in_period(TrainingSession.starts_at, scope)))
+
+
+def attendance_columns():
+    attended = func.sum(case((Attendance.status.in_(ATTENDED), 1), else_=0))
+    excused = func.sum(case((Attendance.status == AttendanceStatus.EXCUSED, 1), else_=0))
+    return func.count(), attended, excused
+
+
+def rate(expected, attended, excused) -> float | None:
+    counted = (expected or 0) - (excused or 0)
+    return (attended or 0) / counted if counted > 0 else None
+
+
+def placements(scope: Scope, *columns) -> Select:
+    """Placements in scope, joined to the trainee (``Person``) and the host firm."""
+    query = (select(*columns).select_from(Placement).join(Person, Person.id == Placement.trainee_id)
+             .join(Company, Company.id == Placement.company_id).where(_people_filter(scope)))
+    if scope.specialisation_id:
+        query = query.where(Placement.specialisation_id == scope.specialisation_id)
+    if scope.course_ids is not None:
+        query = query.where(exists().where(Enrolment.user_id == Placement.trainee_id,
+                                           Enrolment.course_id.in_(sorted(scope.course_ids) or [-1])))
+    return query
+
+
+def cross_border():
+    return Person.country != Company.country
+
+
+def _hours(start_column, end_column):
+    """Hours between two timestamp columns, in the database's own date arithmetic."""
+    if db.engine.dialect.name == "postgresql":
+        return func.extract("epoch", end_column - start_column) / 3600.0
+    return (func.julianday(end_column) - func.julianday(start_column)) * 24.0
+
+
+# -- the measures ---------------------------------------------------------------------------------------------
+def trainees_enrolled(scope: Scope) -> int:
+    return db.session.scalar(enrolments(scope, func.count(distinct(Enrolment.user_id)))
+                             .where(in_period(Enrolment.created_at, scope))) or 0
+
+
+def trainees_completed(scope: Scope) -> int:
+    return db.session.scalar(enrolments(scope, func.count(distinct(Enrolment.user_id))).where(
+        Enrolment.completed_at.is_not(None), in_period(Enrolment.completed_at, scope))) or 0
+
+
+def meetings_held(scope: Scope) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(TrainingSession).join(Course, Course.id == TrainingSession.course_id)
+        .where(TrainingSession.status == MeetingStatus.SCHEDULED, TrainingSession.starts_at <= utcnow(),
+               in_period(TrainingSession.starts_at, scope), _course_filter(scope))) or 0
+
+
+def attendance_rate(scope: Scope) -> float | None:
+    return rate(*db.session.execute(held_meeting_pairs(scope, *attendance_columns())).one())
+
+
+def placements_completed(scope: Scope, only_cross_border: bool = False) -> int:
+    query = placements(scope, func.count(distinct(Placement.trainee_id))).where(
+        Placement.status == PlacementStatus.COMPLETED, in_period(Placement.ends_on, scope, days=True))
+    if only_cross_border:
+        query = query.where(cross_border())
+    return db.session.scalar(query) or 0
+
+
+def trainee_hours(scope: Scope) -> float:
+    meeting_hours = db.session.scalar(held_meeting_pairs(
+        scope, func.coalesce(func.sum(_hours(TrainingSession.starts_at, TrainingSession.ends_at)), 0))
+        .where(Attendance.status.in_(ATTENDED))) or 0
+    logbook_hours = db.session.scalar(
+        placements(scope, func.coalesce(func.sum(LogbookEntry.hours), 0))
+        .join(LogbookEntry, LogbookEntry.placement_id == Placement.id)
+        .where(LogbookEntry.status == EntryStatus.CONFIRMED, in_period(LogbookEntry.day, scope, days=True))) or 0
+    return round(float(meeting_hours) + float(logbook_hours), 1)
+
+
+def certificates_issued(scope: Scope) -> int:
+    query = (select(func.count(distinct(Certificate.user_id))).select_from(Certificate)
+             .join(Person, Person.id == Certificate.user_id)
+             .outerjoin(Course, Course.id == Certificate.course_id)
+             .where(Certificate.revoked_at.is_(None), _people_filter(scope),
+                    in_period(Certificate.completed_at, scope)))
+    if scope.specialisation_id or scope.course_ids is not None:
+        query = query.where(_course_filter(scope))
+    return db.session.scalar(query) or 0
+
+
+MEASURES = {
+    Measure.TRAINEES_ENROLLED: trainees_enrolled,
+    Measure.TRAINEES_COMPLETED: trainees_completed,
+    Measure.MEETINGS_HELD: meetings_held,
+    Measure.ATTENDANCE_RATE: attendance_rate,
+    Measure.PLACEMENTS_COMPLETED: placements_completed,
+    Measure.CROSS_BORDER_PLACEMENTS: lambda scope: placements_completed(scope, only_cross_border=True),
+    Measure.TRAINEE_HOURS: trainee_hours,
+    Measure.CERTIFICATES_ISSUED: certificates_issued,
+}
+
+
+def value_of(measure: Measure, scope: Scope):
+    return MEASURES[measure](scope)
+
+
+# -- breakdowns for the dashboard ------------------------------------------------------------------------------
+DIMENSIONS = ("specialisation", "country", "company")
+
+
+def _enrolment_dimension(dimension: str):
+    return {"specialisation": Course.specialisation_id, "country": Person.country,
+            "company": func.coalesce(Person.company_name, literal(""))}[dimension]
+
+
+def _placement_dimension(dimension: str):
+    return {"specialisation": Placement.specialisation_id, "country": Person.country,
+            "company": func.coalesce(Person.company_name, literal(""))}[dimension]
+
+
+@dataclass
+class Row:
+    key: object
+    enrolled: int = 0
+    completed: int = 0
+    expected: int = 0
+    attended: int = 0
+    excused: int = 0
+    placements_planned: int = 0
+    placements_ongoing: int = 0
+    placements_completed: int = 0
+    cross_border_completed: int = 0
+
+    @property
+    def completion_rate(self) -> float | None:
+        return self.completed / self.enrolled if self.enrolled else None
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return rate(self.expected, self.attended, self.excused)
+
+
+def breakdown(scope: Scope, dimension: str) -> list[Row]:
+    """Completion, attendance and placement figures grouped by specialisation, trainee country or employer —
+    three queries, whatever the data."""
+    rows: dict[object, Row] = {}
+
+    def row(key) -> Row:
+        key = key.value if hasattr(key, "value") else key
+        return rows.setdefault(key, Row(key))
+
+    group = _enrolment_dimension(dimension)
+    completed = func.count(distinct(case((Enrolment.completed_at.is_not(None), Enrolment.user_id))))
+    for key, enrolled, done in db.session.execute(enrolments(scope, group, func.count(distinct(Enrolment.user_id)),
+                                                             completed)
+                                                  .where(in_period(Enrolment.created_at, scope)).group_by(group)):
+        target = row(key)
+        target.enrolled, target.completed = enrolled, done
+    for key, expected, attended, excused in db.session.execute(
+            held_meeting_pairs(scope, group, *attendance_columns()).group_by(group)):
+        target = row(key)
+        target.expected, target.attended, target.excused = expected, attended or 0, excused or 0
+    group = _placement_dimension(dimension)
+    status_count = lambda *statuses: func.count(distinct(case((Placement.status.in_(statuses),  # noqa: E731
+                                                                Placement.trainee_id))))
+    for key, planned, ongoing, done, cross in db.session.execute(placements(
+            scope, group, status_count(PlacementStatus.PROPOSED, PlacementStatus.AGREED),
+            status_count(PlacementStatus.IN_PROGRESS), status_count(PlacementStatus.COMPLETED),
+            func.count(distinct(case((and_(Placement.status == PlacementStatus.COMPLETED, cross_border()),
+                                      Placement.trainee_id))))).group_by(group)):
+        target = row(key)
+        target.placements_planned, target.placements_ongoing = planned, ongoing
+        target.placements_completed, target.cross_border_completed = done, cross
+    return sorted(rows.values(), key=lambda r: str(r.key))
+
+
+def placements_by_host(scope: Scope) -> list[tuple[str, str, int, int, int]]:
+    """(firm, its country, planned, ongoing, completed) per host firm."""
+    count = lambda *statuses: func.count(case((Placement.status.in_(statuses), 1)))  # noqa: E731
+    return [tuple(r) for r in db.session.execute(placements(
+        scope, Company.name, Company.country, count(PlacementStatus.PROPOSED, PlacementStatus.AGREED),
+        count(PlacementStatus.IN_PROGRESS), count(PlacementStatus.COMPLETED))
+        .group_by(Company.name, Company.country).order_by(Company.name))]
+
+
+# -- the people behind a figure ----------------------------------------------------------------------------------
+FIGURES = ("enrolled", "completed", "placements", "cross_border")
+
+
+def people_behind(figure: str, scope: Scope) -> Select:
+    """A query for the people a figure counts (drill-down and the trainee register)."""
+    if figure in ("placements", "cross_border"):
+        ids = placements(scope, Placement.trainee_id).where(Placement.status == PlacementStatus.COMPLETED,
+                                                            in_period(Placement.ends_on, scope, days=True))
+        if figure == "cross_border":
+            ids = ids.where(cross_border())
+    elif figure == "completed":
+        ids = enrolments(scope, Enrolment.user_id).where(Enrolment.completed_at.is_not(None),
+                                                         in_period(Enrolment.completed_at, scope))
+    else:
+        ids = enrolments(scope, Enrolment.user_id).where(in_period(Enrolment.created_at, scope))
+    return select(User).where(User.id.in_(ids)).order_by(User.full_name, User.id)

@@ -1,0 +1,51 @@
+"""Project indicators: what the funder counts, with the targets written in the project. Actual values are never
+stored: they are computed from the data every time (``app.reporting.measures``)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+
+from sqlalchemy import JSON, Float, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import Country, Gender
+from app.catalogue.models import Specialisation
+from app.core.db import TimestampMixin, enum_column
+from app.extensions import db
+
+
+class Measure(enum.StrEnum):
+    TRAINEES_ENROLLED = "trainees_enrolled"
+    TRAINEES_COMPLETED = "trainees_completed"
+    MEETINGS_HELD = "meetings_held"
+    ATTENDANCE_RATE = "attendance_rate"
+    PLACEMENTS_COMPLETED = "placements_completed"
+    CROSS_BORDER_PLACEMENTS = "cross_border_placements"
+    TRAINEE_HOURS = "trainee_hours"
+    CERTIFICATES_ISSUED = "certificates_issued"
+
+
+class Indicator(TimestampMixin, db.Model):
+    __tablename__ = "indicators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The code in the programme's monitoring system (e.g. "RCO 01" or the project's own numbering).
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[dict] = mapped_column(JSON, default=dict)
+    measure: Mapped[Measure] = mapped_column(enum_column(Measure, 32))
+    unit: Mapped[str] = mapped_column(String(32), default="persons")
+    baseline: Mapped[float] = mapped_column(Float, default=0)
+    milestone_value: Mapped[float | None] = mapped_column(Float)
+    milestone_on: Mapped[date | None]
+    target_value: Mapped[float] = mapped_column(Float)
+    #: Optional breakdown: only this specialisation, trainees of this country, of this gender.
+    specialisation_id: Mapped[int | None] = mapped_column(ForeignKey("specialisations.id"))
+    country: Mapped[Country | None] = mapped_column(enum_column(Country, 8))
+    gender: Mapped[Gender | None] = mapped_column(enum_column(Gender))
+    #: The project period the indicator counts over (open ends count everything).
+    period_start: Mapped[date | None]
+    period_end: Mapped[date | None]
+    position: Mapped[int] = mapped_column(default=0)
+
+    specialisation: Mapped[Specialisation | None] = relationship()

@@ -1,0 +1,271 @@
+"""Coordinators' (and trainers', for their own courses) reports: dashboard, indicators, at-risk list, drill-down,
+exports. Every page and its exports take the same filter arguments, so an export is what the page shows."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.accounts.models import Country, User
+from app.accounts.routes import apply_domain_error
+from app.audit.services import record_event
+from app.catalogue.forms import fill_texts, texts_from
+from app.catalogue.models import Course, Specialisation, course_trainers
+from app.core.errors import DomainError
+from app.core.exports import Column, export_response
+from app.core.i18n import COUNTRY_LABELS, LANGUAGE_NAMES
+from app.core.pagination import paginate_rows
+from app.core.permissions import Role, has_role, role_required
+from app.core.translated import pick
+from app.enrolment.models import Enrolment
+from app.extensions import db
+from app.reporting import bp, measures, risk, services
+from app.reporting.forms import MEASURE_LABELS, IndicatorForm, ReportFilterForm
+from app.reporting.measures import Scope
+from app.reporting.models import Indicator, Measure
+
+READERS = (Role.COORDINATOR, Role.TRAINER)
+FORMATS = ("csv", "xlsx")
+
+
+def _own_courses() -> frozenset[int] | None:
+    """Coordinators see everything; trainers their own courses."""
+    if has_role(current_user, Role.COORDINATOR):
+        return None
+    return frozenset(db.session.scalars(select(course_trainers.c.course_id).where(
+        course_trainers.c.user_id == current_user.id)))
+
+
+def _filters() -> tuple[ReportFilterForm, Scope]:
+    form = ReportFilterForm(request.args)
+    specialisations = list(db.session.scalars(select(Specialisation).order_by(Specialisation.position)))
+    form.specialisation.choices = [("", _("All specialisations")), *[(str(s.id), pick(s.title))
+                                                                     for s in specialisations]]
+    course_ids = _own_courses()
+    companies = select(User.company_name).where(User.role == Role.TRAINEE, User.company_name.is_not(None)) \
+        .distinct().order_by(User.company_name)
+    if course_ids is not None:
+        companies = companies.join(Enrolment, Enrolment.user_id == User.id).where(
+            Enrolment.course_id.in_(sorted(course_ids) or [-1]))
+    form.company.choices = [("", _("All companies")), *[(c, c) for c in db.session.scalars(companies)]]
+    scope = Scope(course_ids=course_ids)
+    if form.validate():
+        scope = scope.narrowed(start=form.start.data, end=form.end.data,
+                               specialisation_id=int(form.specialisation.data) if form.specialisation.data else None,
+                               country=Country(form.country.data) if form.country.data else None,
+                               company=form.company.data or None)
+    return form, scope
+
+
+def _args(**extra) -> dict:
+    values = {k: v for k, v in request.args.items() if v and k != "page"}
+    values.update(extra)
+    return values
+
+
+def _audit_export(what: str) -> None:
+    """Exports of personal data are evidence-relevant: who took which list, with which filters."""
+    record_event("reporting.exported", actor=current_user, object_type="report", object_id=what,
+                 after={"filters": _args(), "format": request.view_args.get("fmt")})
+    db.session.commit()
+
+
+@bp.get("/")
+@role_required(*READERS)
+def dashboard():
+    form, scope = _filters()
+    tables = {dimension: (measures.breakdown(scope, dimension), services.group_labels(dimension))
+              for dimension in measures.DIMENSIONS}
+    indicators = services.indicator_table() if has_role(current_user, Role.COORDINATOR) else []
+    totals = {"enrolled": measures.trainees_enrolled(scope), "completed": measures.trainees_completed(scope),
+              "meetings": measures.meetings_held(scope), "attendance": measures.attendance_rate(scope),
+              "placements": measures.placements_completed(scope),
+              "cross_border": measures.placements_completed(scope, only_cross_border=True)}
+    return render_template("reporting/dashboard.html", form=form, tables=tables, indicators=indicators,
+                           totals=totals, hosts=measures.placements_by_host(scope), args=_args(),
+                           columns={d: services.breakdown_columns(d) for d in measures.DIMENSIONS},
+                           dimension_headings=services.DIMENSION_HEADINGS, measure_labels=MEASURE_LABELS,
+                           courses=_matrix_courses(scope), languages=LANGUAGE_NAMES)
+
+
+def _matrix_courses(scope: Scope) -> list[tuple[int, str]]:
+    query = select(Course.id, Course.title).order_by(Course.id)
+    if scope.course_ids is not None:
+        query = query.where(Course.id.in_(sorted(scope.course_ids) or [-1]))
+    if scope.specialisation_id:
+        query = query.where(Course.specialisation_id == scope.specialisation_id)
+    return [(course_id, pick(title)) for course_id, title in db.session.execute(query)]
+
+
+@bp.get("/export/figures-<any(specialisation, country, company):dimension>.<any(csv, xlsx):fmt>")
+@role_required(*READERS)
+def export_figures(dimension: str, fmt: str):
+    _form, scope = _filters()
+    _audit_export(f"figures-{dimension}")
+    rows = services.breakdown_rows(measures.breakdown(scope, dimension), services.group_labels(dimension))
+    return export_response(fmt, f"mcc-{dimension}", services.breakdown_columns(dimension), rows)
+
+
+@bp.get("/export/indicators.<any(csv, xlsx):fmt>")
+@role_required(Role.COORDINATOR)
+def export_indicators(fmt: str):
+    columns, rows = services.indicator_rows(services.indicator_table())
+    return export_response(fmt, "mcc-indicators", columns, rows, title=_("Indicators"))
+
+
+@bp.get("/at-risk")
+@role_required(*READERS)
+def at_risk():
+    form, scope = _filters()
+    people = risk.at_risk(scope)
+    page = request.args.get("page", 1, type=int)
+    per_page = 50
+    pages = max(1, (len(people) + per_page - 1) // per_page)
+    return render_template("reporting/at_risk.html", form=form, people=people[(page - 1) * per_page:page * per_page],
+                           total=len(people), page=page, pages=pages, args=_args())
+
+
+def _risk_table(people: list[risk.AtRisk]):
+    columns = [Column("name", _("Name")), Column("email", _("E-mail")), Column("country", _("Country")),
+               Column("company", _("Company")), Column("course", _("Course")),
+               Column("last_activity", _("Last activity (UTC)"), "datetime"), Column("reasons", _("Why"))]
+    rows = ((p.full_name, p.email or "", str(COUNTRY_LABELS[p.country]), p.company or "", pick(p.course_title),
+             p.last_activity, "; ".join(p.reason_texts())) for p in people)
+    return columns, rows
+
+
+@bp.get("/export/at-risk.<any(csv, xlsx):fmt>")
+@role_required(*READERS)
+def export_at_risk(fmt: str):
+    _form, scope = _filters()
+    _audit_export("at-risk")
+    columns, rows = _risk_table(risk.at_risk(scope))
+    return export_response(fmt, "mcc-at-risk", columns, rows, title=_("At risk"))
+
+
+FIGURE_LABELS = {"enrolled": _l("Enrolled"), "completed": _l("Completed"),
+                 "placements": _l("Internships completed"), "cross_border": _l("Cross-border internships completed")}
+
+
+@bp.get("/people")
+@role_required(*READERS)
+def people():
+    form, scope = _filters()
+    figure = request.args.get("figure", "enrolled")
+    if figure not in measures.FIGURES:
+        abort(404)
+    page = paginate_rows(services.people_query(figure, scope), request.args.get("page", 1, type=int))
+    args = _args()
+    return render_template("reporting/people.html", form=form, page=page, figure=figure, args=args,
+                           dashboard_args={k: v for k, v in args.items() if k != "figure"},
+                           figure_label=FIGURE_LABELS[figure])
+
+
+@bp.get("/export/people.<any(csv, xlsx):fmt>")
+@role_required(*READERS)
+def export_people(fmt: str):
+    _form, scope = _filters()
+    figure = request.args.get("figure", "enrolled")
+    if figure not in measures.FIGURES:
+        abort(404)
+    _audit_export(f"people-{figure}")
+    return export_response(fmt, f"mcc-trainees-{figure}", services.people_columns(),
+                           services.people_rows(services.people_query(figure, scope)), title=_("Trainees"))
+
+
+@bp.get("/people/<int:user_id>")
+@role_required(*READERS)
+def person(user_id: int):
+    from app.reporting.record import trainee_record
+
+    user = db.get_or_404(User, user_id)
+    course_ids = _own_courses()
+    record = trainee_record(user, course_ids)
+    if course_ids is not None and not record.enrolments:
+        abort(403)  # a trainer sees only the people of their own courses
+    return render_template("reporting/person.html", person=user, record=record)
+
+
+@bp.get("/export/attendance-<int:course_id>.<any(csv, xlsx):fmt>")
+@role_required(*READERS)
+def export_attendance(course_id: int, fmt: str):
+    course = db.get_or_404(Course, course_id)
+    _form, scope = _filters()
+    if scope.course_ids is not None and course.id not in scope.course_ids:
+        abort(403)
+    _audit_export(f"attendance-{course.id}")
+    columns, rows = services.attendance_matrix(course, scope)
+    return export_response(fmt, f"mcc-attendance-{course.key}", columns, rows(), title=_("Attendance"))
+
+
+@bp.get("/export/placements.<any(csv, xlsx):fmt>")
+@role_required(Role.COORDINATOR)
+def export_placements(fmt: str):
+    from app.reporting.record import placement_register
+
+    _audit_export("placements")
+    columns, rows = placement_register(request.args)
+    return export_response(fmt, "mcc-placements", columns, rows, title=_("Placements"))
+
+
+@bp.get("/summary.pdf")
+@role_required(Role.COORDINATOR)
+def summary():
+    from app.reporting.summary_pdf import summary_pdf
+
+    form, scope = _filters()
+    language = request.args.get("lang") if request.args.get("lang") in LANGUAGE_NAMES else current_user.language
+    shown = [f"{field.label.text}: {dict(getattr(field, 'choices', None) or {}).get(field.data, field.data)}"
+             for field in form if field.data]
+    _audit_export("summary")
+    pdf = summary_pdf(scope, language, "; ".join(str(s) for s in shown))
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": 'attachment; filename="mcc-summary.pdf"'})
+
+
+# -- indicators ---------------------------------------------------------------------------------------------------
+@bp.get("/indicators")
+@role_required(Role.COORDINATOR)
+def indicators():
+    return render_template("reporting/indicators.html", indicators=services.indicator_table(),
+                           measure_labels=MEASURE_LABELS)
+
+
+@bp.route("/indicators/new", methods=["GET", "POST"])
+@bp.route("/indicators/<int:indicator_id>", methods=["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def edit_indicator(indicator_id: int | None = None):
+    indicator = db.get_or_404(Indicator, indicator_id) if indicator_id else None
+    form = IndicatorForm(obj=indicator if request.method == "GET" and indicator else None)
+    form.specialisation_id.choices = [(0, _("All specialisations")), *[
+        (s.id, pick(s.title)) for s in db.session.scalars(select(Specialisation).order_by(Specialisation.position))]]
+    if request.method == "GET" and indicator:
+        fill_texts(form, "name", indicator.name)
+        form.measure.data = indicator.measure.value
+        form.specialisation_id.data = indicator.specialisation_id or 0
+        form.country.data = indicator.country.value if indicator.country else ""
+        form.gender.data = indicator.gender.value if indicator.gender else ""
+    if form.validate_on_submit():
+        from app.accounts.models import Gender
+
+        data = services.IndicatorData(
+            code=form.code.data, name=texts_from(form, "name"), measure=Measure(form.measure.data),
+            unit=form.unit.data, baseline=form.baseline.data, milestone_value=form.milestone_value.data,
+            milestone_on=form.milestone_on.data, target_value=form.target_value.data,
+            specialisation_id=form.specialisation_id.data or None,
+            country=Country(form.country.data) if form.country.data else None,
+            gender=Gender(form.gender.data) if form.gender.data else None, period_start=form.period_start.data,
+            period_end=form.period_end.data, position=form.position.data or 0)
+        try:
+            services.save_indicator(current_user, indicator, data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Indicator saved."), "success")
+            return redirect(url_for("reporting.indicators"), 303)
+    return render_template("reporting/indicator_form.html", form=form, indicator=indicator), \
+        200 if request.method == "GET" else 422

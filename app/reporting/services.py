@@ -1,0 +1,226 @@
+"""Indicators (targets kept, actual values computed), report tables shared by the pages and their exports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _, lazy_gettext as _l
+from sqlalchemy import case, func, select
+
+from app.accounts.models import Country, Gender, User
+from app.audit.services import record_event
+from app.catalogue.models import Course, Specialisation
+from app.core.db import utcnow
+from app.core.errors import DomainError
+from app.core.exports import Column
+from app.core.i18n import COUNTRY_LABELS, GENDER_LABELS
+from app.core.permissions import Role, has_role
+from app.core.translated import pick
+from app.enrolment.models import Enrolment, EnrolmentStatus
+from app.extensions import db
+from app.reporting import measures
+from app.reporting.measures import Scope
+from app.reporting.models import Indicator, Measure
+from app.training.models import ATTENDED, Attendance, AttendanceStatus, MeetingStatus, TrainingSession
+
+PERCENT_MEASURES = {Measure.ATTENDANCE_RATE}
+#: Units people usually pick, shown in the viewer's language; any other unit is shown as typed.
+UNIT_LABELS = {"persons": _l("persons"), "meetings": _l("meetings"), "hours": _l("hours"),
+               "placements": _l("placements"), "%": "%"}
+
+
+def unit_label(unit: str) -> str:
+    return str(UNIT_LABELS.get(unit, unit))
+
+
+# -- indicators --------------------------------------------------------------------------------------------------
+@dataclass
+class IndicatorData:
+    code: str
+    name: dict
+    measure: Measure
+    unit: str
+    baseline: float
+    milestone_value: float | None
+    milestone_on: date | None
+    target_value: float
+    specialisation_id: int | None
+    country: Country | None
+    gender: Gender | None
+    period_start: date | None
+    period_end: date | None
+    position: int = 0
+
+
+def save_indicator(actor: User, indicator: Indicator | None, data: IndicatorData) -> Indicator:
+    if not has_role(actor, Role.COORDINATOR):
+        raise DomainError(_l("Only coordinators set the project's indicators."))
+    if not any(v and v.strip() for v in data.name.values()):
+        raise DomainError(_l("Give the indicator a name."), field="name_en")
+    if data.period_start and data.period_end and data.period_end < data.period_start:
+        raise DomainError(_l("The end must be after the start."), field="period_end")
+    if (data.milestone_value is None) != (data.milestone_on is None):
+        raise DomainError(_l("A milestone needs both a value and a date."), field="milestone_on")
+    if data.measure in PERCENT_MEASURES and data.target_value > 100:
+        raise DomainError(_l("A rate is a percentage: at most 100."), field="target_value")
+    duplicate = db.session.scalar(select(Indicator.id).where(Indicator.code == data.code.strip()))
+    if duplicate is not None and (indicator is None or duplicate != indicator.id):
+        raise DomainError(_l("Another indicator has this code."), field="code")
+    before = _snapshot(indicator) if indicator else None
+    indicator = indicator or Indicator()
+    for name, value in vars(data).items():
+        setattr(indicator, name, value)
+    indicator.code = data.code.strip()
+    indicator.name = {k: v.strip() for k, v in data.name.items() if v and v.strip()}
+    db.session.add(indicator)
+    db.session.flush()
+    record_event("reporting.indicator_saved", actor=actor, obj=indicator, before=before, after=_snapshot(indicator))
+    return indicator
+
+
+def _snapshot(indicator: Indicator) -> dict:
+    return {"code": indicator.code, "measure": indicator.measure, "target": indicator.target_value,
+            "milestone": indicator.milestone_value, "baseline": indicator.baseline}
+
+
+@dataclass
+class IndicatorStatus:
+    indicator: Indicator
+    achieved: float | None
+    milestone_share: float | None
+    target_share: float | None
+
+    @property
+    def is_percent(self) -> bool:
+        return self.indicator.measure in PERCENT_MEASURES
+
+
+def indicator_scope(indicator: Indicator) -> Scope:
+    return Scope(start=indicator.period_start, end=indicator.period_end,
+                 specialisation_id=indicator.specialisation_id, country=indicator.country, gender=indicator.gender)
+
+
+def indicator_table() -> list[IndicatorStatus]:
+    """Every indicator with its live value (a couple of queries per indicator; indicators are few)."""
+    statuses = []
+    for indicator in db.session.scalars(select(Indicator).order_by(Indicator.position, Indicator.code)):
+        value = measures.value_of(indicator.measure, indicator_scope(indicator))
+        if value is not None and indicator.measure in PERCENT_MEASURES:
+            value = round(value * 100, 1)
+
+        statuses.append(IndicatorStatus(indicator, value, _share(value, indicator.milestone_value),
+                                        _share(value, indicator.target_value)))
+    return statuses
+
+
+def _share(value, goal) -> float | None:
+    return value / goal if value is not None and goal else None
+
+
+def indicator_rows(statuses: list[IndicatorStatus]) -> tuple[list[Column], Iterator[tuple]]:
+    """The layout of the programme's monitoring system: indicator, unit, baseline, milestone, target, achieved,
+    period."""
+    columns = [Column("code", _("Code")), Column("indicator", _("Indicator")), Column("unit", _("Unit")),
+               Column("baseline", _("Baseline"), "float"), Column("milestone", _("Milestone"), "float"),
+               Column("milestone_on", _("Milestone date"), "date"), Column("target", _("Target"), "float"),
+               Column("achieved", _("Achieved"), "float"), Column("share", _("Achieved of target"), "percent"),
+               Column("period_start", _("Period from"), "date"), Column("period_end", _("Period to"), "date")]
+    rows = ((s.indicator.code, pick(s.indicator.name), unit_label(s.indicator.unit), s.indicator.baseline,
+             s.indicator.milestone_value, s.indicator.milestone_on, s.indicator.target_value, s.achieved,
+             s.target_share, s.indicator.period_start, s.indicator.period_end) for s in statuses)
+    return columns, rows
+
+
+# -- breakdown tables ----------------------------------------------------------------------------------------------
+def group_labels(dimension: str) -> dict:
+    if dimension == "specialisation":
+        return {s.id: pick(s.title) for s in db.session.scalars(select(Specialisation))}
+    if dimension == "country":
+        return {k: str(v) for k, v in COUNTRY_LABELS.items()}
+    return {"": _("(no company given)")}
+
+
+DIMENSION_LABELS = {"specialisation": _l("Specialisation"), "country": _l("Trainee's country"),
+                    "company": _l("Trainee's company")}
+DIMENSION_HEADINGS = {"specialisation": _l("By specialisation"), "country": _l("By trainee's country"),
+                      "company": _l("By trainee's company")}
+
+
+def breakdown_columns(dimension: str) -> list[Column]:
+    return [Column("group", str(DIMENSION_LABELS[dimension])), Column("enrolled", _("Enrolled"), "int"),
+            Column("completed", _("Completed"), "int"), Column("completion", _("Completion rate"), "percent"),
+            Column("attendance", _("Attendance rate"), "percent"),
+            Column("planned", _("Internships planned"), "int"), Column("ongoing", _("Internships ongoing"), "int"),
+            Column("placed", _("Internships completed"), "int"),
+            Column("cross_border", _("Cross-border internships completed"), "int")]
+
+
+def breakdown_rows(rows: list[measures.Row], labels: dict) -> Iterator[tuple]:
+    for row in rows:
+        yield (labels.get(row.key, row.key), row.enrolled, row.completed, row.completion_rate, row.attendance_rate,
+               row.placements_planned, row.placements_ongoing, row.placements_completed, row.cross_border_completed)
+
+
+# -- people --------------------------------------------------------------------------------------------------------
+def people_columns() -> list[Column]:
+    return [Column("name", _("Name")), Column("email", _("E-mail")), Column("country", _("Country")),
+            Column("gender", _("Gender")), Column("company", _("Company")),
+            Column("courses", _("Courses enrolled"), "int"), Column("completed", _("Courses completed"), "int"),
+            Column("since", _("Enrolled since"), "date")]
+
+
+def people_query(figure: str, scope: Scope):
+    """The people behind a figure with their course counts, in one query (pages and exports)."""
+    people = measures.people_behind(figure, scope).subquery()
+    enrolled = Enrolment.status == EnrolmentStatus.ENROLLED
+    return (select(people.c.id, people.c.full_name, people.c.email, people.c.country, people.c.gender,
+                   people.c.company_name,
+                   func.count(case((enrolled, Enrolment.id))),
+                   func.count(case((enrolled & Enrolment.completed_at.is_not(None), Enrolment.id))),
+                   func.min(Enrolment.created_at))
+            .select_from(people).outerjoin(Enrolment, Enrolment.user_id == people.c.id)
+            .group_by(people.c.id, people.c.full_name, people.c.email, people.c.country, people.c.gender,
+                      people.c.company_name)
+            .order_by(people.c.full_name, people.c.id))
+
+
+def people_rows(query) -> Iterator[tuple]:
+    for _id, name, email, country, gender, company, courses, completed, since in \
+            db.session.execute(query.execution_options(yield_per=1000)):
+        yield (name, email, str(COUNTRY_LABELS.get(country.value, country.value)),
+               str(GENDER_LABELS[gender.value]) if gender else "", company or "", courses, completed,
+               since.date() if since else None)
+
+
+# -- attendance matrix ------------------------------------------------------------------------------------------
+STATUS_LETTERS = {AttendanceStatus.PRESENT: "P", AttendanceStatus.LATE: "L", AttendanceStatus.EXCUSED: "E",
+                  AttendanceStatus.ABSENT: "A"}
+
+
+def attendance_matrix(course: Course, scope: Scope):
+    """Trainee × held meeting: P(resent), L(ate), E(xcused), A(bsent), with each person's rate. Three queries."""
+    meetings = list(db.session.execute(
+        select(TrainingSession.id, TrainingSession.starts_at, TrainingSession.title)
+        .where(TrainingSession.course_id == course.id, TrainingSession.status == MeetingStatus.SCHEDULED,
+               TrainingSession.starts_at <= utcnow(), measures.in_period(TrainingSession.starts_at, scope))
+        .order_by(TrainingSession.starts_at)))
+    people = list(db.session.execute(measures.enrolments(scope, User.id, User.full_name, User.company_name)
+                                     .join(User, User.id == Enrolment.user_id)
+                                     .where(Enrolment.course_id == course.id).order_by(User.full_name, User.id)))
+    marks = {(a, b): c for a, b, c in db.session.execute(select(
+        Attendance.user_id, Attendance.session_id, Attendance.status).where(
+        Attendance.session_id.in_([m.id for m in meetings] or [-1])))}
+    columns = [Column("name", _("Name")), Column("company", _("Company")),
+               *[Column(f"m{m.id}", f"{m.starts_at:%Y-%m-%d} {m.title}") for m in meetings],
+               Column("rate", _("Attendance rate"), "percent")]
+
+    def rows():
+        for user_id, name, company in people:
+            statuses = [marks.get((user_id, m.id)) for m in meetings]
+            rate = measures.rate(len(statuses), sum(1 for s in statuses if s in ATTENDED),
+                                 sum(1 for s in statuses if s == AttendanceStatus.EXCUSED))
+            yield (name, company or "", *[STATUS_LETTERS.get(s, "A") for s in statuses], rate)
+
+    return columns, rows

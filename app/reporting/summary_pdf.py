@@ -1,0 +1,97 @@
+"""The summary report for the funder: indicators, figures per specialisation and country, and a chart, in Polish,
+Lithuanian or English (reportlab; DejaVu Sans for ą ę ł ž ė ų š)."""
+
+from __future__ import annotations
+
+import io
+
+from flask import current_app
+from flask_babel import force_locale, format_date, gettext as _
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from app.core.db import utcnow
+from app.reporting import measures, services
+from app.reporting.measures import Scope
+from app.training.documents import register_fonts
+
+BLUE, GREEN = colors.HexColor("#1f5f99"), colors.HexColor("#2e7d32")
+
+
+def _cell(value, column) -> str:
+    if value is None:
+        return "—"
+    if column.type == "percent":
+        return f"{value * 100:.1f} %"
+    if column.type == "float":
+        return f"{value:g}"
+    if column.type == "date":
+        return format_date(value, "short")
+    return str(value)
+
+
+def _table(columns, rows, styles, widths=None) -> Table:
+    data = [[Paragraph(c.label, styles["head"]) for c in columns]]
+    data += [[Paragraph(_cell(v, c), styles["cell"]) for v, c in zip(row, columns, strict=True)] for row in rows]
+    table = Table(data, repeatRows=1, colWidths=widths)
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6ebf0"))]))
+    return table
+
+
+def _chart(rows: list[measures.Row], labels: dict, font: str) -> Drawing:
+    """Enrolled and completed trainees per specialisation."""
+    drawing = Drawing(170 * mm, 70 * mm)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 15 * mm, 15 * mm, 110 * mm, 48 * mm
+    chart.data = [[r.enrolled for r in rows] or [0], [r.completed for r in rows] or [0]]
+    chart.categoryAxis.categoryNames = [str(labels.get(r.key, r.key))[:18] for r in rows] or [""]
+    chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = font
+    chart.categoryAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    chart.bars[0].fillColor, chart.bars[1].fillColor = BLUE, GREEN
+    legend = Legend()
+    legend.x, legend.y, legend.fontName = 130 * mm, 55 * mm, font
+    legend.colorNamePairs = [(BLUE, _("Enrolled")), (GREEN, _("Completed"))]
+    drawing.add(chart)
+    drawing.add(legend)
+    drawing.add(String(15 * mm, 66 * mm, _("Trainees per specialisation"), fontName=font, fontSize=9))
+    return drawing
+
+
+def summary_pdf(scope: Scope, language: str, filters_text: str) -> bytes:
+    regular, bold = register_fonts()
+    with force_locale(language):
+        styles = {"title": ParagraphStyle("title", fontName=bold, fontSize=15, leading=19, spaceAfter=4),
+                  "h2": ParagraphStyle("h2", fontName=bold, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4),
+                  "normal": ParagraphStyle("normal", fontName=regular, fontSize=9, leading=12),
+                  "head": ParagraphStyle("head", fontName=bold, fontSize=7, leading=9),
+                  "cell": ParagraphStyle("cell", fontName=regular, fontSize=7, leading=9)}
+        project = current_app.config["PROJECT_NAME"]
+        title = _("Summary report")
+        story = [Paragraph(f"{title} – {project}", styles["title"]),
+                 Paragraph(_("Prepared on %(day)s. Figures are computed from the records at that moment.",
+                             day=format_date(utcnow().date(), "long")), styles["normal"]),
+                 Paragraph(filters_text, styles["normal"]),
+                 Paragraph(_("Indicators"), styles["h2"])]
+        columns, rows = services.indicator_rows(services.indicator_table())
+        story.append(_table(columns, list(rows), styles))
+        specialisation_rows = measures.breakdown(scope, "specialisation")
+        for dimension in measures.DIMENSIONS[:2]:
+            rows = specialisation_rows if dimension == "specialisation" else measures.breakdown(scope, dimension)
+            labels = services.group_labels(dimension)
+            story += [Paragraph(str(services.DIMENSION_HEADINGS[dimension]), styles["h2"]),
+                      _table(services.breakdown_columns(dimension), list(services.breakdown_rows(rows, labels)),
+                             styles)]
+        story += [Spacer(1, 4 * mm), _chart(specialisation_rows, services.group_labels("specialisation"), regular),
+                  Paragraph(current_app.config["FUNDING_NOTICE"], styles["normal"])]
+        buffer = io.BytesIO()
+        SimpleDocTemplate(buffer, pagesize=A4, leftMargin=10 * mm, rightMargin=10 * mm, topMargin=12 * mm,
+                          bottomMargin=12 * mm, title=f"{title} – {project}", author="MCC").build(story)
+    return buffer.getvalue()
