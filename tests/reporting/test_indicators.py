@@ -110,3 +110,21 @@ def test_only_coordinators_set_indicators(client, login, db, role):
     assert client.post_form("/reports/indicators/new", indicator_form()).status_code == 403
     assert client.get("/reports/indicators").status_code == 403
     assert db.session.scalar(select(Indicator)) is None
+
+
+def test_certificate_holders_are_counted_once_and_revoked_certificates_not_at_all(world, db):
+    from app.core.db import utcnow
+    from app.learning.models import Certificate
+
+    issued = [("łukasz", "welding", None), ("łukasz", "cnc", None), ("jonas", "cnc", utcnow()),
+              ("gražina", "welding", None)]
+    for n, (person, course, revoked) in enumerate(issued):
+        db.session.add(Certificate(code=f"TEST{n:08d}", user_id=world.users[person].id,
+                                   course_id=world.courses[course].id, holder_name=person, completed_at=utcnow(),
+                                   revoked_at=revoked))
+    db.session.commit()
+    holders = {person for person, _, revoked in issued if revoked is None}
+    assert measures.certificates_issued(Scope()) == len(holders) == 2
+    welding = get_specialisation("welding").id
+    assert measures.certificates_issued(Scope(specialisation_id=welding)) == len(
+        {p for p, c, r in issued if r is None and c == "welding"})
