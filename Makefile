@@ -54,8 +54,12 @@ migrate: setup
 seed: setup
 	$(FLASK) seed-demo
 
+# Load-test as in production (gunicorn, wrk) on a generated dataset; BENCH_DATABASE_URL picks PostgreSQL.
 bench: dev-setup translations
-	$(BIN)/python -m bench.run
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then apt-get install -y wrk >/dev/null; \
+	  else echo "wrk is missing: sudo apt-get install wrk"; exit 1; fi; }
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance/mcc.sqlite3* .ruff_cache

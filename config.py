@@ -84,6 +84,12 @@ class Config:
     LOGIN_RATE_LIMIT = env_str("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     RATELIMIT_STORAGE_URI = env_str("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Computed report figures are cached (shared by all app processes when MCC_CACHE_URL names a Redis).
+    CACHE_URL = env_str("CACHE_URL")
+    CACHE_TYPE = env_str("CACHE_TYPE") or ("RedisCache" if CACHE_URL else "SimpleCache")
+    CACHE_REDIS_URL = CACHE_URL
+    CACHE_KEY_PREFIX = "mcc:"
+    REPORT_CACHE_SECONDS = env_int("REPORT_CACHE_SECONDS", 120)
 
     # Mail: "outbox" writes each message as an .eml file under MAIL_OUTBOX (and logs it), "smtp" sends it.
     MAIL_BACKEND = env_str("MAIL_BACKEND", "outbox")
@@ -149,6 +155,7 @@ class TestingConfig(Config):
     MAIL_BACKEND = "memory"
     RATELIMIT_STORAGE_URI = "memory://"
     STORAGE_BACKEND = "local"
+    CACHE_TYPE = "NullCache"  # tests see every change at once
 
 
 class ProductionConfig(Config):

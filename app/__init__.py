@@ -50,8 +50,11 @@ def create_app(config_class: type[Config] | None = None, **overrides: Any) -> Fl
         if hasattr(module, "init_app"):
             module.init_app(app)
 
+    from app.benchdata import bench_data_command
     from app.core.errors import register_error_handlers
     from app.core.templating import init_templating
+
+    app.cli.add_command(bench_data_command)
 
     register_error_handlers(app)
     init_templating(app)
@@ -67,7 +70,7 @@ def translation_directories() -> list[str]:
 
 def _init_extensions(app: Flask) -> None:
     from app.core import i18n
-    from app.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+    from app.extensions import babel, cache, csrf, db, limiter, login_manager, migrate, talisman
     from app.storage import init_storage
 
     db.init_app(app)
@@ -76,6 +79,7 @@ def _init_extensions(app: Flask) -> None:
             _configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(APP_DIR.parent / "migrations"), compare_type=True)
 
+    cache.init_app(app)
     login_manager.init_app(app)
     babel.init_app(
         app,

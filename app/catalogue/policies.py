@@ -51,8 +51,9 @@ def can_study_course(user: Any, course: Course) -> bool:
     return course.status != CourseStatus.DRAFT and is_enrolled(user, course)
 
 
-def can_access_material(user: Any, material: Material) -> bool:
-    course = material.lesson.module.course
+def can_access_material(user: Any, material: Material, course: Course | None = None) -> bool:
+    """``course`` saves the lookups through lesson and module when the caller loaded it with the material."""
+    course = course or material.lesson.module.course
     if material.deleted_at is not None:
         return can_manage_course(user, course)
     return can_study_course(user, course)

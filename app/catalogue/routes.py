@@ -90,8 +90,13 @@ def lesson(course_id: int, lesson_id: int):
 @talisman(frame_options="SAMEORIGIN", content_security_policy={"frame-ancestors": "'self'"})
 def material_file(material_id: int):
     """Check access, then let storage answer: S3 by redirect to a short-lived URL, local with Range support."""
-    material = db.get_or_404(Material, material_id)
-    if not can_access_material(current_user, material):
+    # One query for the material and its course: downloads are the hottest authorised path.
+    row = db.session.execute(select(Material, Course).join(Lesson, Lesson.id == Material.lesson_id)
+                             .join(Course, Course.id == Lesson.course_id).where(Material.id == material_id)).first()
+    if row is None:
+        abort(404)
+    material, course = row
+    if not can_access_material(current_user, material, course):
         abort(403)
     if material.kind == MaterialKind.LINK or not material.storage_key or material.purged_at:
         abort(404)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.audit.services import record_event
@@ -180,4 +181,5 @@ def waiting_position(enrolment: Enrolment) -> int | None:
 
 def active_enrolments(user: User) -> list[Enrolment]:
     return list(db.session.scalars(select(Enrolment).where(
-        Enrolment.user_id == user.id, Enrolment.status != EnrolmentStatus.REJECTED).order_by(Enrolment.created_at)))
+        Enrolment.user_id == user.id, Enrolment.status != EnrolmentStatus.REJECTED)
+        .options(selectinload(Enrolment.course)).order_by(Enrolment.created_at)))

@@ -9,6 +9,8 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.accounts.models import User
 from app.catalogue.models import Course, Lesson, Material, MaterialKind
@@ -30,16 +32,19 @@ def progress_of(user_id: int, lesson_id: int) -> LessonProgress | None:
 
 
 def lesson_opened(user: User, lesson: Lesson, now: datetime | None = None) -> LessonProgress:
+    """Record a visit in one statement (INSERT ... ON CONFLICT DO UPDATE): the same person opening the same
+    lesson in two tabs at once must not collide on the (user, lesson) unique key."""
     now = now or utcnow()
-    progress = progress_of(user.id, lesson.id)
-    if progress is None:
-        progress = LessonProgress(user_id=user.id, lesson_id=lesson.id, course_id=lesson.course_id,
-                                  first_opened_at=now, last_opened_at=now)
-        db.session.add(progress)
-    else:
-        progress.last_opened_at = now
-    db.session.flush()
-    return progress
+    dialect = db.session.get_bind().dialect.name
+    insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[dialect]
+    statement = insert(LessonProgress).values(user_id=user.id, lesson_id=lesson.id, course_id=lesson.course_id,
+                                              first_opened_at=now, last_opened_at=now)
+    statement = statement.on_conflict_do_update(index_elements=["user_id", "lesson_id"],
+                                                set_={"last_opened_at": now})
+    db.session.execute(statement)
+    return db.session.scalars(select(LessonProgress).where(
+        LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id)
+        .execution_options(populate_existing=True)).one()
 
 
 def minimum_reading_seconds(lesson: Lesson, language: str) -> int:
@@ -111,20 +116,42 @@ class CourseProgress:
 
 
 def course_progress(user_id: int, course: Course) -> CourseProgress:
-    from app.training.services import attendance_rate
+    return courses_progress(user_id, [course])[course.id]
 
-    lessons = [lesson for module in course.modules for lesson in module.lessons]
+
+def courses_progress(user_id: int, courses: list[Course]) -> dict[int, CourseProgress]:
+    """One person's progress in several courses, in a fixed number of queries whatever their number."""
+    from app.catalogue.models import Module
+    from app.training.services import attendance_rates
+
+    ids = [course.id for course in courses]
+    if not ids:
+        return {}
+    lessons: dict[int, list[Lesson]] = {course_id: [] for course_id in ids}
+    for lesson in db.session.scalars(select(Lesson).join(Module, Module.id == Lesson.module_id)
+                                     .where(Lesson.course_id.in_(ids))
+                                     .order_by(Module.position, Module.id, Lesson.position, Lesson.id)):
+        lessons[lesson.course_id].append(lesson)
     done = set(db.session.scalars(select(LessonProgress.lesson_id).where(
-        LessonProgress.user_id == user_id, LessonProgress.course_id == course.id,
+        LessonProgress.user_id == user_id, LessonProgress.course_id.in_(ids),
         LessonProgress.completed_at.is_not(None))))
-    quizzes = list(db.session.scalars(select(Quiz).where(Quiz.course_id == course.id).order_by(Quiz.position,
-                                                                                                 Quiz.id)))
+    quizzes: dict[int, list[Quiz]] = {course_id: [] for course_id in ids}
+    for quiz in db.session.scalars(select(Quiz).where(Quiz.course_id.in_(ids)).order_by(Quiz.position, Quiz.id)):
+        quizzes[quiz.course_id].append(quiz)
     passed = set(db.session.scalars(select(QuizAttempt.quiz_id).where(
         QuizAttempt.user_id == user_id, QuizAttempt.passed.is_(True),
-        QuizAttempt.quiz_id.in_([q.id for q in quizzes]))))
-    return CourseProgress(
-        lessons_total=len(lessons), lessons_done=len(done & {lesson.id for lesson in lessons}),
-        quizzes_total=len(quizzes), quizzes_passed=len(passed), attendance=attendance_rate(user_id, course.id),
-        next_lesson=next((lesson for lesson in lessons if lesson.id not in done), None),
-        next_quiz=next((q for q in quizzes if q.id not in passed), None), done_lesson_ids=done,
-        passed_quiz_ids=passed)
+        QuizAttempt.quiz_id.in_([q.id for qs in quizzes.values() for q in qs]))))
+    rates = attendance_rates(user_id, ids)
+    result = {}
+    for course_id in ids:
+        course_lessons, course_quizzes = lessons[course_id], quizzes[course_id]
+        lesson_ids = {lesson.id for lesson in course_lessons}
+        quiz_ids = {quiz.id for quiz in course_quizzes}
+        result[course_id] = CourseProgress(
+            lessons_total=len(course_lessons), lessons_done=len(done & lesson_ids),
+            quizzes_total=len(course_quizzes), quizzes_passed=len(passed & quiz_ids),
+            attendance=rates[course_id],
+            next_lesson=next((lesson for lesson in course_lessons if lesson.id not in done), None),
+            next_quiz=next((q for q in course_quizzes if q.id not in passed), None),
+            done_lesson_ids=done & lesson_ids, passed_quiz_ids=passed & quiz_ids)
+    return result

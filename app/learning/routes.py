@@ -6,6 +6,7 @@ from flask import Response, abort, flash, jsonify, redirect, render_template, re
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.catalogue.models import Course, Lesson, Material, MaterialKind
 from app.catalogue.policies import can_access_material, can_study_course
@@ -39,8 +40,9 @@ def lesson_progress_info(lesson: Lesson) -> dict:
 def dashboard():
     enrolments = list(db.session.scalars(select(Enrolment).where(
         Enrolment.user_id == current_user.id, Enrolment.status == EnrolmentStatus.ENROLLED)
-        .order_by(Enrolment.created_at)))
-    rows = [(e, progress.course_progress(current_user.id, e.course)) for e in enrolments]
+        .options(selectinload(Enrolment.course)).order_by(Enrolment.created_at)))
+    progress_by_course = progress.courses_progress(current_user.id, [e.course for e in enrolments])
+    rows = [(e, progress_by_course[e.course_id]) for e in enrolments]
     owned = list(db.session.scalars(select(Certificate).where(Certificate.user_id == current_user.id)
                                     .order_by(Certificate.completed_at.desc())))
     from app.training.services import upcoming_meetings

@@ -111,3 +111,18 @@ def at_risk(scope: Scope, today: date | None = None) -> list[AtRisk]:
             found.append(AtRisk(enrolment_id, user_id, name, email, country.value, company, course_id, title, last,
                                 reasons))
     return found
+
+
+def at_risk_cached(scope: Scope, fresh: bool = False) -> tuple[datetime, list[AtRisk]]:
+    """``at_risk`` kept in the shared cache for ``REPORT_CACHE_SECONDS`` (exports call ``at_risk`` directly)."""
+    from flask import current_app
+
+    from app.extensions import cache
+    from app.reporting.services import cache_key
+
+    key = cache_key("at-risk", scope)
+    found = None if fresh else cache.get(key)
+    if found is None:
+        found = (utcnow(), at_risk(scope))
+        cache.set(key, found, timeout=current_app.config["REPORT_CACHE_SECONDS"])
+    return found

@@ -27,6 +27,7 @@ from app.reporting.measures import Scope
 from app.reporting.models import Indicator, Measure
 
 READERS = (Role.COORDINATOR, Role.TRAINER)
+COMPANIES_SHOWN = 25
 FORMATS = ("csv", "xlsx")
 
 
@@ -60,7 +61,7 @@ def _filters() -> tuple[ReportFilterForm, Scope]:
 
 
 def _args(**extra) -> dict:
-    values = {k: v for k, v in request.args.items() if v and k != "page"}
+    values = {k: v for k, v in request.args.items() if v and k not in ("page", "fresh")}
     values.update(extra)
     return values
 
@@ -76,18 +77,20 @@ def _audit_export(what: str) -> None:
 @role_required(*READERS)
 def dashboard():
     form, scope = _filters()
-    tables = {dimension: (measures.breakdown(scope, dimension), services.group_labels(dimension))
-              for dimension in measures.DIMENSIONS}
-    indicators = services.indicator_table() if has_role(current_user, Role.COORDINATOR) else []
-    totals = {"enrolled": measures.trainees_enrolled(scope), "completed": measures.trainees_completed(scope),
-              "meetings": measures.meetings_held(scope), "attendance": measures.attendance_rate(scope),
-              "placements": measures.placements_completed(scope),
-              "cross_border": measures.placements_completed(scope, only_cross_border=True)}
+    with_indicators = has_role(current_user, Role.COORDINATOR)
+    figures = services.dashboard_figures(scope, with_indicators, fresh=request.args.get("fresh") == "1")
+    tables = {dimension: (rows, services.group_labels(dimension)) for dimension, rows in figures.tables.items()}
+    # Employers can be hundreds: the page shows those with the most trainees; the download holds them all.
+    companies = figures.tables["company"]
+    shown = sorted(companies, key=lambda r: (-r.enrolled, str(r.key)))[:COMPANIES_SHOWN]
+    tables["company"] = (sorted(shown, key=lambda r: str(r.key)), tables["company"][1])
+    indicators = services.indicator_table(figures.indicator_values) if with_indicators else []
     return render_template("reporting/dashboard.html", form=form, tables=tables, indicators=indicators,
-                           totals=totals, hosts=measures.placements_by_host(scope), args=_args(),
-                           columns={d: services.breakdown_columns(d) for d in measures.DIMENSIONS},
+                           totals=figures.totals, hosts=figures.hosts, computed_at=figures.computed_at,
+                           args=_args(), columns={d: services.breakdown_columns(d) for d in measures.DIMENSIONS},
                            dimension_headings=services.DIMENSION_HEADINGS, measure_labels=MEASURE_LABELS,
-                           courses=_matrix_courses(scope), languages=LANGUAGE_NAMES)
+                           courses=_matrix_courses(scope), languages=LANGUAGE_NAMES,
+                           companies_total=len(companies), people_url=url_for("reporting.people"))
 
 
 def _matrix_courses(scope: Scope) -> list[tuple[int, str]]:
@@ -119,12 +122,12 @@ def export_indicators(fmt: str):
 @role_required(*READERS)
 def at_risk():
     form, scope = _filters()
-    people = risk.at_risk(scope)
+    computed_at, people = risk.at_risk_cached(scope, fresh=request.args.get("fresh") == "1")
     page = request.args.get("page", 1, type=int)
     per_page = 50
     pages = max(1, (len(people) + per_page - 1) // per_page)
     return render_template("reporting/at_risk.html", form=form, people=people[(page - 1) * per_page:page * per_page],
-                           total=len(people), page=page, pages=pages, args=_args())
+                           total=len(people), page=page, pages=pages, args=_args(), computed_at=computed_at)
 
 
 def _risk_table(people: list[risk.AtRisk]):

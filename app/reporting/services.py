@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
+from flask import current_app
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import case, func, select
 
@@ -19,7 +21,7 @@ from app.core.i18n import COUNTRY_LABELS, GENDER_LABELS
 from app.core.permissions import Role, has_role
 from app.core.translated import pick
 from app.enrolment.models import Enrolment, EnrolmentStatus
-from app.extensions import db
+from app.extensions import cache, db
 from app.reporting import measures
 from app.reporting.measures import Scope
 from app.reporting.models import Indicator, Measure
@@ -102,13 +104,17 @@ def indicator_scope(indicator: Indicator) -> Scope:
                  specialisation_id=indicator.specialisation_id, country=indicator.country, gender=indicator.gender)
 
 
-def indicator_table() -> list[IndicatorStatus]:
-    """Every indicator with its live value (a couple of queries per indicator; indicators are few)."""
+def indicator_table(values: dict[int, float | None] | None = None) -> list[IndicatorStatus]:
+    """Every indicator with its live value (a couple of queries per indicator; indicators are few), or with the
+    ``values`` computed a moment ago (the dashboard's cache)."""
     statuses = []
     for indicator in db.session.scalars(select(Indicator).order_by(Indicator.position, Indicator.code)):
-        value = measures.value_of(indicator.measure, indicator_scope(indicator))
-        if value is not None and indicator.measure in PERCENT_MEASURES:
-            value = round(value * 100, 1)
+        if values is not None and indicator.id in values:
+            value = values[indicator.id]
+        else:
+            value = measures.value_of(indicator.measure, indicator_scope(indicator))
+            if value is not None and indicator.measure in PERCENT_MEASURES:
+                value = round(value * 100, 1)
 
         statuses.append(IndicatorStatus(indicator, value, _share(value, indicator.milestone_value),
                                         _share(value, indicator.target_value)))
@@ -224,3 +230,42 @@ def attendance_matrix(course: Course, scope: Scope):
             yield (name, company or "", *[STATUS_LETTERS.get(s, "A") for s in statuses], rate)
 
     return columns, rows
+
+
+# -- the dashboard's figures, cached for a short while --------------------------------------------------------
+@dataclass
+class DashboardFigures:
+    computed_at: datetime
+    totals: dict
+    tables: dict[str, list[measures.Row]]
+    hosts: list[tuple]
+    indicator_values: dict[int, float | None]
+
+
+def cache_key(kind: str, scope: Scope, *extra) -> str:
+    parts = (scope.start, scope.end, scope.specialisation_id, scope.country, scope.company, scope.gender,
+             tuple(sorted(scope.course_ids)) if scope.course_ids is not None else None, *extra)
+    return f"reporting:{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def dashboard_figures(scope: Scope, with_indicators: bool, fresh: bool = False) -> DashboardFigures:
+    """Totals, breakdowns, host firms and indicator values for the dashboard.
+
+    Computing them reads every attendance record in scope (about a second at 10,000 trainees), so the result is
+    kept in the shared cache for ``REPORT_CACHE_SECONDS``; the page says when it was computed and offers a
+    refresh. Exports never use the cache.
+    """
+    key = cache_key("dashboard", scope, with_indicators)
+    figures = None if fresh else cache.get(key)
+    if figures is None:
+        figures = DashboardFigures(
+            computed_at=utcnow(),
+            totals={"enrolled": measures.trainees_enrolled(scope), "completed": measures.trainees_completed(scope),
+                    "meetings": measures.meetings_held(scope), "attendance": measures.attendance_rate(scope),
+                    "placements": measures.placements_completed(scope),
+                    "cross_border": measures.placements_completed(scope, only_cross_border=True)},
+            tables={dimension: measures.breakdown(scope, dimension) for dimension in measures.DIMENSIONS},
+            hosts=measures.placements_by_host(scope),
+            indicator_values={s.indicator.id: s.achieved for s in indicator_table()} if with_indicators else {})
+        cache.set(key, figures, timeout=current_app.config["REPORT_CACHE_SECONDS"])
+    return figures

@@ -9,6 +9,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
+from sqlalchemy.orm import contains_eager
 
 from app.accounts.forms import ConfirmForm
 from app.accounts.mails import external_url
@@ -244,12 +245,13 @@ def evidence_pack(meeting_id: int):
 @bp.get("/my/training")
 @role_required(Role.TRAINEE)
 def my_training():
-    enrolments = active_enrolments(current_user)
-    rates = {e.course_id: services.attendance_rate(current_user.id, e.course_id) for e in enrolments}
-    records = list(db.session.scalars(select(Attendance).join(TrainingSession).where(
-        Attendance.user_id == current_user.id).order_by(TrainingSession.starts_at.desc())))
     feed = external_url("training.calendar_feed", token=calendar.calendar_token(current_user))
-    db.session.commit()  # the calendar token is created on first visit
+    db.session.commit()  # the calendar token is created on first visit (before loading: commit expires rows)
+    enrolments = active_enrolments(current_user)
+    rates = services.attendance_rates(current_user.id, [e.course_id for e in enrolments])
+    records = list(db.session.scalars(select(Attendance).join(TrainingSession).where(
+        Attendance.user_id == current_user.id).options(contains_eager(Attendance.session))
+        .order_by(TrainingSession.starts_at.desc())))
     return render_template("training/my_training.html", enrolments=enrolments, rates=rates, records=records,
                            upcoming=services.upcoming_meetings(current_user), feed_url=feed,
                            regenerate_form=ConfirmForm())

@@ -205,16 +205,23 @@ def attendance_rate(user_id: int, course_id: int, until: datetime | None = None)
     Excused absences are left out of the denominator (an excused person is neither penalised nor credited);
     cancelled and future meetings do not count. None when no meeting has been held yet.
     """
-    meetings = held_meetings(course_id, until)
-    if not meetings:
-        return None
+    return attendance_rates(user_id, [course_id], until)[course_id]
+
+
+def attendance_rates(user_id: int, course_ids: list[int], until: datetime | None = None) -> dict[int, float | None]:
+    """``attendance_rate`` for several courses of one person, in two queries whatever their number."""
+    until = until or utcnow()
+    held = list(db.session.execute(select(TrainingSession.id, TrainingSession.course_id).where(
+        TrainingSession.course_id.in_(course_ids), TrainingSession.status == MeetingStatus.SCHEDULED,
+        TrainingSession.starts_at <= until)))
     statuses = dict(db.session.execute(select(Attendance.session_id, Attendance.status).where(
-        Attendance.user_id == user_id, Attendance.session_id.in_([m.id for m in meetings]))).all())
-    counted = [m for m in meetings if statuses.get(m.id) != AttendanceStatus.EXCUSED]
-    if not counted:
-        return None
-    attended = sum(1 for m in counted if statuses.get(m.id) in ATTENDED)
-    return attended / len(counted)
+        Attendance.user_id == user_id, Attendance.session_id.in_([m for m, _ in held]))).all()) if held else {}
+    rates: dict[int, float | None] = {}
+    for course_id in course_ids:
+        counted = [m for m, c in held if c == course_id and statuses.get(m) != AttendanceStatus.EXCUSED]
+        rates[course_id] = (sum(1 for m in counted if statuses.get(m) in ATTENDED) / len(counted)
+                            if counted else None)
+    return rates
 
 
 def upcoming_meetings(user: User, limit: int = 20) -> list[TrainingSession]:

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from app.core.db import utcnow
@@ -121,3 +122,25 @@ def test_trainers_see_only_their_own_courses_trainees(client, login, db):
         assert client.get(path).status_code == 403, path
     dashboard = client.get("/reports/").get_data(as_text=True)
     assert "Project indicators" not in dashboard
+
+
+@pytest.fixture
+def real_cache(app):
+    from app.extensions import cache
+
+    cache.init_app(app, config={"CACHE_TYPE": "SimpleCache"})
+    yield cache
+    cache.clear()
+    cache.init_app(app, config={"CACHE_TYPE": "NullCache"})
+
+
+def test_dashboard_figures_are_cached_until_recomputed(client, login, db, real_cache):
+    world = w.build()
+    login(create_user(Role.COORDINATOR))
+    assert 'id="total-enrolled">3<' in client.get("/reports/").get_data(as_text=True)
+    enrol(create_user(full_name="Late Comer"), world.courses["cnc"])
+    assert 'id="total-enrolled">3<' in client.get("/reports/").get_data(as_text=True)  # from the cache
+    assert 'id="total-enrolled">4<' in client.get("/reports/?fresh=1").get_data(as_text=True)
+    assert 'id="total-enrolled">4<' in client.get("/reports/").get_data(as_text=True)
+    rows = client.get("/reports/export/people.csv?figure=enrolled").get_data(as_text=True)
+    assert "Late Comer" in rows  # exports never come from the cache

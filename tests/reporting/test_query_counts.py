@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 
 from app.accounts.models import Country, User
 from app.core.db import utcnow
@@ -16,6 +16,7 @@ from tests.factories import create_user
 from tests.factories.catalogue import create_course, first_lesson, get_specialisation
 from tests.factories.placements import create_company
 from tests.factories.training import create_meeting
+from tests.querycount import count_queries
 
 STATUSES = [AttendanceStatus.PRESENT, AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED, AttendanceStatus.LATE]
 
@@ -63,21 +64,6 @@ PAGES = ["/reports/", "/reports/?country=PL&specialisation={spec}", "/reports/at
          "/reports/export/at-risk.csv", "/reports/export/figures-company.xlsx",
          "/reports/export/attendance-{course}.xlsx", "/reports/export/placements.csv",
          "/reports/export/indicators.csv", "/reports/summary.pdf", "/placements/"]
-
-
-def count_queries(client, path: str) -> int:
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        response = client.get(path)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    assert response.status_code == 200, path
-    return len(statements)
 
 
 def test_reports_do_not_query_per_trainee(client, login, db):

@@ -1,0 +1,355 @@
+"""`make bench`: load-test the app as in production and compare every journey with the liveness ceiling.
+
+    python -m bench.run [--pairs N] [--duration S] [--only journey,journey] [--skip-data]
+
+1. Database: BENCH_DATABASE_URL (PostgreSQL) or a SQLite file under instance/; migrated, and filled once with
+   `flask bench-data` (seeded, reproducible). A marker in the database says the dataset is there.
+2. gunicorn (`-w 2` sync, as in production) on 127.0.0.1, local storage under instance/bench-media.
+3. For each journey: at least 6 alternating pairs of wrk runs, ceiling (/healthz/live) then page, each with the
+   CPU time other processes used meanwhile; per pair the ratio page rps / ceiling rps; medians reported.
+4. Results to bench/results/latest.json and a table on stdout; exit status 1 when a budget in bench/budgets.toml
+   is missed (or a budgeted journey could not be measured).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+BIN = Path(sys.executable).parent
+CEILING = "/healthz/live"
+
+
+@dataclass
+class Journey:
+    name: str
+    role: str | None  # which bench account's session cookie to send (None: anonymous)
+    path: str
+    method: str = "GET"
+    body: str | None = None
+    extra_headers: dict = field(default_factory=dict)
+
+
+@dataclass
+class Sample:
+    rps: float
+    p50_ms: float
+    p95_ms: float
+    http_errors: int
+    socket_errors: int
+    other_cpu_s: float
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_s3() -> tuple[subprocess.Popen, dict[str, str]]:
+    """moto's S3 server on 127.0.0.1 with a bucket: downloads are measured as in production (presign + redirect)."""
+    port = free_port()
+    process = subprocess.Popen([str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    endpoint = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while True:
+        try:
+            requests.put(f"{endpoint}/mcc-bench", timeout=1)  # CreateBucket (path style)
+            break
+        except requests.ConnectionError:
+            if time.time() > deadline:
+                process.kill()
+                raise SystemExit("moto_server did not start") from None
+            time.sleep(0.2)
+    return process, {"MCC_STORAGE_BACKEND": "s3", "MCC_S3_ENDPOINT_URL": endpoint, "MCC_S3_BUCKET": "mcc-bench",
+                     "MCC_S3_ACCESS_KEY_ID": "bench", "MCC_S3_SECRET_ACCESS_KEY": "bench",
+                     "MCC_S3_REGION": "us-east-1", "MCC_S3_ADDRESSING_STYLE": "path",
+                     "AWS_EC2_METADATA_DISABLED": "true"}
+
+
+def bench_env(database_url: str, storage: dict[str, str]) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({
+        "MCC_ENV": "production",
+        "MCC_SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnop",
+        "MCC_DATABASE_URL": database_url,
+        **storage,
+        "MCC_SESSION_COOKIE_SECURE": "false",
+        # The login journey measures the cost of logging in, not the limiter refusing it.
+        "MCC_LOGIN_RATE_LIMIT": "1000000 per minute",
+        "MCC_LOG_LEVEL": "WARNING",
+        # As in production with several processes: the report cache is shared in Redis.
+        "MCC_CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/2"),
+    })
+    return env
+
+
+def flask(env: dict[str, str], *args: str, capture: bool = False) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env, check=True,
+                          capture_output=capture, text=True)
+
+
+def prepare_database(env: dict[str, str], skip_data: bool) -> dict:
+    flask(env, "translations", "compile")
+    flask(env, "db", "upgrade")
+    if not skip_data:
+        flask(env, "bench-data")
+    info = flask(env, "bench-data", "--describe", capture=True).stdout
+    return json.loads(info)
+
+
+def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--workers", str(workers), "--worker-class", "sync", "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", "wsgi:app"],
+        cwd=ROOT, env=env, start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}{CEILING}", timeout=1).status_code == 200:
+                return process
+        except requests.RequestException:  # not listening yet, or still loading the app
+            time.sleep(0.3)
+    process.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def session_cookie(base: str, email: str, password: str) -> str:
+    http = requests.Session()
+    page = http.get(f"{base}/login").text
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    response = http.post(f"{base}/login", data={"csrf_token": token, "email": email, "password": password},
+                         allow_redirects=False)
+    if response.status_code != 303:
+        raise SystemExit(f"bench login failed for {email}: {response.status_code}")
+    return "; ".join(f"{c.name}={c.value}" for c in http.cookies)
+
+
+def csrf_for(base: str, cookie: str) -> str:
+    page = requests.get(f"{base}/", headers={"Cookie": cookie}, timeout=10).text
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
+def cpu_seconds_of(pids: set[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        try:
+            times = psutil.Process(pid).cpu_times()
+            total += times.user + times.system + times.children_user + times.children_system
+        except psutil.Error:
+            pass
+    return total
+
+
+def server_pids(server: subprocess.Popen) -> set[int]:
+    parent = psutil.Process(server.pid)
+    return {parent.pid, *(child.pid for child in parent.children(recursive=True))}
+
+
+def run_wrk(url: str, settings: dict, journey: Journey | None, cookie: str | None, ours: set[int]) -> Sample:
+    command = ["wrk", "-t", str(settings["threads"]), "-c", str(settings["connections"]),
+               "-d", f"{settings['duration_s']}s", "--latency", "-s", str(ROOT / "bench" / "report.lua")]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    if journey is not None:
+        for name, value in journey.extra_headers.items():
+            command += ["-H", f"{name}: {value}"]
+    env = dict(os.environ)
+    if journey is not None and journey.method != "GET":
+        script = ROOT / "instance" / f"bench-{journey.name}.lua"
+        body = json.dumps(journey.body or "")
+        script.write_text(f'wrk.method = "{journey.method}"\nwrk.body = {body}\n'
+                          'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+                          + (ROOT / "bench" / "report.lua").read_text())
+        command[command.index("-s") + 1] = str(script)
+    busy_before = psutil.cpu_times()
+    ours_before = cpu_seconds_of(ours)
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True, env=env).stdout
+    busy_after = psutil.cpu_times()
+    ours_after = cpu_seconds_of(ours)
+    machine = (busy_after.user + busy_after.system) - (busy_before.user + busy_before.system)
+    wrk_line = json.loads(output.strip().splitlines()[-1])
+    seconds = wrk_line["duration_us"] / 1e6
+    # Other processes' CPU = machine busy time - our server's - (roughly) wrk's own share, which we cannot
+    # attribute per process after exit; report machine minus server as the conservative figure.
+    return Sample(
+        rps=wrk_line["requests"] / seconds,
+        p50_ms=wrk_line["p50_us"] / 1000,
+        p95_ms=wrk_line["p95_us"] / 1000,
+        http_errors=wrk_line["http_errors"],
+        socket_errors=wrk_line["socket_errors"],
+        other_cpu_s=round(max(0.0, machine - (ours_after - ours_before)), 2),
+    )
+
+
+def drain(base: str) -> None:
+    """Wait until requests queued by the previous run are served (slow pages leave a backlog behind wrk)."""
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        started = time.perf_counter()
+        try:
+            requests.get(base + CEILING, timeout=5)
+        except requests.RequestException:
+            continue
+        if time.perf_counter() - started < 0.02:
+            return
+
+
+def measure(base: str, journey: Journey, cookie: str | None, settings: dict, ours: set[int]) -> dict:
+    pairs = []
+    for _ in range(settings["pairs"]):
+        drain(base)
+        ceiling = run_wrk(base + CEILING, settings, None, None, ours)
+        drain(base)
+        page = run_wrk(base + journey.path, settings, journey, cookie, ours)
+        ratio = page.rps / ceiling.rps if ceiling.rps else 0.0
+        pairs.append({"ceiling": ceiling.__dict__, "page": page.__dict__, "ratio": ratio})
+    med = statistics.median
+    return {
+        "path": journey.path,
+        "role": journey.role,
+        "rps": med(p["page"]["rps"] for p in pairs),
+        "p50_ms": med(p["page"]["p50_ms"] for p in pairs),
+        "p95_ms": med(p["page"]["p95_ms"] for p in pairs),
+        "ceiling_rps": med(p["ceiling"]["rps"] for p in pairs),
+        "ratio": med(p["ratio"] for p in pairs),
+        "http_errors": sum(p["page"]["http_errors"] for p in pairs),
+        "pairs": pairs,
+    }
+
+
+def check_budgets(results: dict, budgets: dict) -> list[str]:
+    missed = []
+    for name, budget in budgets.items():
+        result = results.get(name)
+        if result is None or "error" in (result or {}):
+            missed.append(f"{name}: not measured ({(result or {}).get('error', 'no such journey yet')})")
+            continue
+        if "min_ratio" in budget and result["ratio"] < budget["min_ratio"]:
+            missed.append(f"{name}: ratio {result['ratio']:.3f} < {budget['min_ratio']}")
+        if "max_p95_ms" in budget and result["p95_ms"] > budget["max_p95_ms"]:
+            missed.append(f"{name}: p95 {result['p95_ms']:.0f} ms > {budget['max_p95_ms']} ms")
+        if "max_seconds" in budget and result["seconds"] > budget["max_seconds"]:
+            missed.append(f"{name}: {result['seconds']:.1f} s > {budget['max_seconds']} s")
+        if "max_peak_mb" in budget and result["peak_mb"] > budget["max_peak_mb"]:
+            missed.append(f"{name}: peak {result['peak_mb']:.0f} MB > {budget['max_peak_mb']} MB")
+        if "max_rss_growth_mb" in budget and result["rss_growth_mb"] > budget["max_rss_growth_mb"]:
+            missed.append(f"{name}: RSS growth {result['rss_growth_mb']:.0f} MB > {budget['max_rss_growth_mb']} MB")
+        if result.get("http_errors"):
+            missed.append(f"{name}: {result['http_errors']} HTTP errors during the run")
+    return missed
+
+
+def print_table(results: dict) -> None:
+    print(f"\n{'journey':28} {'rps':>8} {'p50 ms':>8} {'p95 ms':>8} {'ceiling':>8} {'ratio':>7}")
+    for name, r in results.items():
+        if "rps" in r:
+            print(f"{name:28} {r['rps']:8.0f} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} {r['ceiling_rps']:8.0f} "
+                  f"{r['ratio']:7.3f}")
+        elif "error" in r:
+            print(f"{name:28} {'— ' + r['error']}")
+        else:
+            print(f"{name:28} " + ", ".join(f"{k}={v}" for k, v in r.items() if not isinstance(v, dict | list)))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pairs", type=int)
+    parser.add_argument("--duration", type=int)
+    parser.add_argument("--only", help="comma-separated journey names")
+    parser.add_argument("--skip-data", action="store_true", help="reuse the existing dataset")
+    args = parser.parse_args()
+
+    config = tomllib.loads((ROOT / "bench" / "budgets.toml").read_text())
+    settings = config["settings"]
+    settings["pairs"] = max(6, args.pairs or settings["pairs"])
+    settings["duration_s"] = args.duration or settings["duration_s"]
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install -y wrk")
+
+    (ROOT / "instance").mkdir(exist_ok=True)
+    database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{ROOT / 'instance' / 'bench.sqlite3'}"
+    s3_process, storage = start_s3()
+    env = bench_env(database_url, storage)
+    try:
+        return run(args, settings, config, env, database_url)
+    finally:
+        os.killpg(s3_process.pid, signal.SIGTERM)
+
+
+def run(args, settings: dict, config: dict, env: dict, database_url: str) -> int:
+    started = time.time()
+    dataset = prepare_database(env, args.skip_data)
+    data_seconds = time.time() - started
+
+    from bench.journeys import extra_measurements, journeys
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_gunicorn(env, port, settings["workers"])
+    results: dict[str, dict] = {}
+    try:
+        ours = server_pids(server)
+        cookies = {role: session_cookie(base, account["email"], account["password"])
+                   for role, account in dataset["accounts"].items()}
+        wanted = set(args.only.split(",")) if args.only else None
+        for journey in journeys(dataset, base, cookies, csrf_for):
+            if wanted and journey.name not in wanted:
+                continue
+            if isinstance(journey, str):  # a journey the dataset cannot offer yet
+                results[journey] = {"error": "not available in this build"}
+                continue
+            print(f"measuring {journey.name} ({journey.path}) ...", flush=True)
+            results[journey.name] = measure(base, journey, cookies.get(journey.role), settings, ours)
+        for name, measurement in extra_measurements(dataset, env, base, cookies, server):
+            if not wanted or name in wanted:
+                print(f"measuring {name} ...", flush=True)
+                results[name] = measurement()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    budgets = {k: v for k, v in config.get("budgets", {}).items() if not wanted or k in wanted}
+    missed = check_budgets(results, budgets)
+    report = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
+        "database": "postgresql" if database_url.startswith("postgresql") else "sqlite",
+        "dataset": {k: v for k, v in dataset.items() if k != "accounts"},
+        "dataset_seconds": round(data_seconds, 1),
+        "settings": settings,
+        "results": results,
+        "budgets_missed": missed,
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2))
+    print_table(results)
+    print(f"\ndataset ready in {data_seconds:.0f} s; results in bench/results/latest.json")
+    if missed:
+        print("BUDGETS MISSED:\n  " + "\n  ".join(missed))
+        return 1
+    print("all budgets met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

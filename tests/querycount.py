@@ -1,0 +1,22 @@
+"""Count the SQL statements one request runs (for tests that queries do not grow with the data)."""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+
+from app.extensions import db
+
+
+def count_queries(client, path: str, method: str = "GET", **kwargs) -> int:
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        response = client.open(path, method=method, **kwargs)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert response.status_code < 400, f"{path}: {response.status_code}"
+    return len(statements)

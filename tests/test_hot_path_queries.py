@@ -1,0 +1,75 @@
+"""The pages `make bench` drives run a number of SQL queries that does not grow with the data: measured once
+with little data and again after adding many more courses, trainees, enrolments, progress and attendance."""
+
+from datetime import timedelta
+
+from sqlalchemy import insert
+
+from app.accounts.models import Country, User
+from app.core.db import utcnow
+from app.core.permissions import Role
+from app.enrolment.models import Enrolment, EnrolmentStatus
+from app.extensions import db
+from app.learning.models import LessonProgress
+from app.training.models import Attendance, AttendanceMethod, AttendanceStatus
+from tests.catalogue.samples import PDF
+from tests.factories import create_user
+from tests.factories.catalogue import create_course, create_material, first_lesson
+from tests.factories.enrolment import enrol
+from tests.factories.training import create_meeting
+from tests.querycount import count_queries
+
+
+def grow(courses: int, people: int, meeting, lesson) -> None:
+    """Other courses, and people enrolled with progress and attendance in the measured course."""
+    for _ in range(courses):
+        create_course(modules=2, lessons_per_module=3)
+    now = utcnow()
+    first = db.session.scalar(db.select(db.func.count()).select_from(User))
+    ids = db.session.scalars(insert(User).returning(User.id), [
+        {"email": f"grow{first + n}@example.com", "full_name": f"Żaneta Šimkutė {first + n}", "role": Role.TRAINEE,
+         "country": Country.LT, "language": "lt", "timezone": "Europe/Vilnius", "is_active": True}
+        for n in range(people)]).all()
+    db.session.execute(insert(Enrolment), [{"user_id": i, "course_id": meeting.course_id,
+                                            "status": EnrolmentStatus.ENROLLED} for i in ids])
+    db.session.execute(insert(Attendance), [{"session_id": meeting.id, "user_id": i,
+                                             "status": AttendanceStatus.PRESENT, "method": AttendanceMethod.ROSTER}
+                                            for i in ids])
+    db.session.execute(insert(LessonProgress), [{"user_id": i, "lesson_id": lesson.id, "course_id": lesson.course_id,
+                                                 "first_opened_at": now, "last_opened_at": now} for i in ids])
+    db.session.commit()
+
+
+def test_every_benchmarked_page_runs_a_constant_number_of_queries(client, login, db):
+    trainer = create_user(Role.TRAINER)
+    course = create_course(trainers=[trainer], modules=3, lessons_per_module=4)
+    lesson = first_lesson(course)
+    material = create_material(lesson, data=PDF, filename="karta.pdf")
+    meeting = create_meeting(course, trainer=trainer, starts_at=utcnow() - timedelta(hours=1))
+    create_meeting(course, trainer=trainer, starts_at=utcnow() + timedelta(days=3))
+    trainee = create_user()
+    enrol(trainee, course)
+    for _ in range(2):
+        enrol(trainee, create_course())
+    pages = {"trainee": [f"/courses/{course.id}", f"/courses/{course.id}/lessons/{lesson.id}", "/learning/",
+                         f"/materials/{material.id}/file", "/my/training"],
+             "trainer": [f"/meetings/{meeting.id}/roster", f"/meetings/{meeting.id}"],
+             None: ["/courses/", "/companies/"]}
+
+    def measure() -> dict[str, int]:
+        counts = {}
+        for who, paths in pages.items():
+            if who is None:
+                client.post_form("/logout")
+            else:
+                login(trainee if who == "trainee" else trainer)
+            counts |= {path: count_queries(client, path) for path in paths}
+        return counts
+
+    grow(2, 5, meeting, lesson)
+    measure()  # first visits create things once (the trainee's calendar token)
+    small = measure()
+    grow(20, 300, meeting, lesson)
+    for _ in range(3):  # the trainee's own dashboard must not grow with their number of courses either
+        enrol(trainee, create_course())
+    assert measure() == small
