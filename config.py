@@ -84,6 +84,8 @@ class Config:
     LOGIN_RATE_LIMIT = env_str("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     RATELIMIT_STORAGE_URI = env_str("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # The privacy notice people agree to; raise the version when its text changes (consent is recorded with it).
+    PRIVACY_NOTICE_VERSION = env_str("PRIVACY_NOTICE_VERSION", "2026-11")
     # Computed report figures are cached (shared by all app processes when MCC_CACHE_URL names a Redis).
     CACHE_URL = env_str("CACHE_URL")
     CACHE_TYPE = env_str("CACHE_TYPE") or ("RedisCache" if CACHE_URL else "SimpleCache")

@@ -15,7 +15,8 @@ from config import Config, config_from_env
 APP_DIR = Path(__file__).resolve().parent
 
 #: Domain packages, each exposing blueprints and, optionally, ``init_app(app)``. Order is navigation order.
-DOMAINS = ("core", "accounts", "catalogue", "enrolment", "training", "learning", "placements", "reporting", "audit")
+DOMAINS = ("core", "accounts", "catalogue", "enrolment", "training", "learning", "placements", "reporting",
+           "privacy", "audit")
 
 
 def create_app(config_class: type[Config] | None = None, **overrides: Any) -> Flask:
@@ -50,11 +51,13 @@ def create_app(config_class: type[Config] | None = None, **overrides: Any) -> Fl
         if hasattr(module, "init_app"):
             module.init_app(app)
 
+    from app.backup import backup_cli
     from app.benchdata import bench_data_command
     from app.core.errors import register_error_handlers
     from app.core.templating import init_templating
 
     app.cli.add_command(bench_data_command)
+    app.cli.add_command(backup_cli)
 
     register_error_handlers(app)
     init_templating(app)

@@ -106,7 +106,9 @@ def measure_upload(env: dict, dataset: dict) -> dict:
         page = http.get(f"{base}/login", timeout=10).text
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
         account = dataset["accounts"]["trainer"]
-        http.post(f"{base}/login", data={"csrf_token": token, **account}, timeout=30)
+        login = http.post(f"{base}/login", data={"csrf_token": token, **account}, timeout=30, allow_redirects=False)
+        if login.status_code != 303:
+            raise RuntimeError(f"the trainer could not log in: {login.status_code}")
         token = re.search(r'name="csrf-token" content="([^"]+)"', http.get(f"{base}/", timeout=10).text).group(1)
         headers = {"X-CSRFToken": token}
         started = http.post(f"{base}/api/lessons/{dataset['trainer_lesson_id']}/uploads", headers=headers, json={

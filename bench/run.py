@@ -323,7 +323,10 @@ def run(args, settings: dict, config: dict, env: dict, database_url: str) -> int
         for name, measurement in extra_measurements(dataset, env, base, cookies, server):
             if not wanted or name in wanted:
                 print(f"measuring {name} ...", flush=True)
-                results[name] = measurement()
+                try:
+                    results[name] = measurement()
+                except Exception as error:  # noqa: BLE001  (reported as a missed budget, the run goes on)
+                    results[name] = {"error": f"{type(error).__name__}: {error}"}
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

@@ -56,12 +56,19 @@ class NewPasswordMixin:
                             render_kw={"autocomplete": "new-password"})
 
 
-class RegisterForm(ProfileFieldsMixin, NewPasswordMixin, Form):
+class ConsentMixin:
+    consent = BooleanField(_l("I have read the privacy notice and agree to the processing of my personal data for "
+                              "the training project."),
+                           validators=[DataRequired(message=_l("Please confirm that you agree to the privacy "
+                                                               "notice; without it we cannot keep your account."))])
+
+
+class RegisterForm(ProfileFieldsMixin, NewPasswordMixin, ConsentMixin, Form):
     email = EmailField(_l("E-mail"), validators=EMAIL_VALIDATORS, render_kw={"autocomplete": "email"})
     submit = SubmitField(_l("Create account"))
 
 
-class AcceptInvitationForm(ProfileFieldsMixin, NewPasswordMixin, Form):
+class AcceptInvitationForm(ProfileFieldsMixin, NewPasswordMixin, ConsentMixin, Form):
     submit = SubmitField(_l("Activate my account"))
 
 

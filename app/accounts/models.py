@@ -50,6 +50,12 @@ class User(UserMixin, TimestampMixin, db.Model):
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     #: A record merged into another account (e.g. a managed participant who later got a login); kept, inactive.
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: The privacy notice the person agreed to (its version) and when; empty for managed participants, whose
+    #: consent is collected on paper by the coordinator.
+    consent_version: Mapped[str | None] = mapped_column(String(32))
+    consent_at: Mapped[datetime | None]
+    #: Set when the person's data was erased on request (the row stays, anonymised, for the statistics).
+    erased_at: Mapped[datetime | None]
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email or '-'} {self.role}>"

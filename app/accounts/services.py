@@ -94,6 +94,13 @@ def _apply_profile(user: User, profile: Profile) -> None:
     user.gender = profile.gender
 
 
+def _record_consent(user: User) -> None:
+    """The version of the privacy notice the person agreed to on the form (the form requires the tick)."""
+    from flask import current_app
+
+    user.consent_version, user.consent_at = current_app.config["PRIVACY_NOTICE_VERSION"], utcnow()
+
+
 def register_trainee(email: str, password: str, profile: Profile) -> User:
     """Open self-registration (when an admin allows it) creates a trainee account."""
     from app.core.settings import self_registration_enabled
@@ -107,6 +114,7 @@ def register_trainee(email: str, password: str, profile: Profile) -> User:
     check_password_policy(password, email)
     user = User(email=normalize_email(email), role=Role.TRAINEE, password_hash=hash_password(password))
     _apply_profile(user, profile)
+    _record_consent(user)
     db.session.add(user)
     db.session.flush()
     record_event("accounts.registered", actor=user, obj=user, after={"role": user.role})
@@ -176,6 +184,7 @@ def accept_invitation(invitation: Invitation, password: str, profile: Profile) -
     user = invitation.user
     check_password_policy(password, user.email)
     _apply_profile(user, profile)
+    _record_consent(user)
     user.password_hash = hash_password(password)
     user.is_active = True
     invitation.accepted_at = utcnow()

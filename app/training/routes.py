@@ -15,6 +15,7 @@ from app.accounts.forms import ConfirmForm
 from app.accounts.mails import external_url
 from app.accounts.models import Country, User
 from app.accounts.routes import apply_domain_error
+from app.audit.services import record_event
 from app.catalogue.models import Course, course_trainers
 from app.catalogue.policies import can_manage_course
 from app.core.db import utcnow
@@ -238,6 +239,9 @@ def signed_sheet(meeting_id: int, sheet_id: int):
 def evidence_pack(meeting_id: int):
     meeting = run_or_403(meeting_id)
     pack = documents.evidence_pack(meeting)
+    # The pack holds the participants' names and attendance: taking it is recorded.
+    record_event("training.evidence_exported", actor=current_user, obj=meeting)
+    db.session.commit()
     return send_file(pack, mimetype="application/zip", as_attachment=True,
                      download_name=f"evidence-meeting-{meeting.id}-{meeting.starts_at:%Y%m%d}.zip")
 

@@ -59,7 +59,7 @@ def test_user_list_search_and_filter(client, login):
 def test_self_registration_is_off_by_default_and_admins_can_open_it(client, login, db):
     form = {"email": "self@example.com", "full_name": "Self Made", "country": "PL", "language": "pl",
             "timezone": "Europe/Warsaw", "company_name": "", "gender": "", "password": "a long password",
-            "confirm": "a long password"}
+            "confirm": "a long password", "consent": "y"}
     response = client.post_form("/register", form)
     assert response.status_code == 302
     assert db.session.scalar(select(User).where(User.email == "self@example.com")) is None
@@ -79,7 +79,8 @@ def test_registration_refuses_bad_input_and_changes_nothing(client, login, db):
     client.post_form("/logout")
     existing = create_user(Role.TRAINEE)
     base = {"full_name": "X", "country": "PL", "language": "pl", "timezone": "Europe/Warsaw",
-            "company_name": "", "gender": "", "password": "a long password", "confirm": "a long password"}
+            "company_name": "", "gender": "", "password": "a long password", "confirm": "a long password",
+            "consent": "y"}
     assert client.post_form("/register", {**base, "email": existing.email}).status_code == 422
     assert client.post_form("/register", {**base, "email": "tz@example.com", "timezone": "Mars/Base"}).status_code \
         == 422

@@ -7,7 +7,7 @@ from tests.accounts.helpers import issued_in_the_past, link_in
 from tests.factories import create_user
 
 PROFILE = {"full_name": "Rūta Žemaitė", "country": "LT", "language": "lt", "timezone": "Europe/Vilnius",
-           "company_name": "UAB Alytaus metalas", "gender": ""}
+           "company_name": "UAB Alytaus metalas", "gender": "", "consent": "y"}
 
 
 def invite(client, login, sent_mail, email="new.person@example.com", role="trainer", language="lt"):

@@ -52,6 +52,7 @@ def test_admin_invites_a_trainer_who_activates_the_account(page, live_server, ma
     expect(invitee.get_by_role("heading", name="Aktyvinkite savo paskyrą")).to_be_visible()
     invitee.get_by_label("Naujas slaptažodis").fill("suvirinimas-TIG-2026")
     invitee.get_by_label("Pakartokite slaptažodį").fill("suvirinimas-TIG-2026")
+    invitee.locator("#consent").check()
     invitee.get_by_role("button", name="Aktyvinti mano paskyrą").click()
     expect(invitee.get_by_text("Jūsų paskyra aktyvi. Sveiki atvykę į MCC!")).to_be_visible()
     expect(invitee.get_by_text("Prisijungta kaip Tomas Petrauskas (Mokytojas)")).to_be_visible()
