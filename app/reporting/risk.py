@@ -115,14 +115,9 @@ def at_risk(scope: Scope, today: date | None = None) -> list[AtRisk]:
 
 def at_risk_cached(scope: Scope, fresh: bool = False) -> tuple[datetime, list[AtRisk]]:
     """``at_risk`` kept in the shared cache for ``REPORT_CACHE_SECONDS`` (exports call ``at_risk`` directly)."""
-    from flask import current_app
-
-    from app.extensions import cache
-    from app.reporting.services import cache_key
+    from app.reporting.services import cache_delete, cache_key, cached
 
     key = cache_key("at-risk", scope)
-    found = None if fresh else cache.get(key)
-    if found is None:
-        found = (utcnow(), at_risk(scope))
-        cache.set(key, found, timeout=current_app.config["REPORT_CACHE_SECONDS"])
-    return found
+    if fresh:
+        cache_delete(key)
+    return cached(key, lambda: (utcnow(), at_risk(scope)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -27,6 +28,7 @@ from app.reporting.measures import Scope
 from app.reporting.models import Indicator, Measure
 from app.training.models import ATTENDED, Attendance, AttendanceStatus, MeetingStatus, TrainingSession
 
+log = logging.getLogger(__name__)
 PERCENT_MEASURES = {Measure.ATTENDANCE_RATE}
 #: Units people usually pick, shown in the viewer's language; any other unit is shown as typed.
 UNIT_LABELS = {"persons": _l("persons"), "meetings": _l("meetings"), "hours": _l("hours"),
@@ -242,6 +244,23 @@ class DashboardFigures:
     indicator_values: dict[int, float | None]
 
 
+def cached(key: str, compute):
+    """The cached value of ``key``, else ``compute()`` (stored for ``REPORT_CACHE_SECONDS``). The cache only saves
+    work: when it is unreachable the figures are computed as if it were empty."""
+    try:
+        value = cache.get(key)
+    except Exception:
+        log.warning("report cache unreachable; computing %s", key, exc_info=True)
+        value = None
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, timeout=current_app.config["REPORT_CACHE_SECONDS"])
+        except Exception:
+            log.warning("report cache unreachable; not storing %s", key)
+    return value
+
+
 def cache_key(kind: str, scope: Scope, *extra) -> str:
     parts = (scope.start, scope.end, scope.specialisation_id, scope.country, scope.company, scope.gender,
              tuple(sorted(scope.course_ids)) if scope.course_ids is not None else None, *extra)
@@ -255,10 +274,8 @@ def dashboard_figures(scope: Scope, with_indicators: bool, fresh: bool = False) 
     kept in the shared cache for ``REPORT_CACHE_SECONDS``; the page says when it was computed and offers a
     refresh. Exports never use the cache.
     """
-    key = cache_key("dashboard", scope, with_indicators)
-    figures = None if fresh else cache.get(key)
-    if figures is None:
-        figures = DashboardFigures(
+    def compute() -> DashboardFigures:
+        return DashboardFigures(
             computed_at=utcnow(),
             totals={"enrolled": measures.trainees_enrolled(scope), "completed": measures.trainees_completed(scope),
                     "meetings": measures.meetings_held(scope), "attendance": measures.attendance_rate(scope),
@@ -267,5 +284,15 @@ def dashboard_figures(scope: Scope, with_indicators: bool, fresh: bool = False) 
             tables={dimension: measures.breakdown(scope, dimension) for dimension in measures.DIMENSIONS},
             hosts=measures.placements_by_host(scope),
             indicator_values={s.indicator.id: s.achieved for s in indicator_table()} if with_indicators else {})
-        cache.set(key, figures, timeout=current_app.config["REPORT_CACHE_SECONDS"])
-    return figures
+
+    key = cache_key("dashboard", scope, with_indicators)
+    if fresh:
+        cache_delete(key)
+    return cached(key, compute)
+
+
+def cache_delete(key: str) -> None:
+    try:
+        cache.delete(key)
+    except Exception:
+        log.warning("report cache unreachable; could not drop %s", key)

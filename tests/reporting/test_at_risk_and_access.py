@@ -144,3 +144,16 @@ def test_dashboard_figures_are_cached_until_recomputed(client, login, db, real_c
     assert 'id="total-enrolled">4<' in client.get("/reports/").get_data(as_text=True)
     rows = client.get("/reports/export/people.csv?figure=enrolled").get_data(as_text=True)
     assert "Late Comer" in rows  # exports never come from the cache
+
+
+def test_the_dashboard_works_when_the_cache_is_unreachable(client, login, db, app):
+    from app.extensions import cache
+
+    cache.init_app(app, config={"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": "redis://127.0.0.1:1/0"})
+    try:
+        w.build()
+        login(create_user(Role.COORDINATOR))
+        assert 'id="total-enrolled">3<' in client.get("/reports/").get_data(as_text=True)
+        assert client.get("/reports/at-risk").status_code == 200
+    finally:
+        cache.init_app(app, config={"CACHE_TYPE": "NullCache"})
