@@ -441,39 +441,24 @@ MAX_DOCUMENT_BYTES = 25 * 1024 * 1024
 
 def store_document(actor: User, placement: Placement, kind, filename: str, stream):
     """Keep a placement document (PDF, JPG, PNG or DOCX by content) in storage, then its row."""
-    import filetype
-
     from app.catalogue.uploads import clean_filename
     from app.placements.models import PlacementDocument
-    from app.storage import generate_key, get_storage
+    from app.storage import get_storage
     from app.storage.base import ObjectTooLarge
+    from app.storage.sniffed import UnexpectedType, save_sniffed
 
     if not (has_role(actor, Role.COORDINATOR) or can_mentor(actor, placement) or placement.trainee_id == actor.id):
         raise DomainError(_l("You cannot add documents to this placement."))
-    head = stream.read(8192)
-    guess = filetype.guess(head)
-    if guess is None or guess.extension not in DOCUMENT_TYPES:
-        raise DomainError(_l("Upload a PDF, JPG, PNG or DOCX file."), field="file")
-
-    class Rejoined:
-        def __init__(self):
-            self.first = head
-
-        def read(self, n=-1):
-            if self.first:
-                data, self.first = self.first, b""
-                return data
-            return stream.read(n)
-
-    storage = get_storage()
     try:
-        stored = storage.save(generate_key("placements"), Rejoined(), DOCUMENT_TYPES[guess.extension],
-                              max_bytes=MAX_DOCUMENT_BYTES)
+        stored, extension = save_sniffed(stream, "placements", DOCUMENT_TYPES, MAX_DOCUMENT_BYTES)
+    except UnexpectedType:
+        raise DomainError(_l("Upload a PDF, JPG, PNG or DOCX file."), field="file") from None
     except ObjectTooLarge:
         raise DomainError(_l("The file is too large (at most 25 MB)."), field="file") from None
+    storage = get_storage()
     document = PlacementDocument(placement_id=placement.id, kind=kind, storage_backend=storage.name,
                                  storage_key=stored.key, original_filename=clean_filename(filename) or "document",
-                                 size=stored.size, content_type=DOCUMENT_TYPES[guess.extension],
+                                 size=stored.size, content_type=DOCUMENT_TYPES[extension],
                                  sha256=stored.sha256, uploaded_by_id=actor.id)
     db.session.add(document)
     db.session.flush()

@@ -249,41 +249,24 @@ MAX_SCAN_BYTES = 25 * 1024 * 1024
 
 def store_signed_sheet(meeting: TrainingSession, filename: str, stream, actor: User):
     """Keep a scan of the signed paper sheet (PDF/JPEG/PNG by content); earlier scans stay."""
-    import filetype
-
     from app.catalogue.uploads import clean_filename
-    from app.storage import generate_key, get_storage
+    from app.storage import get_storage
     from app.storage.base import ObjectTooLarge
+    from app.storage.sniffed import UnexpectedType, save_sniffed
     from app.training.models import SignedSheet
 
     if not can_run_meeting(actor, meeting):
         raise DomainError(_l("You may only change your own meetings."))
-    head = stream.read(8192)
-    kind = filetype.guess(head)
-    if kind is None or kind.extension not in SCAN_TYPES:
-        raise DomainError(_l("Upload the scan as a PDF, JPG or PNG file."), field="file")
-
-    class _Rejoined:
-        """The bytes already read for the type check, followed by the rest of the upload."""
-
-        def __init__(self):
-            self.first = head
-
-        def read(self, n=-1):
-            if self.first:
-                data, self.first = self.first, b""
-                return data
-            return stream.read(n)
-
-    storage = get_storage()
     try:
-        stored = storage.save(generate_key("sheets"), _Rejoined(), SCAN_TYPES[kind.extension],
-                              max_bytes=MAX_SCAN_BYTES)
+        stored, extension = save_sniffed(stream, "sheets", SCAN_TYPES, MAX_SCAN_BYTES)
+    except UnexpectedType:
+        raise DomainError(_l("Upload the scan as a PDF, JPG or PNG file."), field="file") from None
     except ObjectTooLarge:
         raise DomainError(_l("The scan is too large (at most 25 MB)."), field="file") from None
+    storage = get_storage()
     sheet = SignedSheet(session_id=meeting.id, storage_backend=storage.name, storage_key=stored.key,
-                        original_filename=clean_filename(filename) or f"scan.{kind.extension}", size=stored.size,
-                        content_type=SCAN_TYPES[kind.extension], sha256=stored.sha256, uploaded_by_id=actor.id)
+                        original_filename=clean_filename(filename) or f"scan.{extension}", size=stored.size,
+                        content_type=SCAN_TYPES[extension], sha256=stored.sha256, uploaded_by_id=actor.id)
     db.session.add(sheet)
     db.session.flush()
     record_event("training.signed_sheet_uploaded", actor=actor, obj=meeting,
