@@ -1,5 +1,7 @@
 """Learning: lesson progress and video watching, quizzes, completion rules, certificates and their verification."""
 
+import logging
+
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
@@ -18,8 +20,19 @@ def blueprints():
 def _record_view(lesson, user=None, **_kwargs):
     from app.learning import progress
 
-    if user is not None and user.is_authenticated:
-        progress.lesson_opened(user, lesson)
+    if user is None or not user.is_authenticated:
+        return
+    from sqlalchemy.exc import OperationalError
+
+    from app.extensions import db
+
+    # A visit is worth recording, not worth failing the page for: SQLite under concurrent writers may refuse
+    # the write ("database is locked"); the savepoint keeps the rest of the request's transaction intact.
+    try:
+        with db.session.begin_nested():
+            progress.lesson_opened(user, lesson)
+    except OperationalError:
+        logging.getLogger(__name__).warning("lesson visit of user %s not recorded: database busy", user.id)
 
 
 def init_app(app):

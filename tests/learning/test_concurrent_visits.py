@@ -50,3 +50,22 @@ def test_two_simultaneous_visits_of_one_lesson(backend, tmp_path, attempt):
         assert rows == 1
         if backend == "postgresql":
             assert errors == []
+
+
+def test_a_busy_database_does_not_fail_the_lesson_page(client, login, db, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from tests.factories.enrolment import enrol
+
+    course = create_course()
+    trainee = create_user()
+    enrol(trainee, course)
+    lesson = first_lesson(course)
+
+    def busy(*args, **kwargs):
+        raise OperationalError("INSERT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(progress, "lesson_opened", busy)
+    login(trainee)
+    assert client.get(f"/courses/{course.id}/lessons/{lesson.id}").status_code == 200
+    assert db.session.scalar(select(func.count()).select_from(LessonProgress)) == 0
