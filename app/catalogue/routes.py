@@ -20,6 +20,7 @@ from app.catalogue.policies import (
 )
 from app.catalogue.services import published_courses, search_courses
 from app.catalogue.signals import lesson_viewed
+from app.core.db import commit_keeping_loaded
 from app.core.translated import pick
 from app.extensions import db, talisman
 from app.storage import get_storage
@@ -71,7 +72,7 @@ def lesson(course_id: int, lesson_id: int):
     if not can_study_course(current_user, course):
         abort(403)
     lesson_viewed.send(lesson, user=current_user._get_current_object())
-    db.session.commit()  # what the listeners recorded (e.g. when the lesson was first opened)
+    commit_keeping_loaded()  # what the listeners recorded (e.g. when the lesson was first opened)
     ordered = [each for module in course.modules for each in module.lessons]
     index = ordered.index(lesson)
     materials = [m for m in lesson.materials if m.deleted_at is None]
