@@ -23,5 +23,5 @@ def init_app(app):
     register_reference_source("placement_documents", maintenance.document_references)
     register_nav("placements.companies", _l("Companies"), 12)
     register_nav("placements.internships", _l("Internships"), 25, roles=(Role.TRAINEE,))
-    register_nav("placements.my_interns", _l("My interns"), 35, visible_if=services.is_mentor)
+    register_nav("placements.my_interns", _l("My interns"), 35, visible_if=services.shows_mentor_menu)
     register_nav("placements.register", _l("Placements"), 55, roles=(Role.COORDINATOR,))

@@ -119,6 +119,25 @@ def is_mentor(user: User) -> bool:
     return bool(mentor_company_ids(user))
 
 
+MENU_HINT_SECONDS = 300
+
+
+def shows_mentor_menu(user: User) -> bool:
+    """Whether the menu offers "My interns": remembered in the session for a few minutes, because every page
+    asks. Only a hint — each mentor page checks the company link itself."""
+    import time
+
+    from flask import session
+
+    remembered = session.get("mentor_menu")
+    now = int(time.time())
+    if remembered and remembered[0] == user.id and now - remembered[1] < MENU_HINT_SECONDS:
+        return bool(remembered[2])
+    value = is_mentor(user)
+    session["mentor_menu"] = [user.id, now, value]
+    return value
+
+
 # -- access ------------------------------------------------------------------------------------------------------
 def can_see_placement(user: User, placement: Placement) -> bool:
     """The trainee, the firm's mentors (and the placement's mentor), coordinators. Nobody else."""

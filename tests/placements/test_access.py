@@ -109,3 +109,15 @@ def test_the_company_directory_hides_contacts_from_anonymous_visitors(client, lo
     assert "Log in to see the contact details." in html
     login(scene["trainee"])
     assert company.contact_email in client.get(f"/companies/{company.id}").get_data(as_text=True)
+
+
+def test_the_mentor_menu_item_is_remembered_for_a_few_minutes(client, login, scene):
+    from tests.querycount import count_queries
+
+    login(scene["mentor"])
+    asked = count_queries(client, "/profile")
+    remembered = count_queries(client, "/profile")
+    assert remembered == asked - 1  # the company link is looked up once, then read from the session
+    assert 'href="/mentor/interns"' in client.get("/profile").get_data(as_text=True)
+    login(scene["trainer"])  # another person in the same browser is asked again, and is not a mentor
+    assert 'href="/mentor/interns"' not in client.get("/profile").get_data(as_text=True)
