@@ -4,6 +4,7 @@ Lithuanian or English (reportlab; DejaVu Sans for ą ę ł ž ė ų š)."""
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 
 from flask import current_app
 from flask_babel import force_locale, format_date, gettext as _
@@ -37,8 +38,10 @@ def _cell(value, column) -> str:
 
 
 def _table(columns, rows, styles, widths=None) -> Table:
-    data = [[Paragraph(c.label, styles["head"]) for c in columns]]
-    data += [[Paragraph(_cell(v, c), styles["cell"]) for v, c in zip(row, columns, strict=True)] for row in rows]
+    # Paragraph reads its text as markup: names such as "Metal & Co <PL>" are escaped first.
+    data = [[Paragraph(escape(c.label), styles["head"]) for c in columns]]
+    data += [[Paragraph(escape(_cell(v, c)), styles["cell"]) for v, c in zip(row, columns, strict=True)]
+             for row in rows]
     table = Table(data, repeatRows=1, colWidths=widths)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6ebf0"))]))
@@ -78,7 +81,7 @@ def summary_pdf(scope: Scope, language: str, filters_text: str) -> bytes:
         story = [Paragraph(f"{title} – {project}", styles["title"]),
                  Paragraph(_("Prepared on %(day)s. Figures are computed from the records at that moment.",
                              day=format_date(utcnow().date(), "long")), styles["normal"]),
-                 Paragraph(filters_text, styles["normal"]),
+                 Paragraph(escape(filters_text), styles["normal"]),
                  Paragraph(_("Indicators"), styles["h2"])]
         columns, rows = services.indicator_rows(services.indicator_table())
         story.append(_table(columns, list(rows), styles))

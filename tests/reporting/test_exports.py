@@ -133,3 +133,12 @@ def test_exports_of_personal_data_are_audited(client, coordinator, db):
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "reporting.exported"))
     assert entry.object_id == "people-completed" and entry.after["filters"] == {"figure": "completed",
                                                                                "country": "PL"}
+
+
+def test_the_pdf_summary_copes_with_markup_characters_in_names(client, coordinator, db):
+    coordinator.users["łukasz"].company_name = "Metal & Co <Suwałki>"
+    db.session.commit()
+    response = client.get("/reports/summary.pdf?lang=pl&company=Metal %26 Co <Suwałki>")
+    assert response.status_code == 200
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert "Metal & Co <Suwałki>" in " ".join(text.split())
