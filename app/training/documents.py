@@ -8,6 +8,7 @@ import tempfile
 import zipfile
 from functools import lru_cache
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from flask import current_app
 from flask_babel import force_locale, gettext as _
@@ -71,13 +72,14 @@ def attendance_sheet_pdf(meeting: TrainingSession) -> bytes:
             (labels["trainer"], meeting.trainer.full_name if meeting.trainer else "—"),
         ]
         story = [Paragraph(project, styles["small"]), Paragraph(_("Attendance sheet"), styles["title"])]
-        story += [Paragraph(f"{label}: {value}", styles["normal"]) for label, value in lines]
+        # Paragraph reads markup: what people typed (names, firms, titles) is escaped.
+        story += [Paragraph(escape(f"{label}: {value}"), styles["normal"]) for label, value in lines]
         story.append(Spacer(1, 6 * mm))
         header = [_("No."), _("Name"), _("Company"), _("Country"), _("Signature")]
         rows = [[Paragraph(h, styles["cell"]) for h in header]]
         for number, (user, _attendance) in enumerate(roster(meeting), 1):
-            rows.append([str(number), Paragraph(user.full_name, styles["cell"]),
-                         Paragraph(user.company_name or "", styles["cell"]),
+            rows.append([str(number), Paragraph(escape(user.full_name), styles["cell"]),
+                         Paragraph(escape(user.company_name or ""), styles["cell"]),
                          Paragraph(str(COUNTRY_LABELS[user.country.value]), styles["cell"]), ""])
         table = Table(rows, colWidths=[10 * mm, 55 * mm, 50 * mm, 25 * mm, 40 * mm], repeatRows=1,
                       rowHeights=[None] + [11 * mm] * (len(rows) - 1))

@@ -266,3 +266,15 @@ def test_my_training_shows_enrolments_meetings_rate_and_ticket(client, login, db
     assert "Następne spotkanie" in html and "100%" in html and "/my/ticket.svg" in html
     svg = client.get("/my/ticket.svg")
     assert svg.mimetype == "image/svg+xml" and b"<svg" in svg.data
+
+
+def test_the_attendance_sheet_copes_with_markup_characters(client, login, db, course_with_people):
+    trainer, course, people, _ = course_with_people
+    people[0].company_name = "Spawalnia <Łomża> & Synowie"
+    meeting = create_meeting(course, trainer=trainer, title="Test <MAG> & TIG")
+    db.session.commit()
+    login(trainer)
+    response = client.get(f"/meetings/{meeting.id}/sheet.pdf")
+    assert response.status_code == 200
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert "Spawalnia <Łomża> & Synowie" in text and "Test <MAG> & TIG" in text
