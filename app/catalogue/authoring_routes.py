@@ -27,6 +27,7 @@ from app.catalogue.models import Course, CourseStatus, Lesson, Material, Module,
 from app.catalogue.policies import can_manage_course
 from app.catalogue.uploads import UPLOAD_TOKEN_MAX_AGE
 from app.core.errors import DomainError
+from app.core.forms import flash_form_errors
 from app.core.permissions import Role, has_role, role_required
 from app.core.translated import pick
 from app.extensions import db
@@ -276,9 +277,7 @@ def add_link(lesson_id: int):
             db.session.commit()
             flash(_("Link added."), "success")
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "error")
+        flash_form_errors(form)
     return redirect(url_for("catalogue.edit_lesson", lesson_id=lesson.id) + "#materials", 303)
 
 

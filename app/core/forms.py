@@ -24,6 +24,15 @@ class Form(FlaskForm):
             return _AppTranslations()
 
 
+def flash_form_errors(form: FlaskForm) -> None:
+    """For forms posted from a page that redirects back: each validation message as a flash."""
+    from flask import flash
+
+    for errors in form.errors.values():
+        for message in errors:
+            flash(str(message), "error")
+
+
 class LanguageForm(Form):
     """The header's language switcher: one submit button per language."""
 

@@ -13,6 +13,7 @@ from app.accounts.models import User
 from app.accounts.routes import apply_domain_error
 from app.catalogue.models import Specialisation
 from app.core.errors import DomainError
+from app.core.forms import flash_form_errors
 from app.core.permissions import Role, has_role, role_required
 from app.core.translated import pick
 from app.extensions import db
@@ -218,9 +219,7 @@ def add_logbook_day(placement_id: int):
             db.session.commit()
             flash(_("The day is in the logbook and waits for the mentor."), "success")
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "error")
+        flash_form_errors(form)
     return redirect(url_for("placements.placement", placement_id=placement.id) + "#logbook", 303)
 
 
@@ -295,9 +294,7 @@ def upload_document(placement_id: int):
     placement = _visible_or_403(placement_id)
     form = DocumentForm(prefix="doc")
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "error")
+        flash_form_errors(form)
         return redirect(url_for("placements.placement", placement_id=placement.id) + "#documents", 303)
     try:
         document = services.store_document(current_user, placement, DocumentKind(form.kind.data),
