@@ -15,8 +15,8 @@ from config import Config, config_from_env
 APP_DIR = Path(__file__).resolve().parent
 
 #: Domain packages, each exposing blueprints and, optionally, ``init_app(app)``. Order is navigation order.
-DOMAINS = ("core", "accounts", "catalogue", "enrolment", "training", "learning", "placements", "reporting",
-           "privacy", "audit")
+DOMAINS = ("core", "accounts", "certificates", "catalogue", "enrolment", "training", "learning", "placements",
+           "reporting", "privacy", "audit")
 
 
 def create_app(config_class: type[Config] | None = None, **overrides: Any) -> Flask:
@@ -59,8 +59,11 @@ def create_app(config_class: type[Config] | None = None, **overrides: Any) -> Fl
     app.cli.add_command(bench_data_command)
     app.cli.add_command(backup_cli)
 
+    from app.core import uow
+
     register_error_handlers(app)
     init_templating(app)
+    uow.install(app)  # last: every view registered above runs as one unit of work
     return app
 
 

@@ -17,9 +17,10 @@ def blueprints():
 
 
 def init_app(app):
-    from app.accounts import auth, demo  # noqa: F401  (demo registers its seeder)
+    from app.accounts import auth, cli, demo  # noqa: F401  (demo registers its seeder)
 
     auth.init_login(app)
+    cli.init_cli(app)
     register_nav("accounts_admin.users", _l("Users"), 80, roles=(Role.ADMIN,))
     register_nav("core.site_settings", _l("Settings"), 85, roles=(Role.ADMIN,))
 

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale, gettext as _
 
 from app.accounts.models import Invitation, User
 from app.accounts.services import invitation_token, password_reset_token
 from app.core.mail import send_mail
-
-
-def external_url(endpoint: str, **values) -> str:
-    base = current_app.config.get("BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
+from app.core.urls import external_url
 
 
 def send_invitation(invitation: Invitation) -> None:

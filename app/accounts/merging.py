@@ -11,7 +11,7 @@ from collections.abc import Callable
 from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import User
-from app.audit.services import record_event
+from app.core.audit import record_event
 from app.core.errors import DomainError
 from app.extensions import db
 

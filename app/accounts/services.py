@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import Country, Gender, Invitation, User
 from app.accounts.passwords import hash_password, needs_rehash, verify_password
-from app.audit.services import record_event
+from app.core.audit import record_event
 from app.core.db import utcnow
 from app.core.errors import DomainError
 from app.core.i18n import ZONE_FOR_LANGUAGE, is_valid_timezone

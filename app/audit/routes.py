@@ -2,7 +2,9 @@ from datetime import datetime, timedelta
 
 from flask import render_template, request
 from flask_babel import get_timezone
+from sqlalchemy import select
 
+from app.accounts.models import User
 from app.audit import bp
 from app.audit.forms import AuditSearchForm
 from app.audit.services import AuditFilter, search_query
@@ -31,4 +33,6 @@ def search():
         )
     page = db.paginate(search_query(criteria), per_page=50, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page"}
-    return render_template("audit/search.html", form=form, page=page, args=args)
+    ids = {entry.actor_id for entry in page.items if entry.actor_id}
+    actors = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+    return render_template("audit/search.html", form=form, page=page, args=args, actors=actors)

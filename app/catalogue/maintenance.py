@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app.audit.services import record_event
 from app.catalogue.models import Material, PendingUpload
+from app.core.audit import record_event
 from app.core.db import utcnow
 from app.extensions import db
 from app.storage import get_storage

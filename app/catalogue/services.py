@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.accounts.models import User
-from app.audit.services import record_event
 from app.catalogue.models import (
     Course,
     CourseStatus,
@@ -21,6 +20,7 @@ from app.catalogue.models import (
     Specialisation,
 )
 from app.catalogue.policies import can_manage_course
+from app.core.audit import record_event
 from app.core.db import utcnow
 from app.core.errors import DomainError
 from app.core.permissions import Role, has_role

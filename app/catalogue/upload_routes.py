@@ -120,7 +120,7 @@ def complete_upload(token: str):
             log.exception("could not remove object %s after a failed commit", key)
         raise
     return jsonify(material={"id": material.id, "title": pick(material.title), "kind": material.kind.value,
-                             "size": material.size, "url": url_for("catalogue.material_file",
+                             "size": material.size, "url": url_for("learning.material_file",
                                                                    material_id=material.id)}), 201
 
 

@@ -25,10 +25,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.audit.services import record_event
 from app.catalogue.filetypes import ALLOWED_EXTENSIONS, SNIFF_BYTES, detect, extension_of
 from app.catalogue.models import Lesson, Material, MaterialStatus, PendingUpload
 from app.catalogue.policies import can_manage_course
+from app.core.audit import record_event
 from app.core.db import utcnow
 from app.core.errors import DomainError
 from app.core.tokens import TokenExpired, TokenInvalid, load_token, make_token

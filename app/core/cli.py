@@ -1,4 +1,4 @@
-"""Command-line tools: ``flask create-admin``, ``flask seed-demo`` and ``flask translations``."""
+"""Command-line tools every installation has: ``flask seed-demo``, ``flask translations``, ``flask storage``."""
 
 from __future__ import annotations
 
@@ -10,23 +10,6 @@ from app.extensions import db
 
 def init_cli(app: Flask) -> None:
     from app.core import i18n_catalogues
-
-    @app.cli.command("create-admin")
-    @click.option("--email", prompt=True, help="E-mail the admin logs in with.")
-    @click.option("--name", "full_name", prompt="Full name", help="Name shown in the app.")
-    @click.password_option(help="Password (asked twice when not given).")
-    def create_admin(email: str, full_name: str, password: str) -> None:
-        """Create an administrator (or promote an existing account)."""
-        from app.accounts.services import create_admin as create
-        from app.core.errors import DomainError
-
-        try:
-            user = create(email, full_name, password)
-        except DomainError as error:
-            db.session.rollback()
-            raise click.ClickException(str(error.message)) from None
-        db.session.commit()
-        click.echo(f"Administrator {user.email} is ready.")
 
     @app.cli.command("seed-demo")
     def seed_demo() -> None:

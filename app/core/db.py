@@ -63,19 +63,3 @@ class Base(DeclarativeBase):
 
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-def commit_keeping_loaded() -> None:
-    """Commit, but keep the objects this request already loaded instead of expiring them.
-
-    For a read page that records something on the way (the lesson page records the visit): the default expiry
-    would make the template load the course, its outline and the user a second time.
-    """
-    from app.extensions import db
-
-    session = db.session()
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True

@@ -43,3 +43,14 @@ class LanguageForm(Form):
 class SiteSettingsForm(Form):
     self_registration = BooleanField(_l("Anyone may create a trainee account (open self-registration)"))
     submit = SubmitField(_l("Save settings"))
+
+
+def apply_domain_error(form: FlaskForm, error) -> None:
+    """A refusal (``DomainError``) shown on the field it names, or as a flash when it names none."""
+    from flask import flash
+
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(str(error.message), "error")

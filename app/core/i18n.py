@@ -14,18 +14,11 @@ from flask import current_app, has_request_context, request, session
 from flask_babel import format_datetime, lazy_gettext as _l
 from flask_login import current_user
 
-from app.core.permissions import Role
+from app.core.permissions import ROLE_LABELS  # noqa: F401  (re-exported for templates and forms)
 
 LANGUAGE_NAMES = {"pl": "Polski", "lt": "Lietuvių", "en": "English"}
 
 LANGUAGE_LABELS = {"pl": _l("Polish"), "lt": _l("Lithuanian"), "en": _l("English")}
-
-ROLE_LABELS = {
-    Role.TRAINEE: _l("Trainee"),
-    Role.TRAINER: _l("Trainer"),
-    Role.COORDINATOR: _l("Coordinator"),
-    Role.ADMIN: _l("Administrator"),
-}
 
 COUNTRY_LABELS = {"PL": _l("Poland"), "LT": _l("Lithuania"), "OTHER": _l("Other country")}
 

@@ -12,6 +12,7 @@ merges them all. Separate catalogues let several people work on different domain
 
 from __future__ import annotations
 
+import copy
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,14 +78,34 @@ def read_catalogue(path: Path, language: str) -> Catalog:
         return read_po(handle, locale=language)
 
 
-def update_catalogues() -> None:
+def _known_translations(language: str) -> dict:
+    """Every translation any catalogue already has, so code moved between domains keeps its translations."""
+    known = {}
     for domain in domains():
+        for message in read_catalogue(domain.po_path(language), language):
+            complete = all(message.string) if isinstance(message.string, tuple | list) else bool(message.string)
+            if message.id and complete and not message.fuzzy:
+                known.setdefault((message.id, message.context), message.string)
+    return known
+
+
+def update_catalogues(only: tuple[str, ...] = ()) -> None:
+    """Merge the extracted strings into the catalogues (of the domains named in ``only``, or of all)."""
+    known = {language: _known_translations(language) for language in TRANSLATED_LANGUAGES}
+    for domain in domains():
+        if only and domain.name not in only:
+            continue
         template = extract(domain)
         for language in TRANSLATED_LANGUAGES:
             path = domain.po_path(language)
             catalog = read_catalogue(path, language)
-            catalog.update(template, no_fuzzy_matching=True)
+            # update() adopts the template's message objects: each language gets its own copy.
+            catalog.update(copy.deepcopy(template), no_fuzzy_matching=True)
             catalog.obsolete.clear()
+            for message in catalog:
+                empty = not (all(message.string) if isinstance(message.string, tuple | list) else message.string)
+                if message.id and empty and (message.id, message.context) in known[language]:
+                    message.string = known[language][(message.id, message.context)]
             path.parent.mkdir(parents=True, exist_ok=True)
             buffer = io.BytesIO()
             write_po(buffer, catalog, width=120, omit_header=False, sort_output=True, include_lineno=False)
@@ -127,9 +148,11 @@ def translations_cli() -> None:
 
 
 @translations_cli.command("update")
-def update_command() -> None:
-    """Extract strings and merge them into every catalogue."""
-    update_catalogues()
+@click.option("--domain", "domains_", multiple=True, help="Only this domain's catalogue (repeatable).")
+def update_command(domains_: tuple[str, ...]) -> None:
+    """Extract strings and merge them into every catalogue (strings moved from another domain keep their
+    translations)."""
+    update_catalogues(domains_)
     click.echo("Catalogues updated; `flask translations check` lists what still needs translating.")
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import request, url_for
+from flask import current_app, request, url_for
 
 
 def safe_next_url(target: str | None, default_endpoint: str = "core.index") -> str:
@@ -14,3 +14,11 @@ def safe_next_url(target: str | None, default_endpoint: str = "core.index") -> s
         if parts.netloc == request.host and parts.scheme in {"http", "https"}:
             return parts.path + (f"?{parts.query}" if parts.query else "")
     return url_for(default_endpoint)
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for mails, PDFs and QR codes: on ``MCC_BASE_URL`` when set, else on the request's host."""
+    base = current_app.config.get("BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.accounts.merging import merge_users, register_merge_step
 from app.accounts.models import Country, Gender, Invitation, User
 from app.accounts.services import find_user_by_email, normalize_email
-from app.audit.services import record_event
+from app.core.audit import record_event
 from app.core.errors import DomainError
 from app.core.i18n import ZONE_FOR_LANGUAGE
 from app.core.permissions import Role, has_role

@@ -37,19 +37,6 @@ def notify(outcome: services.Outcome, reason: str | None = None, include_self: b
         send_status_notice(enrolment)
 
 
-@bp.app_template_global()
-def enrolment_state(course: Course):
-    if not current_user.is_authenticated:
-        return None, None
-    enrolment = services.find_enrolment(current_user, course)
-    return enrolment, services.waiting_position(enrolment) if enrolment else None
-
-
-@bp.app_template_global()
-def enrolled_count(course: Course) -> int:
-    return services.enrolled_count(course)
-
-
 @bp.post("/courses/<int:course_id>/enrol")
 @login_required
 def enrol(course_id: int):
@@ -68,7 +55,7 @@ def enrol(course_id: int):
                    EnrolmentStatus.WAITLISTED: _("The course is full: you are on the waiting list."),
                    EnrolmentStatus.REQUESTED: _("Your request has been sent. You will get an e-mail with the "
                                                 "decision.")}[status], "success")
-    return redirect(url_for("catalogue.course", course_id=course.id) + "#enrolment", 303)
+    return redirect(url_for("learning.course", course_id=course.id) + "#enrolment", 303)
 
 
 @bp.post("/enrolments/<int:enrolment_id>/withdraw")
@@ -89,7 +76,7 @@ def withdraw(enrolment_id: int):
             notify(outcome, include_self=enrolment.user_id != current_user.id)
             flash(_("The enrolment has been withdrawn. Its history is kept."), "success")
     if enrolment.user_id == current_user.id:
-        return redirect(url_for("catalogue.course", course_id=enrolment.course_id), 303)
+        return redirect(url_for("learning.course", course_id=enrolment.course_id), 303)
     return redirect(url_for("enrolment.course_enrolments", course_id=enrolment.course_id), 303)
 
 

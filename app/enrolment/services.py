@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
-from app.audit.services import record_event
 from app.catalogue.models import Course, CourseStatus, EnrolmentPolicy
 from app.catalogue.policies import can_manage_course
+from app.core.audit import record_event
 from app.core.db import utcnow
 from app.core.errors import DomainError
 from app.core.permissions import Role, has_role
@@ -177,6 +177,21 @@ def waiting_position(enrolment: Enrolment) -> int | None:
         Enrolment.course_id == enrolment.course_id, Enrolment.status == EnrolmentStatus.WAITLISTED,
         (Enrolment.status_changed_at < enrolment.status_changed_at)
         | ((Enrolment.status_changed_at == enrolment.status_changed_at) & (Enrolment.id < enrolment.id)))) or 0) + 1
+
+
+@dataclass(frozen=True)
+class EnrolmentBox:
+    """What a course page shows a visitor about enrolling: their enrolment, waiting place, and free places."""
+
+    enrolment: Enrolment | None
+    waiting_position: int | None
+    free_places: int | None
+
+
+def enrolment_box(user: User, course: Course) -> EnrolmentBox:
+    enrolment = find_enrolment(user, course) if user.is_authenticated else None
+    free = max(course.capacity - enrolled_count(course), 0) if course.capacity else None
+    return EnrolmentBox(enrolment, waiting_position(enrolment) if enrolment else None, free)
 
 
 def active_enrolments(user: User) -> list[Enrolment]:

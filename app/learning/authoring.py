@@ -6,9 +6,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.audit.services import record_event
 from app.catalogue.models import Course
 from app.catalogue.policies import can_manage_course
+from app.core.audit import record_event
 from app.core.errors import DomainError
 from app.extensions import db
 from app.learning.completion import evaluate_course, rule_of

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from app.accounts.models import User
-from app.audit.services import record_event
 from app.catalogue.models import DEFAULT_COMPLETION_RULE, Course, Lesson
+from app.core.audit import record_event
 from app.core.db import utcnow
 from app.enrolment.models import Enrolment, EnrolmentStatus
 from app.extensions import db

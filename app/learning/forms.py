@@ -106,16 +106,3 @@ class CompletionRuleForm(Form):
     min_attendance_percent = IntegerField(_l("Minimum attendance at meetings (%)"), default=80,
                                           validators=[InputRequired(), NumberRange(min=0, max=100)])
     submit = SubmitField(_l("Save the completion rule"))
-
-
-class RevokeForm(Form):
-    reason = StringField(_l("Reason"), validators=[DataRequired(message=_l(
-        "Please give the reason for revoking the certificate.")), Length(max=500)])
-    submit = SubmitField(_l("Revoke"))
-
-
-class VerifyForm(Form):
-    class Meta:
-        csrf = False
-
-    code = StringField(_l("Certificate code"), validators=[DataRequired(), Length(max=32)])

@@ -1,11 +1,11 @@
-"""Learning: lesson progress, video watching, quizzes and attempts, completion history, certificates."""
+"""Learning: lesson progress, video watching, quizzes and attempts, completion history."""
 
 from __future__ import annotations
 
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
@@ -158,33 +158,3 @@ class CompletionEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     enrolment: Mapped[Enrolment] = relationship()
-
-
-class Certificate(TimestampMixin, db.Model):
-    """A course certificate; its facts are copied at issue time so the document never changes afterwards."""
-
-    __tablename__ = "certificates"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(32), unique=True)
-    kind: Mapped[str] = mapped_column(String(32), default="course")
-    enrolment_id: Mapped[int | None] = mapped_column(ForeignKey("enrolments.id"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"), index=True)
-    #: For internship certificates (kind "placement").
-    placement_id: Mapped[int | None] = mapped_column(ForeignKey("placements.id"), index=True)
-    holder_name: Mapped[str] = mapped_column(String(200))
-    #: Course title per language and specialisation title per language, as on the day of issue.
-    course_title: Mapped[dict] = mapped_column(JSON, default=dict)
-    specialisation_title: Mapped[dict] = mapped_column(JSON, default=dict)
-    hours: Mapped[int] = mapped_column(default=0)
-    started_on: Mapped[datetime | None]
-    completed_at: Mapped[datetime]
-    language: Mapped[str] = mapped_column(String(8), default="pl")
-    revoked_at: Mapped[datetime | None]
-    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    revoke_reason: Mapped[str | None] = mapped_column(Text)
-
-    @property
-    def is_valid(self) -> bool:
-        return self.revoked_at is None

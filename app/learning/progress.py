@@ -155,3 +155,18 @@ def courses_progress(user_id: int, courses: list[Course]) -> dict[int, CoursePro
             next_quiz=next((q for q in course_quizzes if q.id not in passed), None),
             done_lesson_ids=done & lesson_ids, passed_quiz_ids=passed & quiz_ids)
     return result
+
+
+def lesson_panel(user: User, lesson: Lesson) -> dict:
+    """What the lesson page shows about the visitor's progress (and the resume positions of its videos)."""
+    from app.learning import watching
+
+    record = progress_of(user.id, lesson.id)
+    positions = {v.id: (watching.progress_for(user.id, v.id) or None) for v in videos_of(lesson)}
+    lesson_quizzes = list(db.session.scalars(select(Quiz).where(
+        (Quiz.lesson_id == lesson.id) | ((Quiz.module_id == lesson.module_id) & (Quiz.lesson_id.is_(None))))
+        .order_by(Quiz.position)))
+    return {"done": bool(record and record.completed_at),
+            "via": record.completed_via.value if record and record.completed_via else None,
+            "positions": {k: (v.last_position if v else 0) for k, v in positions.items()},
+            "has_videos": bool(positions), "quizzes": lesson_quizzes}

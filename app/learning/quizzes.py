@@ -15,14 +15,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.accounts.models import User
-from app.audit.services import record_event
 from app.catalogue.policies import can_manage_course
+from app.core.audit import record_event
 from app.core.db import utcnow
 from app.core.errors import DomainError
+from app.enrolment.policies import is_enrolled
 from app.extensions import db
 from app.learning.grading import grade
 from app.learning.models import Question, QuestionType, Quiz, QuizAttempt
-from app.training.services import is_enrolled
 
 #: A submission this long after the deadline is still accepted (network delays); later ones are not graded.
 GRACE = timedelta(seconds=30)

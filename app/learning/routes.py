@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.catalogue.models import Course, Lesson, Material, MaterialKind
-from app.catalogue.policies import can_access_material, can_study_course
+from app.catalogue.models import Lesson, Material, MaterialKind
+from app.certificates.models import Certificate
 from app.core.errors import DomainError
 from app.core.permissions import Role, has_role, role_required
 from app.enrolment.models import Enrolment, EnrolmentStatus
+from app.enrolment.policies import can_access_material, can_study_course
 from app.extensions import db, limiter
-from app.learning import bp, certificates, progress, quizzes, watching
-from app.learning.forms import RevokeForm, VerifyForm, answers_from, attempt_form
-from app.learning.models import Certificate, Quiz, QuizAttempt
-
-
-@bp.app_template_global()
-def lesson_progress_info(lesson: Lesson) -> dict:
-    """What the lesson page shows about the visitor's progress (and the resume positions of its videos)."""
-    if not current_user.is_authenticated:
-        return {}
-    record = progress.progress_of(current_user.id, lesson.id)
-    positions = {v.id: (watching.progress_for(current_user.id, v.id) or None) for v in progress.videos_of(lesson)}
-    lesson_quizzes = list(db.session.scalars(select(Quiz).where(
-        (Quiz.lesson_id == lesson.id) | ((Quiz.module_id == lesson.module_id) & (Quiz.lesson_id.is_(None))))
-        .order_by(Quiz.position)))
-    return {"done": bool(record and record.completed_at), "via": record.completed_via.value
-            if record and record.completed_via else None,
-            "positions": {k: (v.last_position if v else 0) for k, v in positions.items()},
-            "has_videos": bool(positions), "quizzes": lesson_quizzes}
+from app.learning import bp, progress, quizzes, watching
+from app.learning.forms import answers_from, attempt_form
+from app.learning.models import Quiz, QuizAttempt
 
 
 @bp.get("/learning/")
@@ -67,7 +52,7 @@ def mark_done(lesson_id: int):
         progress.mark_done(current_user, lesson)
         db.session.commit()
         flash(_("Lesson marked as done."), "success")
-    return redirect(url_for("catalogue.lesson", course_id=lesson.course_id, lesson_id=lesson.id), 303)
+    return redirect(url_for("learning.lesson", course_id=lesson.course_id, lesson_id=lesson.id), 303)
 
 
 @bp.post("/learning/lessons/<int:lesson_id>/read")
@@ -186,63 +171,3 @@ def result(attempt_id: int):
     if attempt.submitted_at is None:
         return redirect(url_for("learning.attempt", attempt_id=attempt.id), 303)
     return render_template("learning/result.html", attempt=attempt, quiz=attempt.quiz)
-
-
-@bp.get("/learning/certificates/<code>.pdf")
-@login_required
-def certificate_pdf(code: str):
-    certificate = certificates.find_certificate(code)
-    if certificate is None:
-        abort(404)
-    if certificate.user_id != current_user.id and not has_role(current_user, Role.COORDINATOR):
-        abort(403)
-    pdf = certificates.certificate_pdf(certificate, bilingual=request.args.get("bilingual") == "1")
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="certificate-{certificate.code}.pdf"'})
-
-
-@bp.get("/verify/")
-@bp.get("/verify/<code>")
-@limiter.limit("30 per minute")
-def verify(code: str | None = None):
-    """Public: is this certificate genuine? Shows only the holder's name, the course and the date."""
-    form = VerifyForm(request.args)
-    code = code or (form.code.data if request.args.get("code") else None)
-    certificate = certificates.find_certificate(code) if code else None
-    return render_template("learning/verify.html", code=code, certificate=certificate, form=form), \
-        404 if code and certificate is None else 200
-
-
-@bp.get("/learning/certificates")
-@role_required(Role.COORDINATOR)
-def certificates_list():
-    query = select(Certificate).order_by(Certificate.completed_at.desc())
-    search = (request.args.get("q") or "").strip()[:100]
-    if search:
-        query = query.where(Certificate.holder_name.ilike(f"%{search}%") | (Certificate.code == search.upper()))
-    page = db.paginate(query, per_page=50, error_out=False)
-    return render_template("learning/certificates.html", page=page, search=search, revoke_form=RevokeForm())
-
-
-@bp.post("/learning/certificates/<int:certificate_id>/revoke")
-@role_required(Role.COORDINATOR)
-def revoke_certificate(certificate_id: int):
-    certificate = db.get_or_404(Certificate, certificate_id)
-    form = RevokeForm()
-    if form.validate_on_submit():
-        try:
-            certificates.revoke(certificate, current_user, form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("The certificate %(code)s is revoked.", code=certificate.code), "success")
-    else:
-        flash(_("Please give the reason for revoking the certificate."), "error")
-    return redirect(url_for("learning.certificates_list"), 303)
-
-
-@bp.app_template_global()
-def course_by_id(course_id: int) -> Course | None:
-    return db.session.get(Course, course_id)

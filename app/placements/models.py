@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import Country, User
 from app.catalogue.models import Specialisation
 from app.core.db import TimestampMixin, enum_column, utcnow
+from app.core.files import StoredFile
 from app.extensions import db
 
 company_specialisations = Table(
@@ -198,19 +199,12 @@ class DocumentKind(enum.StrEnum):
     OTHER = "other"
 
 
-class PlacementDocument(TimestampMixin, db.Model):
+class PlacementDocument(StoredFile, TimestampMixin, db.Model):
     __tablename__ = "placement_documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     placement_id: Mapped[int] = mapped_column(ForeignKey("placements.id"), index=True)
     kind: Mapped[DocumentKind] = mapped_column(enum_column(DocumentKind))
-    storage_backend: Mapped[str] = mapped_column(String(16))
-    storage_key: Mapped[str] = mapped_column(String(255), unique=True)
-    original_filename: Mapped[str] = mapped_column(String(255))
-    size: Mapped[int] = mapped_column(db.BigInteger)
-    content_type: Mapped[str] = mapped_column(String(127))
-    sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     placement: Mapped[Placement] = relationship(back_populates="documents")
 

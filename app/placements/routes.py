@@ -174,7 +174,7 @@ def _visible_or_403(placement_id: int) -> Placement:
 def placement(placement_id: int):
     placement = _visible_or_403(placement_id)
     evaluation = db.session.scalar(select(Evaluation).where(Evaluation.placement_id == placement.id))
-    from app.learning.models import Certificate
+    from app.certificates.models import Certificate
 
     certificate = db.session.scalar(select(Certificate).where(Certificate.placement_id == placement.id,
                                                               Certificate.revoked_at.is_(None)))

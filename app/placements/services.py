@@ -14,8 +14,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 
 from app.accounts.models import Country, User
-from app.audit.services import record_event
 from app.catalogue.models import Course, Specialisation
+from app.core.audit import record_event
 from app.core.db import utcnow
 from app.core.errors import DomainError
 from app.core.permissions import Role, has_role
@@ -489,29 +489,22 @@ def store_document(actor: User, placement: Placement, kind, filename: str, strea
 # -- certificate ---------------------------------------------------------------------------------------------------
 def issue_certificate(actor: User, placement: Placement):
     """An internship certificate (verifiable at /verify/<code> like course certificates)."""
-    from app.learning.certificates import new_code
-    from app.learning.models import Certificate
+    from app.certificates import services as certificates
+    from app.certificates.models import CertificateKind
 
     require_coordinator(actor)
     if placement.status != PlacementStatus.COMPLETED:
         raise DomainError(_l("Certificates are issued for completed placements."))
-    existing = db.session.scalar(select(Certificate).where(Certificate.placement_id == placement.id,
-                                                           Certificate.revoked_at.is_(None)))
+    existing = certificates.valid_for_placement(placement.id)
     if existing is not None:
         return existing
     company = placement.company
     title = {lang: f"{company.name} ({company.city}, {company.country.value})" for lang in ("pl", "lt", "en")}
-    certificate = Certificate(code=new_code(), kind="placement", placement_id=placement.id,
-                              user_id=placement.trainee_id, holder_name=placement.trainee.full_name,
-                              course_title=title, specialisation_title=dict(placement.specialisation.title),
-                              hours=round(confirmed_hours(placement)),
-                              started_on=_as_datetime(placement.starts_on),
-                              completed_at=_as_datetime(placement.ends_on), language=placement.trainee.language)
-    db.session.add(certificate)
-    db.session.flush()
-    record_event("learning.certificate_issued", actor=actor, obj=certificate,
-                 after={"code": certificate.code, "placement": placement.id})
-    return certificate
+    return certificates.issue(certificates.Facts(
+        kind=CertificateKind.PLACEMENT, holder=placement.trainee, title=title,
+        specialisation_title=placement.specialisation.title, hours=round(confirmed_hours(placement)),
+        started_on=_as_datetime(placement.starts_on), completed_at=_as_datetime(placement.ends_on),
+        placement_id=placement.id), actor=actor)
 
 
 def _as_datetime(day: date):

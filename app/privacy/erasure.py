@@ -21,14 +21,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 
 from app.accounts.models import User
-from app.audit.models import AuditEntry
-from app.audit.services import record_event
+from app.certificates.models import Certificate
+from app.core.audit import record_event
 from app.core.db import utcnow
 from app.core.errors import DomainError
+from app.core.models import AuditEntry
 from app.core.permissions import Role, has_role
 from app.enrolment.models import Enrolment, EnrolmentEvent
 from app.extensions import db
-from app.learning.models import Certificate
 from app.placements.models import Application, LogbookEntry, Placement, PlacementDocument
 from app.storage import get_storage
 from app.storage.base import StorageUnavailable

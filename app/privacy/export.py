@@ -11,10 +11,11 @@ from enum import Enum
 from sqlalchemy import or_, select
 
 from app.accounts.models import User
-from app.audit.models import AuditEntry
+from app.certificates.models import Certificate
+from app.core.models import AuditEntry
 from app.enrolment.models import Enrolment, EnrolmentEvent
 from app.extensions import db
-from app.learning.models import Certificate, LessonProgress, QuizAttempt, VideoProgress
+from app.learning.models import LessonProgress, QuizAttempt, VideoProgress
 from app.placements.models import Application, LogbookEntry, Placement, PlacementDocument
 from app.storage import get_storage
 from app.training.models import Attendance

@@ -9,7 +9,7 @@ from wtforms import BooleanField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from app.accounts.models import User
-from app.audit.services import record_event
+from app.core.audit import record_event
 from app.core.errors import DomainError
 from app.core.forms import Form
 from app.core.permissions import Role, role_required

@@ -24,10 +24,10 @@ from sqlalchemy import Select, and_, case, distinct, exists, func, literal, sele
 
 from app.accounts.models import Country, Gender, User
 from app.catalogue.models import Course
+from app.certificates.models import Certificate
 from app.core.db import utcnow
 from app.enrolment.models import Enrolment, EnrolmentStatus
 from app.extensions import db
-from app.learning.models import Certificate
 from app.placements.models import Company, EntryStatus, LogbookEntry, Placement, PlacementStatus
 from app.reporting.models import Measure
 from app.training.models import ATTENDED, Attendance, AttendanceStatus, MeetingStatus, TrainingSession

@@ -10,11 +10,12 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.catalogue.models import Course, Lesson
+from app.certificates.models import Certificate
 from app.core.exports import Column
 from app.core.translated import pick
 from app.enrolment.models import Enrolment
 from app.extensions import db
-from app.learning.models import Certificate, LessonProgress, QuizAttempt
+from app.learning.models import LessonProgress, QuizAttempt
 from app.placements import services as placement_services
 from app.placements.models import Company, EntryStatus, LogbookEntry, Placement, PlacementStatus
 from app.training.models import Attendance, TrainingSession

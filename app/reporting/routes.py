@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from app.accounts.models import Country, User
 from app.accounts.routes import apply_domain_error
-from app.audit.services import record_event
 from app.catalogue.forms import fill_texts, texts_from
 from app.catalogue.models import Course, Specialisation, course_trainers
+from app.core.audit import record_event
 from app.core.errors import DomainError
 from app.core.exports import Column, export_response
 from app.core.i18n import COUNTRY_LABELS, LANGUAGE_NAMES

@@ -13,8 +13,8 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import case, func, select
 
 from app.accounts.models import Country, Gender, User
-from app.audit.services import record_event
 from app.catalogue.models import Course, Specialisation
+from app.core.audit import record_event
 from app.core.db import utcnow
 from app.core.errors import DomainError
 from app.core.exports import Column

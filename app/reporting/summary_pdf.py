@@ -18,9 +18,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from app.core.db import utcnow
+from app.core.pdf import register_fonts
 from app.reporting import measures, services
 from app.reporting.measures import Scope
-from app.training.documents import register_fonts
 
 BLUE, GREEN = colors.HexColor("#1f5f99"), colors.HexColor("#2e7d32")
 

@@ -21,9 +21,10 @@ from app.accounts.models import User
 from app.core.db import utcnow
 from app.core.errors import DomainError
 from app.core.tokens import TokenExpired, TokenInvalid, load_token, make_token
+from app.enrolment.policies import is_enrolled
 from app.extensions import db
 from app.training.models import Attendance, AttendanceMethod, AttendanceStatus, TrainingSession
-from app.training.services import can_run_meeting, is_enrolled, record_attendance
+from app.training.services import can_run_meeting, record_attendance
 
 WINDOW_SECONDS = 30
 #: Check-in opens this long before the start and closes at the end of the meeting.

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import segno
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.accounts.mails import external_url
 from app.core.errors import DomainError
-from app.core.permissions import Role, role_required
-from app.extensions import db, limiter
-from app.training import bp, checkin as codes, services
+from app.core.permissions import Role, load_or_403, load_or_404, role_required
+from app.core.uow import form_page, refusals, refused
+from app.core.urls import external_url
+from app.extensions import limiter
+from app.training import bp, checkin as codes
 from app.training.forms import CodeForm, TicketForm
 from app.training.models import TrainingSession
-
-
-def _run_or_403(meeting_id: int) -> TrainingSession:
-    meeting = db.get_or_404(TrainingSession, meeting_id)
-    if not services.can_run_meeting(current_user, meeting):
-        abort(403)
-    return meeting
+from app.training.policies import can_run_meeting
 
 
 def _qr_payload(meeting: TrainingSession) -> dict:
@@ -34,14 +29,14 @@ def _qr_payload(meeting: TrainingSession) -> dict:
 @role_required(Role.TRAINER, Role.COORDINATOR)
 def qr_display(meeting_id: int):
     """The screen the trainer shows in the room; a small script refreshes it every few seconds."""
-    meeting = _run_or_403(meeting_id)
+    meeting = load_or_403(TrainingSession, meeting_id, can_run_meeting)
     return render_template("training/qr.html", meeting=meeting, qr=_qr_payload(meeting))
 
 
 @bp.get("/meetings/<int:meeting_id>/qr.json")
 @role_required(Role.TRAINER, Role.COORDINATOR)
 def qr_json(meeting_id: int):
-    response = jsonify(_qr_payload(_run_or_403(meeting_id)))
+    response = jsonify(_qr_payload(load_or_403(TrainingSession, meeting_id, can_run_meeting)))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -51,16 +46,14 @@ def qr_json(meeting_id: int):
 def checkin(meeting_id: int, token: str):
     """Where the QR code leads: the phone (logged in, or after logging in) confirms with one tap (or at once when
     scripts run — the page submits itself)."""
-    meeting = db.get_or_404(TrainingSession, meeting_id)
+    meeting = load_or_404(TrainingSession, meeting_id)
     form = CodeForm(prefix="unused")  # only for the CSRF token of the confirmation form
     if request.method == "POST":
         try:
             codes.check_in_with_token(meeting, token, current_user)
-        except DomainError as error:
-            db.session.rollback()
+        except DomainError as error:  # the result page explains the refusal
             return render_template("training/checkin_result.html", meeting=meeting, ok=False,
-                                   message=error.message), 400
-        db.session.commit()
+                                   message=refused(error)), 400
         return render_template("training/checkin_result.html", meeting=meeting, ok=True,
                                message=_("You are checked in. Thank you!"))
     return render_template("training/checkin_confirm.html", meeting=meeting, token=token, form=form)
@@ -70,33 +63,27 @@ def checkin(meeting_id: int, token: str):
 @login_required
 @limiter.limit("10 per minute", methods=["POST"])
 def checkin_code(meeting_id: int):
-    meeting = db.get_or_404(TrainingSession, meeting_id)
+    meeting = load_or_404(TrainingSession, meeting_id)
     form = CodeForm()
     if form.validate_on_submit():
-        try:
+        with refusals(form):
             codes.check_in_with_code(meeting, form.code.data, current_user)
-        except DomainError as error:
-            db.session.rollback()
-            form.code.errors = [*form.code.errors, error.message]
-        else:
-            db.session.commit()
             return render_template("training/checkin_result.html", meeting=meeting, ok=True,
                                    message=_("You are checked in. Thank you!"))
-    return render_template("training/checkin_code.html", meeting=meeting, form=form), \
-        200 if request.method == "GET" else 422
+    return form_page("training/checkin_code.html", meeting=meeting, form=form)
 
 
 @bp.get("/meetings/<int:meeting_id>/scan")
 @role_required(Role.TRAINER, Role.COORDINATOR)
 def scan(meeting_id: int):
-    meeting = _run_or_403(meeting_id)
+    meeting = load_or_403(TrainingSession, meeting_id, can_run_meeting)
     return render_template("training/scan.html", meeting=meeting, form=TicketForm())
 
 
 @bp.post("/meetings/<int:meeting_id>/scan")
 @role_required(Role.TRAINER, Role.COORDINATOR)
 def scan_ticket(meeting_id: int):
-    meeting = _run_or_403(meeting_id)
+    meeting = load_or_403(TrainingSession, meeting_id, can_run_meeting)
     form = TicketForm()
     wants_json = request.is_json
     if not form.validate():
@@ -104,11 +91,9 @@ def scan_ticket(meeting_id: int):
         return (jsonify(ok=False, message=message), 422) if wants_json else _flash_back(meeting, message, "error")
     try:
         attendance = codes.check_in_with_ticket(meeting, form.ticket.data, current_user)
-    except DomainError as error:
-        db.session.rollback()
-        return (jsonify(ok=False, message=str(error.message)), 422) if wants_json \
-            else _flash_back(meeting, str(error.message), "error")
-    db.session.commit()
+    except DomainError as error:  # answered in the scanner's own format
+        message = refused(error)
+        return (jsonify(ok=False, message=message), 422) if wants_json else _flash_back(meeting, message, "error")
     message = _("%(name)s is marked present.", name=attendance.user.full_name)
     return jsonify(ok=True, message=message) if wants_json else _flash_back(meeting, message, "success")
 

@@ -6,7 +6,6 @@ import csv
 import io
 import tempfile
 import zipfile
-from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -16,29 +15,18 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from sqlalchemy import select
 
 from app.catalogue.models import Lesson, Material
 from app.core.exports import safe_cell
 from app.core.i18n import COUNTRY_LABELS, format_in_zone
+from app.core.pdf import register_fonts
 from app.core.translated import pick
 from app.extensions import db
 from app.storage import get_storage
 from app.training.models import TrainingSession
 from app.training.services import roster
-
-FONTS = Path(__file__).resolve().parent.parent / "static" / "fonts"
-
-
-@lru_cache(maxsize=1)
-def register_fonts() -> tuple[str, str]:
-    """DejaVu Sans has every Polish and Lithuanian letter (ą ę ł ž ė ų š ...); the PDF base fonts do not."""
-    pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONTS / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(FONTS / "DejaVuSans-Bold.ttf")))
-    return "DejaVuSans", "DejaVuSans-Bold"
 
 
 def _local(meeting: TrainingSession, value) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import Country, User
 from app.catalogue.models import Course
 from app.core.db import TimestampMixin, enum_column, utcnow
+from app.core.files import StoredFile
 from app.extensions import db
 
 
@@ -119,19 +120,12 @@ class AttendanceChange(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-class SignedSheet(TimestampMixin, db.Model):
+class SignedSheet(StoredFile, TimestampMixin, db.Model):
     """A scan of the attendance sheet signed on paper; a new upload never removes the earlier ones."""
 
     __tablename__ = "signed_sheets"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id"), index=True)
-    storage_backend: Mapped[str] = mapped_column(String(16))
-    storage_key: Mapped[str] = mapped_column(String(255), unique=True)
-    original_filename: Mapped[str] = mapped_column(String(255))
-    size: Mapped[int] = mapped_column(db.BigInteger)
-    content_type: Mapped[str] = mapped_column(String(127))
-    sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     session: Mapped[TrainingSession] = relationship(back_populates="signed_sheets")

@@ -5,41 +5,30 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 import segno
-from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager
 
 from app.accounts.forms import ConfirmForm
-from app.accounts.mails import external_url
 from app.accounts.models import Country, User
-from app.accounts.routes import apply_domain_error
-from app.audit.services import record_event
 from app.catalogue.models import Course, course_trainers
-from app.catalogue.policies import can_manage_course
+from app.core.audit import record_event
 from app.core.db import utcnow
-from app.core.errors import DomainError
-from app.core.permissions import Role, has_role, role_required
+from app.core.files import send_stored_file
+from app.core.forms import flash_form_errors
+from app.core.permissions import Role, has_role, load_or_403, load_or_404, role_required
+from app.core.uow import form_page, refusals, writes
+from app.core.urls import external_url
 from app.enrolment.services import active_enrolments
 from app.extensions import db
-from app.storage import get_storage
 from app.training import bp, calendar, checkin, documents, services
 from app.training.forms import CancelForm, MeetingForm, RosterForm, SignedSheetForm
 from app.training.models import Attendance, AttendanceStatus, SignedSheet, TrainingSession
+from app.training.policies import can_plan_meetings, can_run_meeting, can_see_meeting
 
 STAFF = (Role.TRAINER, Role.COORDINATOR)
-
-
-def run_or_403(meeting_id: int) -> TrainingSession:
-    meeting = db.get_or_404(TrainingSession, meeting_id)
-    if not services.can_run_meeting(current_user, meeting):
-        abort(403)
-    return meeting
-
-
-def can_see(meeting: TrainingSession) -> bool:
-    return services.can_run_meeting(current_user, meeting) or services.is_enrolled(current_user, meeting.course_id)
 
 
 @bp.get("/meetings/")
@@ -54,7 +43,7 @@ def meetings():
     query = query.where(TrainingSession.ends_at < now) if show_past else query.where(TrainingSession.ends_at >= now)
     query = query.order_by(TrainingSession.starts_at.desc() if show_past else TrainingSession.starts_at)
     page = db.paginate(query, per_page=50, error_out=False)
-    courses = [c for c in db.session.scalars(select(Course).order_by(Course.id)) if can_manage_course(current_user, c)]
+    courses = [c for c in db.session.scalars(select(Course).order_by(Course.id)) if can_plan_meetings(current_user, c)]
     return render_template("training/meetings.html", page=page, show_past=show_past, courses=courses)
 
 
@@ -75,9 +64,7 @@ def _meeting_data(form: MeetingForm) -> services.MeetingData:
 @bp.route("/courses/<int:course_id>/meetings/new", methods=["GET", "POST"])
 @role_required(*STAFF)
 def new_meeting(course_id: int):
-    course = db.get_or_404(Course, course_id)
-    if not can_manage_course(current_user, course):
-        abort(403)
+    course = load_or_403(Course, course_id, can_plan_meetings)
     form = MeetingForm()
     form.trainer_id.choices = _trainer_choices(course)
     if request.method == "GET":
@@ -87,23 +74,17 @@ def new_meeting(course_id: int):
         form.language.data = current_user.language
         form.venue_country.data = current_user.country.value
     if form.validate_on_submit():
-        try:
+        with refusals(form):
             meeting = services.create_meeting(current_user, course, _meeting_data(form))
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
             flash(_("Meeting planned. Enrolled trainees see it on their page and in their calendar."), "success")
             return redirect(url_for("training.meeting", meeting_id=meeting.id), 303)
-    return render_template("training/meeting_form.html", form=form, course=course, meeting=None), \
-        200 if request.method == "GET" else 422
+    return form_page("training/meeting_form.html", form=form, course=course, meeting=None)
 
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
 @role_required(*STAFF)
 def edit_meeting(meeting_id: int):
-    meeting = run_or_403(meeting_id)
+    meeting = load_or_403(TrainingSession, meeting_id, can_run_meeting)
     form = MeetingForm(obj=meeting if request.method == "GET" else None)
     form.trainer_id.choices = _trainer_choices(meeting.course)
     if request.method == "GET":
@@ -113,28 +94,23 @@ def edit_meeting(meeting_id: int):
         form.trainer_id.data = meeting.trainer_id or 0
         form.venue_country.data = meeting.venue_country.value
     if form.validate_on_submit():
-        try:
+        with refusals(form):
             services.update_meeting(current_user, meeting, _meeting_data(form))
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
             flash(_("Meeting saved."), "success")
             return redirect(url_for("training.meeting", meeting_id=meeting.id), 303)
-    return render_template("training/meeting_form.html", form=form, course=meeting.course, meeting=meeting,
-                           cancel_form=CancelForm(prefix="cancel")), 200 if request.method == "GET" else 422
+    return form_page("training/meeting_form.html", form=form, course=meeting.course, meeting=meeting,
+                     cancel_form=CancelForm(prefix="cancel"))
 
 
 @bp.post("/meetings/<int:meeting_id>/cancel")
 @role_required(*STAFF)
 def cancel_meeting(meeting_id: int):
-    meeting = run_or_403(meeting_id)
+    meeting = load_or_403(TrainingSession, meeting_id, can_run_meeting)
     form = CancelForm(prefix="cancel")
     if form.validate_on_submit():
-        services.cancel_meeting(current_user, meeting, form.reason.data)
-        db.session.commit()
-        flash(_("The meeting is cancelled."), "success")
+        with refusals():
+            services.cancel_meeting(current_user, meeting, form.reason.data)
+            flash(_("The meeting is cancelled."), "success")
     else:
         flash(_("Please give the reason for the cancellation."), "error")
     return redirect(url_for("training.meeting", meeting_id=meeting.id), 303)
@@ -143,10 +119,8 @@ def cancel_meeting(meeting_id: int):
 @bp.get("/meetings/<int:meeting_id>")
 @login_required
 def meeting(meeting_id: int):
-    meeting = db.get_or_404(TrainingSession, meeting_id)
-    if not can_see(meeting):
-        abort(403)
-    runs = services.can_run_meeting(current_user, meeting)
+    meeting = load_or_403(TrainingSession, meeting_id, can_see_meeting)
+    runs = can_run_meeting(current_user, meeting)
     own = db.session.scalar(select(Attendance).where(Attendance.session_id == meeting.id,
                                                      Attendance.user_id == current_user.id))
     return render_template("training/meeting.html", meeting=meeting, runs=runs, own=own,
@@ -157,7 +131,7 @@ def meeting(meeting_id: int):
 @bp.route("/meetings/<int:meeting_id>/roster", methods=["GET", "POST"])
 @role_required(*STAFF)
 def roster(meeting_id: int):
-    meeting = run_or_403(meeting_id)
+    meeting = load_or_403(TrainingSession, meeting_id, can_run_meeting)
     people = services.roster(meeting)
     form = RosterForm()
     if request.method == "GET":
@@ -169,24 +143,18 @@ def roster(meeting_id: int):
         for entry in form.entries:
             if entry.status.data and str(entry.user_id.data).isdigit():
                 entries[int(entry.user_id.data)] = (AttendanceStatus(entry.status.data), entry.remark.data)
-        try:
+        with refusals():
             changed = services.mark_roster(meeting, entries, current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
             flash(_("Attendance saved (%(n)s changes).", n=changed), "success")
             return redirect(url_for("training.meeting", meeting_id=meeting.id), 303)
     names = {user.id: user for user, _a in people}
-    return render_template("training/roster.html", meeting=meeting, form=form, names=names), \
-        200 if request.method == "GET" else 422
+    return form_page("training/roster.html", meeting=meeting, form=form, names=names)
 
 
 @bp.get("/meetings/<int:meeting_id>/sheet.pdf")
 @role_required(*STAFF)
 def sheet_pdf(meeting_id: int):
-    meeting = run_or_403(meeting_id)
+    meeting = load_or_403(TrainingSession, meeting_id, can_run_meeting)
     pdf = documents.attendance_sheet_pdf(meeting)
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="attendance-sheet-{meeting.id}.pdf"'})
@@ -195,62 +163,43 @@ def sheet_pdf(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/signed-sheets")
 @role_required(*STAFF)
 def upload_signed_sheet(meeting_id: int):
-    meeting = run_or_403(meeting_id)
+    meeting = load_or_403(TrainingSession, meeting_id, can_run_meeting)
     form = SignedSheetForm()
-    if not form.validate_on_submit():
-        for message in form.file.errors:
-            flash(str(message), "error")
-        return redirect(url_for("training.meeting", meeting_id=meeting.id), 303)
-    try:
-        sheet = services.store_signed_sheet(meeting, form.file.data.filename, form.file.data.stream, current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return redirect(url_for("training.meeting", meeting_id=meeting.id), 303)
-    key = sheet.storage_key
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        get_storage().delete(key)  # the row failed: its object must not stay behind
-        raise
-    flash(_("The signed sheet has been stored."), "success")
+    if form.validate_on_submit():
+        with refusals():
+            services.store_signed_sheet(meeting, form.file.data.filename, form.file.data.stream, current_user)
+            flash(_("The signed sheet has been stored."), "success")
+    else:
+        flash_form_errors(form)
     return redirect(url_for("training.meeting", meeting_id=meeting.id), 303)
 
 
 @bp.get("/meetings/<int:meeting_id>/signed-sheets/<int:sheet_id>")
 @role_required(*STAFF)
 def signed_sheet(meeting_id: int, sheet_id: int):
-    meeting = run_or_403(meeting_id)
-    sheet = db.get_or_404(SignedSheet, sheet_id)
+    meeting = load_or_403(TrainingSession, meeting_id, can_run_meeting)
+    sheet = load_or_404(SignedSheet, sheet_id)
     if sheet.session_id != meeting.id:
         abort(404)
-    storage = get_storage()
-    if storage.supports_presigned_urls:
-        return redirect(storage.presigned_get_url(sheet.storage_key, expires=current_app.config["S3_PRESIGN_EXPIRES"],
-                                                  filename=sheet.original_filename, content_type=sheet.content_type,
-                                                  inline=False), 302)
-    return send_file(storage.local_path(sheet.storage_key), mimetype=sheet.content_type, as_attachment=True,
-                     download_name=sheet.original_filename, conditional=True)
+    return send_stored_file(sheet)
 
 
 @bp.get("/meetings/<int:meeting_id>/evidence.zip")
 @role_required(*STAFF)
+@writes  # the pack holds the participants' names and attendance: taking it is recorded
 def evidence_pack(meeting_id: int):
-    meeting = run_or_403(meeting_id)
+    meeting = load_or_403(TrainingSession, meeting_id, can_run_meeting)
     pack = documents.evidence_pack(meeting)
-    # The pack holds the participants' names and attendance: taking it is recorded.
     record_event("training.evidence_exported", actor=current_user, obj=meeting)
-    db.session.commit()
     return send_file(pack, mimetype="application/zip", as_attachment=True,
                      download_name=f"evidence-meeting-{meeting.id}-{meeting.starts_at:%Y%m%d}.zip")
 
 
 @bp.get("/my/training")
 @role_required(Role.TRAINEE)
+@writes  # the calendar token is created on the first visit
 def my_training():
     feed = external_url("training.calendar_feed", token=calendar.calendar_token(current_user))
-    db.session.commit()  # the calendar token is created on first visit (before loading: commit expires rows)
     enrolments = active_enrolments(current_user)
     rates = services.attendance_rates(current_user.id, [e.course_id for e in enrolments])
     records = list(db.session.scalars(select(Attendance).join(TrainingSession).where(
@@ -276,7 +225,6 @@ def regenerate_calendar():
     form = ConfirmForm()
     if form.validate_on_submit():
         calendar.regenerate_calendar_token(current_user)
-        db.session.commit()
         flash(_("A new calendar address was created; the old one no longer works."), "success")
     return redirect(url_for("training.my_training"), 303)
 

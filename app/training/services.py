@@ -14,11 +14,12 @@ from sqlalchemy import func, select
 
 from app.accounts.merging import register_merge_step
 from app.accounts.models import Country, User
-from app.audit.services import record_event
 from app.catalogue.models import Course
 from app.catalogue.policies import can_manage_course
+from app.core.audit import record_event
 from app.core.db import utcnow
 from app.core.errors import DomainError
+from app.core.files import FileRule, store_upload
 from app.core.i18n import is_valid_timezone
 from app.core.permissions import Role, has_role
 from app.enrolment.models import Enrolment, EnrolmentStatus
@@ -32,16 +33,8 @@ from app.training.models import (
     MeetingStatus,
     TrainingSession,
 )
+from app.training.policies import can_run_meeting
 from app.training.signals import attendance_changed
-
-
-def can_run_meeting(user: User, meeting: TrainingSession) -> bool:
-    """The meeting's trainer, the course's trainers and coordinators run a meeting and mark its attendance."""
-    if has_role(user, Role.COORDINATOR):
-        return True
-    if not has_role(user, Role.TRAINER):
-        return False
-    return meeting.trainer_id == user.id or can_manage_course(user, meeting.course)
 
 
 @dataclass
@@ -131,12 +124,6 @@ def roster(meeting: TrainingSession) -> list[tuple[User, Attendance | None]]:
     users += [a.user for a in attendance.values() if a.user_id not in listed]
     users.sort(key=lambda u: (u.full_name.casefold(), u.id))
     return [(u, attendance.get(u.id)) for u in users]
-
-
-def is_enrolled(user: User, course_id: int) -> bool:
-    return db.session.scalar(select(Enrolment.id).where(
-        Enrolment.user_id == user.id, Enrolment.course_id == course_id,
-        Enrolment.status == EnrolmentStatus.ENROLLED)) is not None
 
 
 def record_attendance(meeting: TrainingSession, user: User, status: AttendanceStatus, remark: str | None,
@@ -243,32 +230,16 @@ def _move_attendance(source: User, target: User) -> None:
 register_merge_step(_move_attendance)
 
 
-SCAN_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
-MAX_SCAN_BYTES = 25 * 1024 * 1024
+SCANS = FileRule("sheets", {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}, 25 * 2**20,
+                 wrong_type=_l("Upload the scan as a PDF, JPG or PNG file."),
+                 too_large=_l("The scan is too large (at most 25 MB)."), default_name="scan")
 
 
 def store_signed_sheet(meeting: TrainingSession, filename: str, stream, actor: User):
     """Keep a scan of the signed paper sheet (PDF/JPEG/PNG by content); earlier scans stay."""
-    from app.catalogue.uploads import clean_filename
-    from app.storage import get_storage
-    from app.storage.base import ObjectTooLarge
-    from app.storage.sniffed import UnexpectedType, save_sniffed
     from app.training.models import SignedSheet
 
     if not can_run_meeting(actor, meeting):
         raise DomainError(_l("You may only change your own meetings."))
-    try:
-        stored, extension = save_sniffed(stream, "sheets", SCAN_TYPES, MAX_SCAN_BYTES)
-    except UnexpectedType:
-        raise DomainError(_l("Upload the scan as a PDF, JPG or PNG file."), field="file") from None
-    except ObjectTooLarge:
-        raise DomainError(_l("The scan is too large (at most 25 MB)."), field="file") from None
-    storage = get_storage()
-    sheet = SignedSheet(session_id=meeting.id, storage_backend=storage.name, storage_key=stored.key,
-                        original_filename=clean_filename(filename) or f"scan.{extension}", size=stored.size,
-                        content_type=SCAN_TYPES[extension], sha256=stored.sha256, uploaded_by_id=actor.id)
-    db.session.add(sheet)
-    db.session.flush()
-    record_event("training.signed_sheet_uploaded", actor=actor, obj=meeting,
-                 after={"sheet": sheet.id, "sha256": stored.sha256})
-    return sheet
+    return store_upload(SignedSheet(session_id=meeting.id), stream, filename, SCANS, actor=actor,
+                        action="training.signed_sheet_uploaded", about=meeting)

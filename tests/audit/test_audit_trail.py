@@ -2,7 +2,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.accounts import services
-from app.audit.models import AuditEntry
+from app.core.models import AuditEntry
 from app.core.permissions import Role
 from tests.factories import create_user
 

@@ -7,9 +7,9 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from app.audit.models import AuditEntry
 from app.catalogue.models import Material, MaterialKind
 from app.core.db import utcnow
+from app.core.models import AuditEntry
 from app.core.permissions import Role
 from app.storage import build_storage, get_storage
 from tests.catalogue.samples import MP4

@@ -1,9 +1,9 @@
 import pytest
 from sqlalchemy import select
 
-from app.audit.models import AuditEntry
 from app.catalogue.models import CourseStatus, EnrolmentPolicy
 from app.core.errors import DomainError
+from app.core.models import AuditEntry
 from app.core.permissions import Role
 from app.enrolment import services
 from app.enrolment.models import Enrolment, EnrolmentEvent, EnrolmentStatus

@@ -9,12 +9,14 @@ from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from app.certificates import services as certificate_services
+from app.certificates.models import Certificate
 from app.core.db import utcnow
 from app.core.permissions import Role
 from app.enrolment.models import Enrolment
-from app.learning import certificates, progress
+from app.learning import progress
 from app.learning.completion import check_rule, evaluate_completion
-from app.learning.models import Certificate, CompletionEvent, QuizAttempt
+from app.learning.models import CompletionEvent, QuizAttempt
 from app.training.models import AttendanceMethod, AttendanceStatus
 from app.training.services import record_attendance
 from tests.factories import create_user
@@ -104,7 +106,7 @@ def test_an_attendance_correction_flips_completion_both_ways_with_history(db, se
     rule(course, attendance=100)
     meeting = create_meeting(course, trainer=trainer, starts_at=utcnow() - timedelta(days=1))
     record_attendance(meeting, trainee, AttendanceStatus.PRESENT, None, trainer, AttendanceMethod.ROSTER)
-    first_certificate = certificates.valid_certificate_for(enrolment)
+    first_certificate = certificate_services.valid_for_enrolment(enrolment.id)
     assert enrolment.completed_at and first_certificate
     record_attendance(meeting, trainee, AttendanceStatus.ABSENT, "pomyłka w liście", trainer, AttendanceMethod.ROSTER)
     assert enrolment.completed_at is None

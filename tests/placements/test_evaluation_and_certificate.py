@@ -8,8 +8,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.accounts.models import Country
+from app.certificates.models import Certificate
 from app.core.permissions import Role
-from app.learning.models import Certificate
 from app.placements.models import EntryStatus, Evaluation, LogbookEntry, Placement, PlacementStatus
 from tests.factories import create_user
 from tests.factories.placements import create_company, create_placement

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts.models import Country
-from app.audit.models import AuditEntry
 from app.core.errors import DomainError
+from app.core.models import AuditEntry
 from app.core.permissions import Role
 from app.enrolment.models import EnrolmentStatus
 from app.placements import services

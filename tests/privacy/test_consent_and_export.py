@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from app.accounts.models import Country, User
-from app.audit.models import AuditEntry
+from app.core.models import AuditEntry
 from app.core.permissions import Role
 from app.placements import services as placement_services
 from app.placements.models import PlacementStatus

@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import select, text
 
 from app.accounts.models import Country, Gender, User
-from app.audit.models import AuditEntry
+from app.certificates.models import Certificate
+from app.core.models import AuditEntry
 from app.core.permissions import Role
 from app.extensions import db as _db
-from app.learning.models import Certificate
 from app.placements import services as placement_services
 from app.placements.models import PlacementDocument
 from app.reporting import measures

@@ -114,7 +114,7 @@ def test_database_down_while_marking_attendance(client, login, db, failing_commi
 
 
 def test_taking_the_evidence_pack_is_audited(client, login, db):
-    from app.audit.models import AuditEntry
+    from app.core.models import AuditEntry
 
     trainer = create_user(Role.TRAINER)
     meeting = create_meeting(create_course(trainers=[trainer]), trainer=trainer)

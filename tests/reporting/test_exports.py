@@ -12,8 +12,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.audit.models import AuditEntry
 from app.core.exports import safe_cell
+from app.core.models import AuditEntry
 from app.core.permissions import Role
 from app.reporting.models import Indicator, Measure
 from tests.factories import create_user

@@ -113,8 +113,8 @@ def test_only_coordinators_set_indicators(client, login, db, role):
 
 
 def test_certificate_holders_are_counted_once_and_revoked_certificates_not_at_all(world, db):
+    from app.certificates.models import Certificate
     from app.core.db import utcnow
-    from app.learning.models import Certificate
 
     issued = [("łukasz", "welding", None), ("łukasz", "cnc", None), ("jonas", "cnc", utcnow()),
               ("gražina", "welding", None)]

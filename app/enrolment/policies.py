@@ -1,0 +1,59 @@
+"""Who counts as a participant of a course, and what participants may open.
+
+Enrolment sits above the catalogue: whether a lesson may be studied depends on an enrolment, so these rules live
+here (the catalogue only knows who manages a course).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from app.catalogue.models import Course, CourseStatus, Material
+from app.catalogue.policies import can_manage_course
+from app.core.permissions import Role, has_role
+from app.enrolment.models import Enrolment, EnrolmentStatus
+from app.extensions import db
+
+
+def is_enrolled(user: Any, course_id: int) -> bool:
+    """The one definition of "a participant": an ENROLLED enrolment (not requested, waiting or withdrawn)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return db.session.scalar(select(Enrolment.id).where(
+        Enrolment.user_id == user.id, Enrolment.course_id == course_id,
+        Enrolment.status == EnrolmentStatus.ENROLLED)) is not None
+
+
+def can_view_course(user: Any, course: Course) -> bool:
+    """Published courses are public (the outline); drafts and archived ones only for those who manage them,
+    and archived ones also for people enrolled in them (they keep their history)."""
+    if course.status == CourseStatus.PUBLISHED or can_manage_course(user, course):
+        return True
+    return course.status == CourseStatus.ARCHIVED and is_enrolled(user, course.id)
+
+
+def can_study_course(user: Any, course: Course) -> bool:
+    """Lesson pages and materials: enrolled trainees of a published (or archived) course, and its managers."""
+    if can_manage_course(user, course):
+        return True
+    return course.status != CourseStatus.DRAFT and is_enrolled(user, course.id)
+
+
+def can_access_material(user: Any, material: Material, course: Course | None = None) -> bool:
+    """``course`` saves the lookups through lesson and module when the caller loaded it with the material."""
+    course = course or material.lesson.module.course
+    if material.deleted_at is not None:
+        return can_manage_course(user, course)
+    return can_study_course(user, course)
+
+
+def can_manage_enrolments(user: Any, course: Course) -> bool:
+    """Trainers of the course and coordinators accept, reject and enrol people."""
+    return can_manage_course(user, course)
+
+
+def can_withdraw(user: Any, enrolment: Enrolment) -> bool:
+    """People leave their own courses; coordinators withdraw anyone."""
+    return getattr(user, "id", None) == enrolment.user_id or has_role(user, Role.COORDINATOR)

@@ -1,0 +1,104 @@
+"""What a participant opens: the course page (outline, enrolment, the way in), lessons and material files.
+
+These pages live in ``learning`` because they combine the catalogue (content), enrolment (who may study) and
+learning (progress); the catalogue below them knows nothing of either.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import abort, render_template, request
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import selectinload
+
+from app.catalogue.filetypes import extension_of
+from app.catalogue.markdown import render_markdown
+from app.catalogue.models import Course, Lesson, Material, MaterialKind, Module
+from app.catalogue.policies import can_manage_course
+from app.core.files import send_stored_file
+from app.core.permissions import MAX_ID, deny, load_or_404
+from app.core.translated import pick
+from app.core.uow import writes
+from app.enrolment.policies import can_access_material, can_study_course, can_view_course
+from app.enrolment.services import enrolment_box
+from app.extensions import db, talisman
+from app.learning import bp, progress
+
+log = logging.getLogger(__name__)
+INLINE_KINDS = {MaterialKind.VIDEO, MaterialKind.AUDIO, MaterialKind.IMAGE}
+
+
+def load_course(course_id: int) -> Course:
+    """The course with its outline and trainers in three queries; unpublished courses are 404 to strangers."""
+    course = db.session.scalar(select(Course).where(Course.id == course_id).options(
+        selectinload(Course.modules).selectinload(Module.lessons), selectinload(Course.trainers))) \
+        if 0 < course_id <= MAX_ID else None
+    if course is None:
+        abort(404)
+    if not can_view_course(current_user, course):
+        abort(403 if current_user.is_authenticated else 404)
+    return course
+
+
+@bp.get("/courses/<int:course_id>")
+def course(course_id: int):
+    course = load_course(course_id)
+    return render_template("learning/course.html", course=course, box=enrolment_box(current_user, course),
+                           can_study=can_study_course(current_user, course),
+                           can_manage=can_manage_course(current_user, course))
+
+
+@bp.get("/courses/<int:course_id>/lessons/<int:lesson_id>")
+@login_required
+@writes  # records when the lesson was opened
+def lesson(course_id: int, lesson_id: int):
+    course = load_course(course_id)
+    lesson = load_or_404(Lesson, lesson_id)
+    if lesson.course_id != course.id:
+        abort(404)
+    if not can_study_course(current_user, course):
+        deny()
+    # A visit is worth recording, not worth failing the page for: SQLite under concurrent writers may refuse
+    # the write ("database is locked"); the savepoint keeps the rest of the request's transaction intact.
+    try:
+        with db.session.begin_nested():
+            progress.lesson_opened(current_user, lesson)
+    except OperationalError:
+        log.warning("lesson visit of user %s not recorded: database busy", current_user.id)
+    ordered = [each for module in course.modules for each in module.lessons]
+    index = ordered.index(lesson)
+    return render_template(
+        "learning/lesson.html", course=course, lesson=lesson,
+        materials=[m for m in lesson.materials if m.deleted_at is None],
+        body=render_markdown(pick(lesson.body, course.source_language)),
+        previous=ordered[index - 1] if index > 0 else None,
+        following=ordered[index + 1] if index + 1 < len(ordered) else None,
+        can_manage=can_manage_course(current_user, course), info=progress.lesson_panel(current_user, lesson))
+
+
+@bp.get("/materials/<int:material_id>/file")
+@login_required
+# The lesson page previews PDFs in a frame: this response (only) may be framed by our own pages.
+# Only allow-listed, content-checked types are ever served (no HTML or SVG), with nosniff.
+@talisman(frame_options="SAMEORIGIN", content_security_policy={"frame-ancestors": "'self'"})
+def material_file(material_id: int):
+    """Check access, then let storage answer: S3 by redirect to a short-lived URL, local with Range support."""
+    if not 0 < material_id <= MAX_ID:
+        abort(404)
+    # One query for the material and its course: downloads are the hottest authorised path.
+    row = db.session.execute(select(Material, Course).join(Lesson, Lesson.id == Material.lesson_id)
+                             .join(Course, Course.id == Lesson.course_id).where(Material.id == material_id)).first()
+    if row is None:
+        abort(404)
+    material, course = row
+    if not can_access_material(current_user, material, course):
+        abort(403)
+    if material.kind == MaterialKind.LINK or not material.storage_key or material.purged_at:
+        abort(404)
+    # Media and PDFs open in the browser; drawings, programs and office files download.
+    inline = material.kind in INLINE_KINDS or extension_of(material.original_filename or "") == "pdf"
+    inline = inline and request.args.get("download") != "1"
+    return send_stored_file(material, inline=inline)
