@@ -11,16 +11,36 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 
+#: The keys written in this repository (anyone can read them, so anyone could sign tokens with them).
+DEVELOPMENT_SECRET_KEY = "development-only-key-not-for-production"  # noqa: S105  (refused in production)
+TESTING_SECRET_KEY = "testing-only-key-not-for-production-0123456789"  # noqa: S105  (tests only)
 #: Placeholder secrets people copy from examples; refused outside development and testing.
-KNOWN_WEAK_SECRETS = frozenset({"", "secret", "changeme", "change-me", "dev", "development", "test", "mcc"})
+KNOWN_WEAK_SECRETS = frozenset({"", "secret", "changeme", "change-me", "dev", "development", "test", "mcc",
+                                DEVELOPMENT_SECRET_KEY, TESTING_SECRET_KEY})
 MIN_SECRET_KEY_LENGTH = 32
+#: A random key of 32+ characters has far more distinct characters than this; "a" * 32 or "ab" * 16 do not.
+MIN_SECRET_KEY_VARIETY = 12
 
 
 class ConfigError(RuntimeError):
     """The settings are unusable; the message says which one and how to fix it."""
+
+
+def secret_key_problem(key: str | None) -> str | None:
+    """Why ``key`` must not sign production tokens (invitations, check-in codes, tickets, sessions), or None."""
+    key = key or ""
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        return f"is missing or shorter than {MIN_SECRET_KEY_LENGTH} characters"
+    if key.lower() in KNOWN_WEAK_SECRETS or key in KNOWN_WEAK_SECRETS:
+        return "is a key published in the MCC repository"
+    distinct = set(key)
+    if len(distinct) < MIN_SECRET_KEY_VARIETY or max(key.count(ch) for ch in distinct) > len(key) // 4:
+        return "has too little variety to be random"
+    return None
 
 
 def env_str(name: str, default: str | None = None) -> str | None:
@@ -102,8 +122,12 @@ class Config:
     SMTP_USERNAME = env_str("SMTP_USERNAME")
     SMTP_PASSWORD = env_str("SMTP_PASSWORD")
     SMTP_STARTTLS = env_bool("SMTP_STARTTLS", False)
-    #: Absolute base of links in e-mails (behind a proxy the request's host may not be the public one).
+    #: The public address (https://mcc.example.eu): every link in mails, PDFs and QR codes is built on it, never on
+    #: the Host header a request brings. Required in production, where requests for other hosts are refused.
     BASE_URL = env_str("BASE_URL")
+    #: Further host names requests may use (comma-separated), besides BASE_URL's, localhost and 127.0.0.1
+    #: (health checks): e.g. the internal name a load balancer probes.
+    EXTRA_TRUSTED_HOSTS = tuple(h.strip() for h in (env_str("TRUSTED_HOSTS") or "").split(",") if h.strip())
 
     # Internationalisation and time
     LANGUAGES = ("pl", "lt", "en")
@@ -138,11 +162,16 @@ class Config:
     def validate(cls) -> None:
         """Refuse settings that would run insecurely or not at all."""
 
+    @classmethod
+    def trusted_hosts(cls) -> list[str] | None:
+        """The host names requests may carry (Flask's TRUSTED_HOSTS); None: any."""
+        return None
+
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
     # A fixed development key keeps sessions across restarts of `make run`; it is refused in production.
-    SECRET_KEY = Config.SECRET_KEY or "development-only-key-not-for-production"
+    SECRET_KEY = Config.SECRET_KEY or DEVELOPMENT_SECRET_KEY
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
@@ -150,7 +179,7 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
-    SECRET_KEY = "testing-only-key-not-for-production-0123456789"  # noqa: S105  (tests only)
+    SECRET_KEY = TESTING_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
@@ -165,13 +194,20 @@ class ProductionConfig(Config):
 
     @classmethod
     def validate(cls) -> None:
-        key = cls.SECRET_KEY or ""
-        if len(key) < MIN_SECRET_KEY_LENGTH or key.lower() in KNOWN_WEAK_SECRETS:
+        problem = secret_key_problem(cls.SECRET_KEY)
+        if problem:
             raise ConfigError(
-                f"MCC_SECRET_KEY is missing or weak: set it to a random value of at least {MIN_SECRET_KEY_LENGTH} "
+                f"MCC_SECRET_KEY {problem}: set it to a random value of at least {MIN_SECRET_KEY_LENGTH} "
                 "characters, e.g. the output of `python -c 'import secrets; print(secrets.token_urlsafe(48))'`. "
                 "For a local trial set MCC_ENV=development instead."
             )
+        base = urlsplit(cls.BASE_URL or "")
+        if base.scheme not in {"http", "https"} or not base.hostname:
+            raise ConfigError(
+                "MCC_BASE_URL is not set (or not an http(s) address): production builds every link in mails, "
+                "certificates and QR codes on it, e.g. MCC_BASE_URL=https://mcc.example.eu."
+            )
+
         if env_str("DATABASE_URL") is None:
             raise ConfigError(
                 "MCC_DATABASE_URL is not set: production needs an explicit database, e.g. "
@@ -183,6 +219,10 @@ class ProductionConfig(Config):
             raise ConfigError(f"MCC_STORAGE_BACKEND must be local or s3, not {cls.STORAGE_BACKEND!r}.")
         if cls.STORAGE_BACKEND == "s3" and not cls.S3_BUCKET:
             raise ConfigError("MCC_STORAGE_BACKEND is s3 but MCC_S3_BUCKET is not set.")
+
+    @classmethod
+    def trusted_hosts(cls) -> list[str] | None:
+        return [urlsplit(cls.BASE_URL or "").hostname or "", "localhost", "127.0.0.1", *cls.EXTRA_TRUSTED_HOSTS]
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -26,6 +26,8 @@ def create_app(config_class: type[Config] | None = None, **overrides: Any) -> Fl
 
     app = Flask(__name__, instance_path=str(config_class.INSTANCE_DIR), instance_relative_config=False)
     app.config.from_object(config_class)
+    # Flask answers 400 to a Host header not in this list (links never follow the Host header anyway).
+    app.config["TRUSTED_HOSTS"] = config_class.trusted_hosts()
     app.config.update(overrides)
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
@@ -37,6 +39,10 @@ def create_app(config_class: type[Config] | None = None, **overrides: Any) -> Fl
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)  # type: ignore[method-assign]
 
+    from app.core.urls import IdConverter, check_page_argument
+
+    app.url_map.converters["int"] = IdConverter  # before any blueprint: every <int:id> is bounded
+    app.before_request(check_page_argument)
     _init_extensions(app)
 
     import importlib

@@ -32,25 +32,45 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def s3_server():
-    """The endpoint URL of a moto S3 server process, for the whole test session."""
+    """The endpoint URL of a moto S3 server process, for the whole test session.
+
+    On a loaded machine moto can take seconds to answer its first request: any request error (refused, reset,
+    timed out) means "not yet"; whatever happens, the process is stopped when the session ends or start fails.
+    """
     port = _free_port()
     executable = Path(sys.executable).parent / "moto_server"
     process = subprocess.Popen([str(executable), "-H", "127.0.0.1", "-p", str(port)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     endpoint = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
+    try:
+        wait_until_answering(endpoint, process)
+        yield endpoint
+    finally:
+        stop(process)
+
+
+def wait_until_answering(endpoint: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
     while True:
         try:
-            requests.get(endpoint, timeout=1)
-            break
-        except requests.ConnectionError:
-            if time.time() > deadline or process.poll() is not None:
-                process.kill()
-                raise RuntimeError("moto_server did not start") from None
+            requests.get(endpoint, timeout=2)
+            return
+        except requests.RequestException:
+            if process.poll() is not None:
+                raise RuntimeError(f"moto_server exited with status {process.returncode}") from None
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"moto_server did not answer within {seconds:.0f} s") from None
             time.sleep(0.2)
-    yield endpoint
-    process.terminate()
-    process.wait(timeout=10)
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
 
 
 def s3_client(endpoint: str):

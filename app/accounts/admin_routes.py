@@ -10,9 +10,9 @@ from sqlalchemy import or_, select
 from app.accounts import admin_bp, mails, services
 from app.accounts.forms import ConfirmForm, InviteForm, UserAdminForm, UserSearchForm
 from app.accounts.models import Country, Invitation, User
-from app.accounts.routes import apply_domain_error
-from app.core.errors import DomainError
-from app.core.permissions import Role, role_required
+from app.accounts.policies import can_manage_user, can_resend_invitation
+from app.core.permissions import Role, load_or_403, role_required
+from app.core.uow import after_commit, form_page, refusals
 from app.extensions import db
 
 
@@ -30,64 +30,54 @@ def users():
     return render_template("accounts/admin/users.html", page=page, form=form)
 
 
+def _send_invitation_after_commit(invitation: Invitation) -> None:
+    # The link names the invitation row: it is mailed only once that row is saved.
+    after_commit(lambda: mails.send_invitation(invitation))
+
+
 @admin_bp.route("/invite", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def invite():
     form = InviteForm()
     if form.validate_on_submit():
-        try:
+        with refusals(form):
             invitation = services.invite_user(form.email.data, form.full_name.data, Role(form.role.data),
                                               form.language.data, Country(form.country.data), current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            mails.send_invitation(invitation)
+            _send_invitation_after_commit(invitation)
             flash(_("Invitation sent to %(email)s.", email=invitation.user.email), "success")
             return redirect(url_for("accounts_admin.users"), 303)
-    return render_template("accounts/admin/invite.html", form=form), 200 if request.method == "GET" else 422
+    return form_page("accounts/admin/invite.html", form=form)
 
 
 @admin_bp.route("/<int:user_id>", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def edit(user_id: int):
-    user = db.get_or_404(User, user_id)
+    user = load_or_403(User, user_id, can_manage_user)
     form = UserAdminForm(obj=user if request.method == "GET" else None)
     if request.method == "GET":
         form.role.data = user.role.value
     if form.validate_on_submit():
-        try:
+        with refusals():
             if Role(form.role.data) != user.role:
                 services.change_role(user, Role(form.role.data), current_user)
             if bool(form.is_active.data) != user.is_active:
                 services.set_active(user, bool(form.is_active.data), current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-            return redirect(url_for("accounts_admin.edit", user_id=user_id), 303)
-        db.session.commit()
-        flash(_("Changes saved."), "success")
+            flash(_("Changes saved."), "success")
         return redirect(url_for("accounts_admin.edit", user_id=user_id), 303)
     invitations = db.session.scalars(
         select(Invitation).where(Invitation.user_id == user.id).order_by(Invitation.created_at.desc())).all()
-    return render_template("accounts/admin/edit.html", user=user, form=form, invitations=invitations,
-                           resend_form=ConfirmForm(prefix="resend"))
+    return form_page("accounts/admin/edit.html", user=user, form=form, invitations=invitations,
+                     resend_form=ConfirmForm(prefix="resend"),
+                     can_resend=can_resend_invitation(current_user, user))
 
 
 @admin_bp.post("/<int:user_id>/resend-invitation")
 @role_required(Role.ADMIN)
 def resend_invitation(user_id: int):
-    user = db.get_or_404(User, user_id)
+    user = load_or_403(User, user_id, can_manage_user)
     form = ConfirmForm(prefix="resend")
     if form.validate_on_submit():
-        try:
-            invitation = services.renew_invitation(user, current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            mails.send_invitation(invitation)
+        with refusals():
+            _send_invitation_after_commit(services.renew_invitation(user, current_user))
             flash(_("A new invitation has been sent."), "success")
     return redirect(url_for("accounts_admin.edit", user_id=user_id), 303)

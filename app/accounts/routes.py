@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -21,8 +21,9 @@ from app.accounts.models import Country, Gender
 from app.core.errors import DomainError
 from app.core.i18n import ZONE_FOR_LANGUAGE, select_locale, select_timezone
 from app.core.settings import self_registration_enabled
+from app.core.uow import form_page, keep, refusals
 from app.core.urls import safe_next_url
-from app.extensions import db, limiter
+from app.extensions import limiter
 
 
 def _login_limit() -> str:
@@ -53,12 +54,27 @@ def fill_profile_defaults(form) -> None:
     form.country.data = form.country.data or ("LT" if language == "lt" else "PL")
 
 
-def apply_domain_error(form, error: DomainError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(str(error.message), "error")
+def _own_profile_form() -> ProfileForm:
+    """The profile form filled with the logged-in person's details."""
+    form = ProfileForm(formdata=None, obj=current_user)
+    form.country.data = current_user.country.value
+    form.gender.data = current_user.gender.value if current_user.gender else ""
+    return form
+
+
+def _welcome(user, message: str):
+    """Log in a person whose account has just been created or activated, and take them home."""
+    login_user(user)
+    flash(message, "success")
+    return redirect(url_for("core.index"), 303)
+
+
+def _from_link(load, token: str):
+    """What an e-mailed link names (``load(token)``), or, in place of the page, "link not valid" (400)."""
+    try:
+        return load(token)
+    except DomainError as error:
+        abort(make_response(render_template("accounts/link_problem.html", message=error.message), 400))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -69,18 +85,16 @@ def login():
         return redirect(url_for("core.index"))
     form = LoginForm()
     if form.validate_on_submit():
+        keep()  # a failed attempt answers 422 and still leaves its audit entry
         user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
         if user is None:
-            db.session.commit()  # keep the audit entry of the failed attempt
             # The same words whether the address exists or not.
             form.password.errors = [*form.password.errors, _("Wrong e-mail or password.")]
         else:
-            db.session.commit()
             login_user(user, remember=form.remember.data)
             session.pop("language", None)  # the account's preference now decides
             return redirect(safe_next_url(request.args.get("next")), 303)
-    return render_template("accounts/login.html", form=form,
-                           registration_open=self_registration_enabled()), 200 if request.method == "GET" else 422
+    return form_page("accounts/login.html", form=form, registration_open=self_registration_enabled())
 
 
 @bp.post("/logout")
@@ -106,25 +120,15 @@ def register():
     if request.method == "GET":
         fill_profile_defaults(form)
     if form.validate_on_submit():
-        try:
+        with refusals(form):
             user = services.register_trainee(form.email.data, form.password.data, profile_from_form(form))
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            login_user(user)
-            flash(_("Welcome! Your account has been created."), "success")
-            return redirect(url_for("core.index"), 303)
-    return render_template("accounts/register.html", form=form), 200 if request.method == "GET" else 422
+            return _welcome(user, _("Welcome! Your account has been created."))
+    return form_page("accounts/register.html", form=form)
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
-    try:
-        invitation = services.load_invitation(token)
-    except DomainError as error:
-        return render_template("accounts/link_problem.html", message=error.message), 400
+    invitation = _from_link(services.load_invitation, token)
     user = invitation.user
     # Show the page in the language the admin invited the person in, unless they chose another one.
     session.setdefault("language", user.language)
@@ -133,19 +137,11 @@ def accept_invitation(token: str):
         form.timezone.data = user.timezone or ZONE_FOR_LANGUAGE.get(user.language)
         form.country.data = user.country.value
     if form.validate_on_submit():
-        try:
+        with refusals(form):
             services.accept_invitation(invitation, form.password.data, profile_from_form(form))
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            logout_user()
-            login_user(user)
-            flash(_("Your account is active. Welcome to MCC!"), "success")
-            return redirect(url_for("core.index"), 303)
-    return render_template("accounts/accept_invitation.html", form=form, user=user), \
-        200 if request.method == "GET" else 422
+            logout_user()  # whoever was logged in on this browser
+            return _welcome(user, _("Your account is active. Welcome to MCC!"))
+    return form_page("accounts/accept_invitation.html", form=form, user=user)
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
@@ -159,49 +155,32 @@ def forgot_password():
         # Same answer either way: the page must not reveal who has an account.
         flash(_("If an account exists for this address, we have sent it a link to reset the password."), "info")
         return redirect(url_for("accounts.login"), 303)
-    return render_template("accounts/forgot_password.html", form=form), 200 if request.method == "GET" else 422
+    return form_page("accounts/forgot_password.html", form=form)
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
-    try:
-        user = services.load_password_reset(token)
-    except DomainError as error:
-        return render_template("accounts/link_problem.html", message=error.message), 400
+    user = _from_link(services.load_password_reset, token)
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
+        with refusals(form):
             services.set_password(user, form.password.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
             flash(_("Your password has been changed. You can log in now."), "success")
             return redirect(url_for("accounts.login"), 303)
-    return render_template("accounts/reset_password.html", form=form), 200 if request.method == "GET" else 422
+    return form_page("accounts/reset_password.html", form=form)
 
 
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
 def profile():
-    form = ProfileForm(obj=current_user if request.method == "GET" else None)
-    if request.method == "GET":
-        form.country.data = current_user.country.value
-        form.gender.data = current_user.gender.value if current_user.gender else ""
+    form = _own_profile_form() if request.method == "GET" else ProfileForm()
     password_form = ChangePasswordForm(prefix="pw")
     if form.validate_on_submit():
-        try:
+        with refusals(form):
             services.update_profile(current_user, profile_from_form(form))
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
             flash(_("Your profile has been saved."), "success")
             return redirect(url_for("accounts.profile"), 303)
-    return render_template("accounts/profile.html", form=form, password_form=password_form), \
-        200 if request.method == "GET" else 422
+    return form_page("accounts/profile.html", form=form, password_form=password_form)
 
 
 @bp.post("/profile/password")
@@ -209,16 +188,9 @@ def profile():
 def change_password():
     form = ChangePasswordForm(prefix="pw")
     if form.validate_on_submit():
-        try:
+        with refusals(form):
             services.change_password(current_user, form.current_password.data, form.password.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
             login_user(current_user._get_current_object())  # refresh the session's password fingerprint
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("accounts.profile"), 303)
-    profile_form = ProfileForm(obj=current_user)
-    profile_form.country.data = current_user.country.value
-    return render_template("accounts/profile.html", form=profile_form, password_form=form), 422
+    return form_page("accounts/profile.html", form=_own_profile_form(), password_form=form)

@@ -1,6 +1,7 @@
 """Account rules: authentication, registration, invitations, password resets, roles and profiles.
 
-Services flush and never commit; the route commits once. The acting user is passed in explicitly.
+Services flush and never commit (the request's unit of work commits once). The acting user is passed in
+explicitly, and what an actor may do is asked of ``app.accounts.policies``.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from sqlalchemy import func, select
 
 from app.accounts.models import Country, Gender, Invitation, User
 from app.accounts.passwords import hash_password, needs_rehash, verify_password
+from app.accounts.policies import can_change_active, can_change_role, can_manage_users, can_resend_invitation
 from app.core.audit import record_event
 from app.core.db import utcnow
 from app.core.errors import DomainError
-from app.core.i18n import ZONE_FOR_LANGUAGE, is_valid_timezone
+from app.core.i18n import LANGUAGES, ZONE_FOR_LANGUAGE, is_valid_timezone
 from app.core.permissions import Role
 from app.core.tokens import TokenExpired, TokenInvalid, load_token, make_token
 from app.extensions import db
@@ -79,7 +81,7 @@ class Profile:
 
 
 def _apply_profile(user: User, profile: Profile) -> None:
-    if profile.language not in current_app.config["LANGUAGES"]:
+    if profile.language not in LANGUAGES:
         raise DomainError(_l("Unknown language."), field="language")
     if not is_valid_timezone(profile.timezone):
         raise DomainError(_l("Unknown time zone."), field="timezone")
@@ -123,10 +125,11 @@ def register_trainee(email: str, password: str, profile: Profile) -> User:
 
 def invite_user(email: str, full_name: str, role: Role, language: str, country: Country, actor: User) -> Invitation:
     """Create the account (without a password) and an invitation for it."""
+    _check_admin(actor)
     existing = find_user_by_email(email)
     if existing is not None:
         raise DomainError(_l("An account with this e-mail already exists."), field="email")
-    if language not in current_app.config["LANGUAGES"]:
+    if language not in LANGUAGES:
         raise DomainError(_l("Unknown language."), field="language")
     user = User(
         email=normalize_email(email),
@@ -147,7 +150,8 @@ def invite_user(email: str, full_name: str, role: Role, language: str, country: 
 
 def renew_invitation(user: User, actor: User) -> Invitation:
     """Revoke the person's pending invitations and issue a fresh one (e.g. after the link expired)."""
-    if user.password_hash:
+    _check_admin(actor)
+    if not can_resend_invitation(actor, user):
         raise DomainError(_l("This person has already set a password."))
     now = utcnow()
     for old in db.session.scalars(select(Invitation).where(Invitation.user_id == user.id)):
@@ -159,20 +163,29 @@ def renew_invitation(user: User, actor: User) -> Invitation:
     return invitation
 
 
+def _link_payload(purpose: str, token: str, max_age: int, *, expired, invalid) -> dict:
+    """What an e-mailed link's signed token carries; DomainError (with the link's own words) when it has
+    expired or is not genuine."""
+    try:
+        payload = load_token(purpose, token, max_age)
+    except TokenExpired:
+        raise DomainError(expired) from None
+    except TokenInvalid:
+        raise DomainError(invalid) from None
+    return payload if isinstance(payload, dict) else {}
+
+
 def invitation_token(invitation: Invitation) -> str:
     return make_token(INVITATION_PURPOSE, {"invitation": invitation.id})
 
 
 def load_invitation(token: str) -> Invitation:
     """The pending invitation a token names; DomainError if it is expired, tampered, used or revoked."""
-    max_age = current_app.config["INVITATION_MAX_AGE_DAYS"] * 86400
-    try:
-        payload = load_token(INVITATION_PURPOSE, token, max_age)
-    except TokenExpired:
-        raise DomainError(_l("This invitation link has expired. Ask for a new invitation.")) from None
-    except TokenInvalid:
-        raise DomainError(_l("This invitation link is not valid. Check that you copied it completely.")) from None
-    invitation = db.session.get(Invitation, payload.get("invitation") if isinstance(payload, dict) else None)
+    payload = _link_payload(
+        INVITATION_PURPOSE, token, current_app.config["INVITATION_MAX_AGE_DAYS"] * 86400,
+        expired=_l("This invitation link has expired. Ask for a new invitation."),
+        invalid=_l("This invitation link is not valid. Check that you copied it completely."))
+    invitation = db.session.get(Invitation, payload.get("invitation"))
     if invitation is None or invitation.revoked_at is not None:
         raise DomainError(_l("This invitation link is not valid any more. Ask for a new invitation."))
     if invitation.accepted_at is not None:
@@ -203,14 +216,11 @@ def password_reset_token(user: User) -> str:
 
 
 def load_password_reset(token: str) -> User:
-    max_age = current_app.config["PASSWORD_RESET_MAX_AGE_MINUTES"] * 60
-    try:
-        payload = load_token(RESET_PURPOSE, token, max_age)
-    except TokenExpired:
-        raise DomainError(_l("This password reset link has expired. Ask for a new one.")) from None
-    except TokenInvalid:
-        raise DomainError(_l("This password reset link is not valid. Check that you copied it completely.")) from None
-    user = db.session.get(User, payload.get("user") if isinstance(payload, dict) else None)
+    payload = _link_payload(
+        RESET_PURPOSE, token, current_app.config["PASSWORD_RESET_MAX_AGE_MINUTES"] * 60,
+        expired=_l("This password reset link has expired. Ask for a new one."),
+        invalid=_l("This password reset link is not valid. Check that you copied it completely."))
+    user = db.session.get(User, payload.get("user"))
     if user is None or not user.is_active or payload.get("pw") != _password_fingerprint(user):
         raise DomainError(_l("This password reset link has already been used or is no longer valid."))
     return user
@@ -234,6 +244,11 @@ def update_profile(user: User, profile: Profile) -> None:
     db.session.flush()
 
 
+def _check_admin(actor: User) -> None:
+    if not can_manage_users(actor):
+        raise DomainError(_l("Only administrators manage accounts."))
+
+
 def _active_admin_count() -> int:
     return db.session.scalar(select(func.count()).select_from(User).where(
         User.role == Role.ADMIN, User.is_active.is_(True))) or 0
@@ -241,6 +256,8 @@ def _active_admin_count() -> int:
 
 def change_role(user: User, role: Role, actor: User) -> None:
     """Admins change roles; the last active admin cannot remove their own admin role."""
+    if not can_change_role(actor, user):
+        raise DomainError(_l("Only administrators manage accounts."))
     if user.role == Role.ADMIN and role != Role.ADMIN and _active_admin_count() <= 1:
         raise DomainError(_l("This is the last administrator: appoint another one first."))
     log.info("user %s changed role of user %s from %s to %s", actor.id, user.id, user.role, role)
@@ -250,7 +267,9 @@ def change_role(user: User, role: Role, actor: User) -> None:
 
 
 def set_active(user: User, active: bool, actor: User) -> None:
-    if not active and user.id == actor.id:
+    """Admins (de)activate accounts; nobody deactivates their own, and the last active admin stays."""
+    _check_admin(actor)
+    if not active and not can_change_active(actor, user):
         raise DomainError(_l("You cannot deactivate your own account."))
     if not active and user.role == Role.ADMIN and _active_admin_count() <= 1:
         raise DomainError(_l("This is the last administrator: appoint another one first."))

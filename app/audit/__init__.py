@@ -4,7 +4,6 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from app.core.navigation import register_nav
-from app.core.permissions import Role
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -16,4 +15,6 @@ def blueprints():
 
 
 def init_app(app):
-    register_nav("audit.search", _l("Audit trail"), 90, roles=(Role.COORDINATOR,))
+    from app.audit.policies import can_search_audit
+
+    register_nav("audit.search", _l("Audit trail"), 90, visible_if=can_search_audit)

@@ -1,14 +1,20 @@
+"""Searching the audit trail (coordinators and administrators; nobody edits it)."""
+
+from __future__ import annotations
+
 from datetime import datetime, timedelta
 
 from flask import render_template, request
 from flask_babel import get_timezone
+from flask_login import current_user
 from sqlalchemy import select
 
 from app.accounts.models import User
 from app.audit import bp
 from app.audit.forms import AuditSearchForm
+from app.audit.policies import can_search_audit
 from app.audit.services import AuditFilter, search_query
-from app.core.permissions import Role, role_required
+from app.core.permissions import deny
 from app.extensions import db
 
 
@@ -18,8 +24,9 @@ def _local_midnight(day) -> datetime:
 
 
 @bp.get("/")
-@role_required(Role.COORDINATOR)
 def search():
+    if not can_search_audit(current_user):
+        deny()
     form = AuditSearchForm(request.args)
     criteria = AuditFilter()
     if request.args and form.validate():

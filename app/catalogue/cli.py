@@ -11,7 +11,6 @@ from flask.cli import with_appcontext
 from app.catalogue import importer, uploads
 from app.catalogue.maintenance import purge_deleted_materials
 from app.extensions import db
-from app.storage import get_storage
 from app.storage.cli import storage_cli
 
 
@@ -21,18 +20,13 @@ def courses_cli() -> None:
 
 
 def run_import(root: Path) -> importer.ImportReport:
-    """Import and commit; objects stored for a failed import are removed, replaced ones after the commit."""
-    report = importer.ImportReport()
+    """Import and commit (objects stored by a failed import go with its rollback, replaced ones after the commit)."""
     try:
         report = importer.import_courses(root)
         db.session.commit()
     except Exception:
         db.session.rollback()
-        for key in report.new_objects:
-            get_storage().delete(key)
         raise
-    for key in report.obsolete_objects:
-        get_storage().delete(key)
     return report
 
 

@@ -12,7 +12,6 @@ from app.catalogue.models import Course, CourseStatus
 from app.core.db import utcnow
 from app.core.demo import demo_seeder
 from app.extensions import db
-from app.storage import get_storage
 
 COURSES_DIR = Path(__file__).resolve().parents[2] / "courses"
 #: specialisation code -> e-mails of the demo trainers who teach its course
@@ -24,9 +23,7 @@ TEACHING = {"cnc": ["trener@example.com"], "welding": ["mokytojas@example.com"],
 def seed_demo_courses() -> None:
     if not (COURSES_DIR / "specialisations.yaml").exists():
         return
-    report = importer.import_courses(COURSES_DIR)
-    for key in report.obsolete_objects:
-        get_storage().delete(key)
+    importer.import_courses(COURSES_DIR)  # replaced material files are deleted once the seeding commits
     for course in db.session.scalars(select(Course)):
         if course.status == CourseStatus.DRAFT and course.published_at is None:
             course.status, course.published_at = CourseStatus.PUBLISHED, utcnow()

@@ -16,9 +16,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
 from app.core.forms import Form
-from app.core.i18n import LANGUAGE_NAMES
-
-LANGUAGES = ("pl", "lt", "en")
+from app.core.i18n import LANGUAGE_NAMES, LANGUAGES
 
 
 def language_choices():

@@ -4,6 +4,10 @@ Matching is by stable keys (course ``key``, module and lesson ``key``s, material
 in the files updates it instead of duplicating it, and a second run changes nothing. Items that disappeared from
 the files are kept (trainees' progress may point to them) and reported as warnings.
 
+Stored objects follow the transaction (``app.core.uow``), in the CLI as in tests: a material file stored by an
+import that does not commit is deleted again, and the object a changed file replaces is deleted once the import
+is committed.
+
 Other domains extend the format: ``register_section("quizzes", handler)`` lets the learning domain import the
 ``quizzes:`` section of a course.yaml with ``handler(course, data, folder, report)``.
 """
@@ -13,8 +17,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from sqlalchemy import select
@@ -30,12 +35,10 @@ from app.catalogue.models import (
     Module,
     Specialisation,
 )
+from app.core.i18n import LANGUAGES
+from app.core.uow import delete_after_commit, delete_unless_committed
 from app.extensions import db
 from app.storage import generate_key, get_storage
-
-LANGUAGES = ("pl", "lt", "en")
-FILE_KINDS = {MaterialKind.CNC_PROGRAM, MaterialKind.DRAWING, MaterialKind.DOCUMENT, MaterialKind.IMAGE,
-              MaterialKind.VIDEO, MaterialKind.AUDIO}
 
 
 class CourseFileError(Exception):
@@ -47,9 +50,9 @@ class ImportReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    #: Objects replaced by this import; delete them only after the transaction commits.
+    #: Objects replaced by this import (deleted once it is committed).
     obsolete_objects: list[str] = field(default_factory=list)
-    #: Objects stored by this import; delete them if the transaction rolls back.
+    #: Objects stored by this import (deleted again if it is not committed).
     new_objects: list[str] = field(default_factory=list)
 
     @property
@@ -57,6 +60,7 @@ class ImportReport:
         return bool(self.created or self.updated)
 
 
+T = TypeVar("T")
 SectionHandler = Callable[[Course, Any, Path, ImportReport], None]
 _SECTIONS: dict[str, SectionHandler] = {}
 
@@ -73,6 +77,19 @@ def _assign(obj: Any, values: dict[str, Any]) -> bool:
             setattr(obj, name, value)
             changed = True
     return changed
+
+
+def upsert(row: T | None, create: Callable[..., T], values: dict[str, Any], report: ImportReport, label: str) -> T:
+    """The row of one item of the files: ``create(**values)`` when it is new (flushed, so it has its id), else
+    ``row`` with what differs updated; reported as created or updated under ``label``."""
+    if row is None:
+        row = create(**values)
+        db.session.add(row)
+        db.session.flush()
+        report.created.append(label)
+    elif _assign(row, values):
+        report.updated.append(label)
+    return row
 
 
 def _texts(data: dict, name: str, where: str, required: bool = True) -> dict[str, str]:
@@ -112,11 +129,7 @@ def import_specialisations(path: Path, report: ImportReport) -> None:
         spec = db.session.scalar(select(Specialisation).where(Specialisation.code == code))
         values = {"position": item.get("position", position), "title": _texts(item, "title", f"{path} [{code}]"),
                   "description": _texts(item, "description", f"{path} [{code}]", required=False)}
-        if spec is None:
-            db.session.add(Specialisation(code=code, **values))
-            report.created.append(f"specialisation {code}")
-        elif _assign(spec, values):
-            report.updated.append(f"specialisation {code}")
+        upsert(spec, partial(Specialisation, code=code), values, report, f"specialisation {code}")
 
 
 def import_course(folder: Path, report: ImportReport) -> Course:
@@ -142,14 +155,8 @@ def import_course(folder: Path, report: ImportReport) -> Course:
         "description": _texts(data, "description", str(path), required=False),
     }
     db.session.flush()
-    course = db.session.scalar(select(Course).where(Course.key == key))
-    if course is None:
-        course = Course(key=key, **values)
-        db.session.add(course)
-        db.session.flush()
-        report.created.append(f"course {key}")
-    elif _assign(course, values):
-        report.updated.append(f"course {key}")
+    course = upsert(db.session.scalar(select(Course).where(Course.key == key)), partial(Course, key=key), values,
+                    report, f"course {key}")
 
     modules = {m.key: m for m in course.modules}
     lessons = {lesson.key: lesson for lesson in db.session.scalars(select(Lesson).where(Lesson.course_id == course.id))}
@@ -159,14 +166,8 @@ def import_course(folder: Path, report: ImportReport) -> Course:
         seen_modules.add(m_key)
         m_values = {"position": m_pos, "title": _texts(m_data, "title", f"{path} module {m_key}"),
                     "description": _texts(m_data, "description", f"{path} module {m_key}", required=False)}
-        module = modules.get(m_key)
-        if module is None:
-            module = Module(course=course, key=m_key, **m_values)
-            db.session.add(module)
-            db.session.flush()
-            report.created.append(f"module {key}/{m_key}")
-        elif _assign(module, m_values):
-            report.updated.append(f"module {key}/{m_key}")
+        module = upsert(modules.get(m_key), partial(Module, course=course, key=m_key), m_values, report,
+                        f"module {key}/{m_key}")
         for l_pos, l_data in enumerate(m_data.get("lessons") or []):
             l_key = _key(l_data, f"{path} lesson {l_pos + 1} of {m_key}")
             if l_key in seen_lessons:
@@ -202,13 +203,8 @@ def _import_lesson(course: Course, module: Module, position: int, key: str, data
         "body": _lesson_bodies(folder, data.get("body") or key, where) if data.get("body", key) else {},
         "duration_minutes": int(data.get("duration_minutes") or 0),
     }
-    if lesson is None:
-        lesson = Lesson(course_id=course.id, key=key, **values)
-        db.session.add(lesson)
-        db.session.flush()
-        report.created.append(f"lesson {course.key}/{key}")
-    elif _assign(lesson, values):
-        report.updated.append(f"lesson {course.key}/{key}")
+    lesson = upsert(lesson, partial(Lesson, course_id=course.id, key=key), values, report,
+                    f"lesson {course.key}/{key}")
     existing = {m.key: m for m in lesson.materials if m.key}
     for position, item in enumerate(data.get("materials") or []):
         _import_material(lesson, position, item, existing.get(_key(item, where)), folder, report, where)
@@ -242,16 +238,14 @@ def _import_material(lesson: Lesson, position: int, data: dict, material: Materi
             storage_key = generate_key("materials")
             with path.open("rb") as stream:
                 stored = storage.save(storage_key, stream, detected.content_type)
+            delete_unless_committed(stored.key, storage)
             report.new_objects.append(stored.key)
             if material is not None and material.storage_key:
+                delete_after_commit(material.storage_key, storage)
                 report.obsolete_objects.append(material.storage_key)
             values.update(storage_backend=storage.name, storage_key=stored.key, size=stored.size,
                           sha256=stored.sha256, content_type=detected.content_type, original_filename=path.name)
-    if material is None:
-        db.session.add(Material(lesson=lesson, key=key, **values))
-        report.created.append(f"material {lesson.key}/{key}")
-    elif _assign(material, values):
-        report.updated.append(f"material {lesson.key}/{key}")
+    upsert(material, partial(Material, lesson=lesson, key=key), values, report, f"material {lesson.key}/{key}")
 
 
 def import_courses(root: Path) -> ImportReport:

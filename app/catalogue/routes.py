@@ -7,12 +7,10 @@ from sqlalchemy import select
 
 from app.catalogue import bp
 from app.catalogue.forms import CatalogueFilterForm
-from app.catalogue.models import MaterialKind, Specialisation
+from app.catalogue.models import Specialisation
 from app.catalogue.services import published_courses, search_courses
 from app.core.translated import pick
 from app.extensions import db
-
-INLINE_KINDS = {MaterialKind.VIDEO, MaterialKind.AUDIO, MaterialKind.IMAGE}
 
 
 @bp.get("/courses/")

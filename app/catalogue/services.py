@@ -19,15 +19,14 @@ from app.catalogue.models import (
     Module,
     Specialisation,
 )
-from app.catalogue.policies import can_manage_course
+from app.catalogue.policies import can_assign_trainers, can_author, can_manage_course
 from app.core.audit import record_event
 from app.core.db import utcnow
 from app.core.errors import DomainError
-from app.core.permissions import Role, has_role
+from app.core.i18n import LANGUAGES
+from app.core.permissions import Role
 from app.core.translated import pick
 from app.extensions import db
-
-LANGUAGES = ("pl", "lt", "en")
 
 
 def _require_manager(actor: User, course: Course) -> None:
@@ -56,7 +55,7 @@ def _unique_course_key(title: str) -> str:
 def create_course(actor: User, specialisation: Specialisation, title: dict[str, str | None], source_language: str,
                   **fields) -> Course:
     """Trainers and coordinators create courses (as drafts); a trainer who creates one teaches it."""
-    if not has_role(actor, Role.TRAINER, Role.COORDINATOR):
+    if not can_author(actor):
         raise DomainError(_l("Only trainers and coordinators create courses."))
     title = _clean_texts(title)
     if source_language not in title:
@@ -122,7 +121,7 @@ def set_course_status(actor: User, course: Course, status: CourseStatus) -> None
 
 def set_trainers(actor: User, course: Course, trainers: list[User]) -> None:
     """Coordinators decide who teaches a course."""
-    if not has_role(actor, Role.COORDINATOR):
+    if not can_assign_trainers(actor, course):
         raise DomainError(_l("Only coordinators assign trainers."))
     if any(t.role not in (Role.TRAINER, Role.COORDINATOR, Role.ADMIN) for t in trainers):
         raise DomainError(_l("Only trainers can teach a course."), field="trainers")

@@ -6,16 +6,14 @@
    straight to the bucket) or an app URL carrying the token (local storage: the app streams the part to disk).
 3. ``complete_upload`` joins the parts, then verifies what actually arrived — the real size against the limit
    and the first bytes against the allow-list and the declared name — and only then records the Material.
-   Anything that fails verification is deleted: no orphan object, no row.
+   Anything that fails verification is deleted (and its pending row with it: the route keeps that refusal);
+   the joined object of an accepted upload is deleted again if the transaction recording its row does not commit.
 4. ``abort_upload`` (the browser gives up) and ``cleanup_abandoned_uploads`` (nobody came back) remove parts.
 """
 
 from __future__ import annotations
 
-import logging
 import math
-import posixpath
-import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import BinaryIO
@@ -27,34 +25,21 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.catalogue.filetypes import ALLOWED_EXTENSIONS, SNIFF_BYTES, detect, extension_of
 from app.catalogue.models import Lesson, Material, MaterialStatus, PendingUpload
-from app.catalogue.policies import can_manage_course
+from app.catalogue.policies import can_manage_lesson
 from app.core.audit import record_event
 from app.core.db import utcnow
 from app.core.errors import DomainError
+from app.core.files import clean_filename
 from app.core.tokens import TokenExpired, TokenInvalid, load_token, make_token
+from app.core.uow import delete_unless_committed
 from app.extensions import db
 from app.storage import generate_key, get_storage
 from app.storage.base import MAX_PARTS, MIN_PART_SIZE, ObjectTooLarge, UploadNotFound
 
-log = logging.getLogger(__name__)
 UPLOAD_PURPOSE = "material-upload"
 #: Tokens outlive the longest reasonable upload (3 GB over a slow line) but not much more.
 UPLOAD_TOKEN_MAX_AGE = 24 * 3600
 DEFAULT_PART_SIZE = 16 * 1024 * 1024
-
-
-def clean_filename(name: str) -> str:
-    """The uploader's file name as a display name: no path, no control characters, at most 200 characters.
-
-    It is only ever shown and used in Content-Disposition; object keys are generated separately.
-    """
-    name = unicodedata.normalize("NFC", name or "").replace("\\", "/")
-    name = posixpath.basename(name)
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip().strip(".")
-    if len(name) > 200:
-        stem, dot, ext = name.rpartition(".")
-        name = (stem[: 200 - len(ext) - 1] + dot + ext) if dot else name[:200]
-    return name
 
 
 def part_size_for(size: int) -> int:
@@ -90,7 +75,7 @@ class StartedUpload:
 def start_upload(actor: User, lesson: Lesson, filename: str, size: int, content_type: str | None,
                  title: dict[str, str], duration_seconds: float | None = None) -> StartedUpload:
     """Check what the browser says it will send, then open a multipart upload for it."""
-    if not can_manage_course(actor, lesson.module.course):
+    if not can_manage_lesson(actor, lesson):
         raise DomainError(_l("You may only add materials to courses you teach."))
     name = clean_filename(filename)
     if not name or extension_of(name) not in ALLOWED_EXTENSIONS:
@@ -168,12 +153,12 @@ def complete_upload(actor: User, pending: PendingUpload, parts: list[tuple[int, 
                              name=pending.original_filename))
     sha256 = stored.sha256 or storage.sha256(pending.storage_key)
     lesson = pending.lesson
-    material = Material(
-        lesson=lesson, kind=detected.kind, status=MaterialStatus.READY, title=pending.title,
-        position=max((m.position for m in lesson.materials), default=-1) + 1,
-        storage_backend=storage.name, storage_key=pending.storage_key, original_filename=pending.original_filename,
-        size=stored.size, content_type=detected.content_type, sha256=sha256, uploaded_by_id=actor.id,
-        duration_seconds=pending.duration_seconds)
+    material = Material(lesson=lesson, kind=detected.kind, status=MaterialStatus.READY, title=pending.title,
+                        position=max((m.position for m in lesson.materials), default=-1) + 1,
+                        duration_seconds=pending.duration_seconds)
+    material.point_to(pending.storage_key, stored.size, detected.content_type, sha256, pending.original_filename,
+                      actor)
+    delete_unless_committed(pending.storage_key, storage)  # no object stays behind if the row is not saved
     db.session.add(material)
     db.session.delete(pending)
     db.session.flush()

@@ -15,6 +15,7 @@ from app.certificates.models import Certificate, CertificateKind
 from app.core.audit import record_event
 from app.core.db import utcnow
 from app.core.errors import DomainError
+from app.core.i18n import LANGUAGES
 from app.core.permissions import Role, has_role
 from app.core.urls import external_url
 from app.extensions import db
@@ -66,7 +67,7 @@ def issue(facts: Facts, actor: User | None = None) -> Certificate:
         placement_id=facts.placement_id, user_id=holder.id, holder_name=holder.full_name,
         course_title=dict(facts.title), specialisation_title=dict(facts.specialisation_title), hours=facts.hours,
         started_on=facts.started_on, completed_at=facts.completed_at,
-        language=holder.language if holder.language in ("pl", "lt", "en") else "pl")
+        language=holder.language if holder.language in LANGUAGES else "pl")
     db.session.add(certificate)
     db.session.flush()
     record_event("learning.certificate_issued", actor=actor, obj=certificate,

@@ -8,7 +8,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from app.extensions import db
 from app.storage.base import StorageUnavailable
@@ -62,18 +62,19 @@ def register_error_handlers(app: Flask) -> None:
         return render_error(400, str(_l("The form has expired or was not sent from this site. "
                                         "Please reload the page and try again.")))
 
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):
+        # A Host header outside TRUSTED_HOSTS: no URL can be built for it, so no page either.
+        log.warning("request for an untrusted host refused: %s", error.description)
+        return "Bad request: this server does not answer for that host name.\n", 400, {"Content-Type": "text/plain"}
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if error.code is None or error.code not in ERROR_TEXTS:
             return error
         return render_error(error.code)
 
-    @app.errorhandler(OperationalError)
-    def database_down(error: OperationalError):
-        log.error("database unavailable: %s", error)
-        db.session.rollback()
-        return render_error(503)
-
+    @app.errorhandler(OperationalError)  # the database
     @app.errorhandler(StorageUnavailable)
     @app.errorhandler(ServiceUnavailable)
     def service_down(error: Exception):

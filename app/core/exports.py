@@ -66,7 +66,6 @@ NUMBER_FORMATS = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm", "percent
 def xlsx_file(columns: list[Column], rows: Iterable[tuple], title: str = "MCC"):
     """The workbook in a temporary file (rewound), written row by row."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
@@ -74,7 +73,7 @@ def xlsx_file(columns: list[Column], rows: Iterable[tuple], title: str = "MCC"):
     bold = Font(bold=True)
     header = []
     for column in columns:
-        cell = WriteOnlyCell(sheet, value=column.label)
+        cell = _cell(sheet, column.label)
         cell.font = bold
         header.append(cell)
     sheet.append(header)
@@ -83,7 +82,7 @@ def xlsx_file(columns: list[Column], rows: Iterable[tuple], title: str = "MCC"):
         for value, column in zip(row, columns, strict=True):
             if isinstance(value, datetime):
                 value = value.replace(tzinfo=None)  # Excel has no time zones; exports say which zone they use
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = _cell(sheet, value)
             if column.type in NUMBER_FORMATS and value is not None:
                 cell.number_format = NUMBER_FORMATS[column.type]
             cells.append(cell)
@@ -92,6 +91,17 @@ def xlsx_file(columns: list[Column], rows: Iterable[tuple], title: str = "MCC"):
     workbook.save(out)
     out.seek(0)
     return out
+
+
+def _cell(sheet, value):
+    """A cell that is never a formula: openpyxl stores any string starting with "=" as one (a person named
+    "=HYPERLINK(...)" would become a live link in the coordinator's spreadsheet); text stays text."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
 
 
 def _chunks(handle, size: int = 64 * 1024) -> Iterator[bytes]:

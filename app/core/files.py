@@ -162,3 +162,14 @@ def send_stored_file(row: StoredFile, *, inline: bool = False):
                          download_name=row.original_filename, conditional=True, etag=row.sha256 or True, max_age=0)
     response.headers["Cache-Control"] = "private, max-age=0"
     return response
+
+
+def send_attached_file(model: type[StoredFile], ident: int, **owner: Any):
+    """The stored file ``ident`` of ``model`` that belongs to an object whose access the route already checked
+    (``send_attached_file(SignedSheet, sheet_id, session_id=meeting.id)``): 404 when it belongs to another."""
+    from app.core.permissions import load_or_404
+
+    row = load_or_404(model, ident)
+    if any(getattr(row, name) != value for name, value in owner.items()):
+        abort(404)
+    return send_stored_file(row)

@@ -11,10 +11,14 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, available_timezones
 
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_datetime, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.core.permissions import ROLE_LABELS  # noqa: F401  (re-exported for templates and forms)
+from config import Config
+
+#: The languages MCC speaks, in the order it offers them (the interface, content, forms, imports): the one copy.
+LANGUAGES: tuple[str, ...] = tuple(Config.LANGUAGES)
 
 LANGUAGE_NAMES = {"pl": "Polski", "lt": "Lietuvių", "en": "English"}
 
@@ -49,20 +53,15 @@ def timezone_choices() -> list[tuple[str, str]]:
     return [(z, z.replace("_", " ")) for z in (*COMMON_TIMEZONES, *rest)]
 
 
-def supported_languages() -> tuple[str, ...]:
-    return tuple(current_app.config["LANGUAGES"])
-
-
 def select_locale() -> str:
-    languages = supported_languages()
     if not has_request_context():  # CLI commands and background work speak the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user and current_user.is_authenticated and current_user.language in languages:
+    if current_user and current_user.is_authenticated and current_user.language in LANGUAGES:
         return current_user.language
     chosen = session.get("language")
-    if chosen in languages:
+    if chosen in LANGUAGES:
         return chosen
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return request.accept_languages.best_match(LANGUAGES) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def select_timezone() -> str:
@@ -74,18 +73,6 @@ def select_timezone() -> str:
     if chosen and is_valid_timezone(chosen):
         return chosen
     return ZONE_FOR_LANGUAGE.get(select_locale(), current_app.config["DEFAULT_TIMEZONE"])
-
-
-def to_zone(value: datetime, zone: str) -> datetime:
-    """The same instant on the wall clock of ``zone``."""
-    return value.astimezone(ZoneInfo(zone))
-
-
-def format_local(value: datetime | None, format: str = "medium") -> str:
-    """A UTC datetime shown in the viewer's zone and language (Jinja filter ``datetime``)."""
-    if value is None:
-        return ""
-    return format_datetime(value, format)
 
 
 def format_in_zone(value: datetime | None, zone: str, format: str = "medium") -> str:

@@ -12,7 +12,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.core import bp, settings
 from app.core.forms import LanguageForm, SiteSettingsForm
+from app.core.i18n import LANGUAGES
 from app.core.permissions import Role, role_required
+from app.core.uow import form_page
 from app.core.urls import safe_next_url
 from app.extensions import csrf, db, limiter
 from app.storage import StorageUnavailable, get_storage
@@ -42,7 +44,6 @@ def health():
     except SQLAlchemyError as error:
         log.error("health check: database unavailable: %s", error)
         state["database"] = "unavailable"
-        db.session.rollback()
     try:
         get_storage().check()
     except StorageUnavailable as error:
@@ -63,13 +64,12 @@ def set_language():
         flash(_("The form has expired. Please try again."), "error")
         return redirect(target), 303
     code = (form.language.data or "").strip()
-    if code not in current_app.config["LANGUAGES"]:
+    if code not in LANGUAGES:
         flash(_("Unknown language: %(code)s. Choose Polish, Lithuanian or English.", code=code[:12]), "error")
         return redirect(target), 303
     session["language"] = code
     if current_user.is_authenticated:
-        current_user.language = code
-        db.session.commit()
+        current_user.language = code  # saved as the account's preference when the request commits
     return redirect(target), 303
 
 
@@ -79,9 +79,8 @@ def site_settings():
     form = SiteSettingsForm()
     if form.validate_on_submit():
         settings.set_setting(settings.SELF_REGISTRATION, bool(form.self_registration.data), current_user.id)
-        db.session.commit()
         flash(_("Settings saved."), "success")
         return redirect(url_for("core.site_settings"))
     if request.method == "GET":
         form.self_registration.data = settings.self_registration_enabled()
-    return render_template("core/settings.html", form=form)
+    return form_page("core/settings.html", form=form)

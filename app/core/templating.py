@@ -31,6 +31,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["tr"] = pick
     app.jinja_env.filters["in_zone"] = i18n.format_in_zone
     app.jinja_env.globals.update(
+        LANGUAGES=i18n.LANGUAGES,
         LANGUAGE_NAMES=i18n.LANGUAGE_NAMES,
         LANGUAGE_LABELS=i18n.LANGUAGE_LABELS,
         ROLE_LABELS=i18n.ROLE_LABELS,

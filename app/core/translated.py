@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from flask_babel import get_locale
 
+from app.core.i18n import LANGUAGES
+
 LanguageMap = dict[str, str]
 
 
@@ -16,11 +18,7 @@ def pick(texts: LanguageMap | None, fallback: str | None = None, language: str |
     if not texts:
         return ""
     wanted = language or str(get_locale() or "en")
-    for code in (wanted, fallback, "en", "pl", "lt"):
+    for code in (wanted, fallback, "en", *LANGUAGES):  # English first: the one most readers share
         if code and texts.get(code):
             return texts[code]
     return next((value for value in texts.values() if value), "")
-
-
-def has_translation(texts: LanguageMap | None, language: str) -> bool:
-    return bool(texts and texts.get(language))

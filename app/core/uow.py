@@ -223,6 +223,8 @@ def unit_of_work(view: F) -> F:
             if writing:
                 kept = g.mcc_keep and (g.mcc_refused or response.status_code >= 400)
                 _finish(kept or (response.status_code < 400 and not g.mcc_refused))
+            elif not response.is_streamed:
+                db.session.rollback()  # a reading view never writes (a streamed body still reads: teardown ends it)
             return response
         except BaseException:
             db.session.rollback()

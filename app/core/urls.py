@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, request, url_for
+from flask import abort, current_app, request, url_for
+from werkzeug.routing import IntegerConverter
 
 
 def safe_next_url(target: str | None, default_endpoint: str = "core.index") -> str:
@@ -22,3 +23,25 @@ def external_url(endpoint: str, **values) -> str:
     if base:
         return base.rstrip("/") + url_for(endpoint, **values)
     return url_for(endpoint, _external=True, **values)
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in every route: only ids a database column can hold, so ``/courses/9223372036854775808``
+    is 404 (not an overflow error on PostgreSQL or SQLite)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        from app.core.permissions import MAX_ID
+
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
+#: The last page number a list accepts (50 rows a page: far beyond any list); more is 404, not an overflow.
+MAX_PAGE = 100_000
+
+
+def check_page_argument() -> None:
+    """Before every request: a ``page`` argument that is not a sane page number is 404 (lists paginate with it)."""
+    value = request.args.get("page")
+    if value and not (value.isascii() and value.isdigit() and int(value) <= MAX_PAGE):
+        abort(404)

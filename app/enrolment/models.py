@@ -22,10 +22,6 @@ class EnrolmentStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"  # unenrolled (by themselves or a coordinator); the row and its history stay
 
 
-#: Statuses that hold (or wait for) a place.
-ACTIVE_STATUSES = (EnrolmentStatus.ENROLLED,)
-
-
 class Enrolment(TimestampMixin, db.Model):
     """One row per person and course; re-enrolling reuses it, so its history tells the whole story."""
 
@@ -42,8 +38,8 @@ class Enrolment(TimestampMixin, db.Model):
 
     user: Mapped[User] = relationship()
     course: Mapped[Course] = relationship()
-    events: Mapped[list[EnrolmentEvent]] = relationship(back_populates="enrolment",
-                                                        order_by="EnrolmentEvent.created_at")
+    events: Mapped[list[EnrolmentEvent]] = relationship(
+        back_populates="enrolment", order_by="[EnrolmentEvent.created_at, EnrolmentEvent.id]")
 
 
 class EnrolmentEvent(TimestampMixin, db.Model):

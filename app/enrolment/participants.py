@@ -12,8 +12,9 @@ from app.accounts.services import find_user_by_email, normalize_email
 from app.core.audit import record_event
 from app.core.errors import DomainError
 from app.core.i18n import ZONE_FOR_LANGUAGE
-from app.core.permissions import Role, has_role
+from app.core.permissions import Role
 from app.enrolment.models import Enrolment, EnrolmentEvent, EnrolmentStatus
+from app.enrolment.policies import can_enrol_others
 from app.extensions import db
 
 #: When the same course appears on both records, the more advanced status wins.
@@ -24,7 +25,7 @@ STATUS_RANK = {EnrolmentStatus.ENROLLED: 5, EnrolmentStatus.WAITLISTED: 4, Enrol
 def create_managed_participant(actor: User, full_name: str, country: Country, company_name: str | None,
                                language: str = "pl", gender: Gender | None = None) -> User:
     """A coordinator records someone who will not log in; they are enrolled and counted like anyone else."""
-    if not has_role(actor, Role.COORDINATOR):
+    if not can_enrol_others(actor):
         raise DomainError(_l("Only coordinators record participants."))
     if not full_name or not full_name.strip():
         raise DomainError(_l("Please enter the name."), field="full_name")
@@ -40,7 +41,7 @@ def create_managed_participant(actor: User, full_name: str, country: Country, co
 def give_login(managed: User, email: str, actor: User) -> Invitation | None:
     """Give a managed participant a login: a new address gets an invitation; an address that already has an
     account means the same person, so the managed record is merged into that account (returns None)."""
-    if not has_role(actor, Role.COORDINATOR):
+    if not can_enrol_others(actor):
         raise DomainError(_l("Only coordinators record participants."))
     if not managed.is_managed or managed.merged_into_id:
         raise DomainError(_l("This participant already has a login."))

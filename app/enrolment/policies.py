@@ -57,3 +57,14 @@ def can_manage_enrolments(user: Any, course: Course) -> bool:
 def can_withdraw(user: Any, enrolment: Enrolment) -> bool:
     """People leave their own courses; coordinators withdraw anyone."""
     return getattr(user, "id", None) == enrolment.user_id or has_role(user, Role.COORDINATOR)
+
+
+def can_manage_enrolment(user: Any, enrolment: Enrolment) -> bool:
+    """Whoever manages the course's enrolments decides on a request and reads its history."""
+    return can_manage_enrolments(user, enrolment.course)
+
+
+def can_enrol_others(user: Any) -> bool:
+    """Coordinators enrol other people (one by one or from a file) and record participants without an e-mail,
+    to whom they later give a login."""
+    return has_role(user, Role.COORDINATOR)

@@ -2,7 +2,8 @@
 
 Capacity holds under concurrent requests: every change that can take a place locks the course row first
 (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite serialises writers anyway), counts, then decides.
-Services flush and return who must be told about a change; the route commits and then sends the e-mails.
+Services flush and return who must be told about a change (``Outcome``); the route registers the e-mails
+(``app.enrolment.mails.notify``), which leave once the request's transaction has committed.
 """
 
 from __future__ import annotations
@@ -15,12 +16,11 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.catalogue.models import Course, CourseStatus, EnrolmentPolicy
-from app.catalogue.policies import can_manage_course
 from app.core.audit import record_event
 from app.core.db import utcnow
 from app.core.errors import DomainError
-from app.core.permissions import Role, has_role
 from app.enrolment.models import Enrolment, EnrolmentEvent, EnrolmentStatus
+from app.enrolment.policies import can_enrol_others, can_manage_enrolments, can_withdraw
 from app.extensions import db
 
 #: Statuses from which a person may ask again (the same row is reused, its history grows).
@@ -101,7 +101,7 @@ def request_enrolment(user: User, course: Course) -> Outcome:
 
 def enrol_participant(user: User, course: Course, actor: User, source: str = "coordinator") -> Outcome:
     """Coordinators enrol anyone in any course (capacity still applies: beyond it, the waiting list)."""
-    if not has_role(actor, Role.COORDINATOR):
+    if not can_enrol_others(actor):
         raise DomainError(_l("Only coordinators enrol other people."))
     if course.status == CourseStatus.ARCHIVED:
         raise DomainError(_l("This course is archived."))
@@ -114,14 +114,10 @@ def enrol_participant(user: User, course: Course, actor: User, source: str = "co
     return Outcome(enrolment)
 
 
-def can_decide(actor: User, course: Course) -> bool:
-    """The course's trainers and the coordinators decide on requests."""
-    return can_manage_course(actor, course)
-
-
 def approve(enrolment: Enrolment, actor: User) -> Outcome:
+    """The course's trainers and the coordinators accept a request (a place, or the waiting list when full)."""
     course = enrolment.course
-    if not can_decide(actor, course):
+    if not can_manage_enrolments(actor, course):
         raise DomainError(_l("You may only decide on requests for courses you teach."))
     if enrolment.status != EnrolmentStatus.REQUESTED:
         raise DomainError(_l("This request has already been decided."))
@@ -131,7 +127,8 @@ def approve(enrolment: Enrolment, actor: User) -> Outcome:
 
 
 def reject(enrolment: Enrolment, actor: User, reason: str) -> Outcome:
-    if not can_decide(actor, enrolment.course):
+    """The same people refuse a request or a waiting place, always with a reason."""
+    if not can_manage_enrolments(actor, enrolment.course):
         raise DomainError(_l("You may only decide on requests for courses you teach."))
     if enrolment.status not in (EnrolmentStatus.REQUESTED, EnrolmentStatus.WAITLISTED):
         raise DomainError(_l("This request has already been decided."))
@@ -143,13 +140,13 @@ def reject(enrolment: Enrolment, actor: User, reason: str) -> Outcome:
 
 def withdraw(enrolment: Enrolment, actor: User, reason: str | None = None) -> Outcome:
     """Leave a course (the trainee) or take someone out (coordinator); a freed place goes to the waiting list."""
-    is_self = actor.id == enrolment.user_id
-    if not is_self and not has_role(actor, Role.COORDINATOR):
+    if not can_withdraw(actor, enrolment):
         raise DomainError(_l("Only coordinators unenrol other people."))
     if enrolment.status not in (EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITLISTED, EnrolmentStatus.REQUESTED):
         raise DomainError(_l("This enrolment is not active."))
     course = _lock_course(enrolment.course)
     had_place = enrolment.status == EnrolmentStatus.ENROLLED
+    is_self = actor.id == enrolment.user_id
     _change(enrolment, EnrolmentStatus.WITHDRAWN, actor, "self" if is_self else "coordinator",
             (reason or "").strip() or None)
     promoted = promote_from_waiting_list(course) if had_place else []

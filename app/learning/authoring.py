@@ -10,11 +10,10 @@ from app.catalogue.models import Course
 from app.catalogue.policies import can_manage_course
 from app.core.audit import record_event
 from app.core.errors import DomainError
+from app.core.i18n import LANGUAGES
 from app.extensions import db
 from app.learning.completion import evaluate_course, rule_of
 from app.learning.models import Question, QuestionType, Quiz
-
-LANGUAGES = ("pl", "lt", "en")
 
 
 def _require(actor: User, course: Course) -> None:

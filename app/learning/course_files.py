@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import select
 
-from app.catalogue.importer import CourseFileError, ImportReport, _assign, _key, _texts, register_section
-from app.catalogue.models import Course, Lesson, Module
+from app.catalogue.importer import CourseFileError, ImportReport, _key, _texts, register_section, upsert
+from app.catalogue.models import Course, Lesson
 from app.extensions import db
 from app.learning.models import Question, QuestionType, Quiz
 
@@ -59,14 +60,8 @@ def import_quizzes(course: Course, data, folder: Path, report: ImportReport) -> 
                   "attempts_limit": item.get("attempts_limit"), "time_limit_minutes": item.get("time_limit_minutes"),
                   "draw_count": item.get("draw_count"), "shuffle_choices": bool(item.get("shuffle_choices", True)),
                   "position": position}
-        quiz = existing.get(key)
-        if quiz is None:
-            quiz = Quiz(course_id=course.id, key=key, **values)
-            db.session.add(quiz)
-            db.session.flush()
-            report.created.append(f"quiz {course.key}/{key}")
-        elif _assign(quiz, values):
-            report.updated.append(f"quiz {course.key}/{key}")
+        quiz = upsert(existing.get(key), partial(Quiz, course_id=course.id, key=key), values, report,
+                      f"quiz {course.key}/{key}")
         questions = {q.key: q for q in quiz.questions}
         for q_position, q_item in enumerate(item.get("questions") or []):
             q_key = _key(q_item, f"{where} quiz {key} question {q_position + 1}")
@@ -77,17 +72,9 @@ def import_quizzes(course: Course, data, folder: Path, report: ImportReport) -> 
                 raise CourseFileError(f"{q_where}: unknown type {q_item.get('type')!r}") from None
             q_values = {"type": kind, "text": _texts(q_item, "text", q_where), "points": float(q_item.get("points", 1)),
                         "data": question_data(kind, q_item, q_where), "position": q_position, "is_active": True}
-            question = questions.get(q_key)
-            if question is None:
-                db.session.add(Question(course_id=course.id, quiz=quiz, key=q_key, **q_values))
-                report.created.append(f"question {key}/{q_key}")
-            elif _assign(question, q_values):
-                report.updated.append(f"question {key}/{q_key}")
+            upsert(questions.get(q_key), partial(Question, course_id=course.id, quiz=quiz, key=q_key), q_values, report,
+                   f"question {key}/{q_key}")
     db.session.flush()
 
 
 register_section("quizzes", import_quizzes)
-
-
-def quiz_anchor(quiz: Quiz) -> Lesson | Module | None:
-    return quiz.lesson or quiz.module

@@ -115,10 +115,6 @@ class CourseProgress:
         return round(100 * (self.lessons_done + self.quizzes_passed) / total) if total else 0
 
 
-def course_progress(user_id: int, course: Course) -> CourseProgress:
-    return courses_progress(user_id, [course])[course.id]
-
-
 def courses_progress(user_id: int, courses: list[Course]) -> dict[int, CourseProgress]:
     """One person's progress in several courses, in a fixed number of queries whatever their number."""
     from app.catalogue.models import Module

@@ -15,14 +15,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.accounts.models import User
-from app.catalogue.policies import can_manage_course
 from app.core.audit import record_event
 from app.core.db import utcnow
 from app.core.errors import DomainError
-from app.enrolment.policies import is_enrolled
 from app.extensions import db
 from app.learning.grading import grade
 from app.learning.models import Question, QuestionType, Quiz, QuizAttempt
+from app.learning.policies import can_answer_attempt, can_take_quiz
 
 #: A submission this long after the deadline is still accepted (network delays); later ones are not graded.
 GRACE = timedelta(seconds=30)
@@ -37,10 +36,6 @@ def attempts_used(quiz: Quiz, user: User) -> int:
 def open_attempt(quiz: Quiz, user: User) -> QuizAttempt | None:
     return db.session.scalar(select(QuizAttempt).where(QuizAttempt.quiz_id == quiz.id, QuizAttempt.user_id == user.id,
                                                        QuizAttempt.submitted_at.is_(None)))
-
-
-def can_take(user: User, quiz: Quiz) -> bool:
-    return is_enrolled(user, quiz.course_id) or can_manage_course(user, quiz.course)
 
 
 def _snapshot(question: Question, shuffle: bool) -> dict:
@@ -62,7 +57,7 @@ def _snapshot(question: Question, shuffle: bool) -> dict:
 def start_attempt(quiz: Quiz, user: User, now: datetime | None = None) -> QuizAttempt:
     """Resume the open attempt or start a new one within the attempts limit."""
     now = now or utcnow()
-    if not can_take(user, quiz):
+    if not can_take_quiz(user, quiz):
         raise DomainError(_l("Enrol in the course to take its quizzes."))
     current = open_attempt(quiz, user)
     if current is not None and (current.deadline is None or now <= current.deadline + GRACE):
@@ -101,7 +96,7 @@ def submit_attempt(attempt: QuizAttempt, user: User, answers: dict[str, object],
                    now: datetime | None = None) -> QuizAttempt:
     """Grade the answers (keyed by question position, "0", "1", ...) unless the time is up."""
     now = now or utcnow()
-    if attempt.user_id != user.id:
+    if not can_answer_attempt(user, attempt):
         raise DomainError(_l("This is not your attempt."))
     if attempt.submitted_at is not None:
         raise DomainError(_l("This attempt has already been submitted."))

@@ -1,4 +1,4 @@
-"""Trainee-facing learning: dashboard, lesson progress and beacons, quizzes, certificates, public verification."""
+"""Trainee-facing learning: dashboard, lesson progress and beacons, quizzes and their results."""
 
 from __future__ import annotations
 
@@ -8,16 +8,24 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.catalogue.models import Lesson, Material, MaterialKind
+from app.accounts.forms import ConfirmForm
+from app.catalogue.models import Lesson, Material
 from app.certificates.models import Certificate
 from app.core.errors import DomainError
-from app.core.permissions import Role, has_role, role_required
+from app.core.permissions import Role, load_or_403, role_required
+from app.core.uow import form_page, keep, refusals, refused
 from app.enrolment.models import Enrolment, EnrolmentStatus
-from app.enrolment.policies import can_access_material, can_study_course
 from app.extensions import db, limiter
 from app.learning import bp, progress, quizzes, watching
 from app.learning.forms import answers_from, attempt_form
 from app.learning.models import Quiz, QuizAttempt
+from app.learning.policies import (
+    can_answer_attempt,
+    can_see_attempt,
+    can_study_lesson,
+    can_take_quiz,
+    can_watch_video,
+)
 
 
 @bp.get("/learning/")
@@ -36,21 +44,12 @@ def dashboard():
                            meetings=upcoming_meetings(current_user, limit=3))
 
 
-def _study_or_403(lesson: Lesson) -> Lesson:
-    if not can_study_course(current_user, lesson.module.course):
-        abort(403)
-    return lesson
-
-
 @bp.post("/learning/lessons/<int:lesson_id>/done")
 @login_required
 def mark_done(lesson_id: int):
-    lesson = _study_or_403(db.get_or_404(Lesson, lesson_id))
-    from app.accounts.forms import ConfirmForm
-
+    lesson = load_or_403(Lesson, lesson_id, can_study_lesson)
     if ConfirmForm().validate_on_submit():
         progress.mark_done(current_user, lesson)
-        db.session.commit()
         flash(_("Lesson marked as done."), "success")
     return redirect(url_for("learning.lesson", course_id=lesson.course_id, lesson_id=lesson.id), 303)
 
@@ -58,13 +57,11 @@ def mark_done(lesson_id: int):
 @bp.post("/learning/lessons/<int:lesson_id>/read")
 @login_required
 def mark_read(lesson_id: int):
-    lesson = _study_or_403(db.get_or_404(Lesson, lesson_id))
+    lesson = load_or_403(Lesson, lesson_id, can_study_lesson)
     try:
         progress.mark_read(current_user, lesson)
     except DomainError as error:
-        db.session.rollback()
-        return jsonify(done=False, message=str(error.message)), 409
-    db.session.commit()
+        return jsonify(done=False, message=refused(error)), 409
     return jsonify(done=True)
 
 
@@ -80,9 +77,7 @@ def _number(payload: dict, name: str, default: float = 0.0) -> float:
 @limiter.limit("120 per minute")
 def beacon(material_id: int):
     """The player reports what it played since its last report (see app/learning/watching.py)."""
-    material = db.get_or_404(Material, material_id)
-    if material.kind != MaterialKind.VIDEO or not can_access_material(current_user, material):
-        abort(403)
+    material = load_or_403(Material, material_id, can_watch_video)
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         return jsonify(error="expected a JSON object"), 400
@@ -96,22 +91,14 @@ def beacon(material_id: int):
     record = watching.record_beacon(current_user.id, material, start, end, position, duration, sequence,
                                     opened_at=viewed.last_opened_at if viewed else None)
     done = progress.check_watched(current_user, material.lesson)
-    db.session.commit()
     return jsonify(watched_seconds=record.watched_seconds, share=watching.watched_share(record, material),
                    lesson_done=done)
-
-
-def _quiz_or_403(quiz_id: int) -> Quiz:
-    quiz = db.get_or_404(Quiz, quiz_id)
-    if not quizzes.can_take(current_user, quiz):
-        abort(403)
-    return quiz
 
 
 @bp.get("/learning/quizzes/<int:quiz_id>")
 @login_required
 def quiz(quiz_id: int):
-    quiz = _quiz_or_403(quiz_id)
+    quiz = load_or_403(Quiz, quiz_id, can_take_quiz)
     attempts = list(db.session.scalars(select(QuizAttempt).where(
         QuizAttempt.quiz_id == quiz.id, QuizAttempt.user_id == current_user.id).order_by(QuizAttempt.started_at)))
     return render_template("learning/quiz.html", quiz=quiz, attempts=attempts,
@@ -122,52 +109,39 @@ def quiz(quiz_id: int):
 @bp.post("/learning/quizzes/<int:quiz_id>/start")
 @login_required
 def start_quiz(quiz_id: int):
-    quiz = _quiz_or_403(quiz_id)
-    from app.accounts.forms import ConfirmForm
-
+    quiz = load_or_403(Quiz, quiz_id, can_take_quiz)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
+    keep()  # an expired attempt closed on the way stays closed, even when no new attempt may start
+    with refusals():
         attempt = quizzes.start_attempt(quiz, current_user)
-    except DomainError as error:
-        db.session.commit()  # an expired attempt closed on the way is kept
-        flash(str(error.message), "error")
-        return redirect(url_for("learning.quiz", quiz_id=quiz.id), 303)
-    db.session.commit()
-    return redirect(url_for("learning.attempt", attempt_id=attempt.id), 303)
+        return redirect(url_for("learning.attempt", attempt_id=attempt.id), 303)
+    return redirect(url_for("learning.quiz", quiz_id=quiz.id), 303)
 
 
 @bp.route("/learning/attempts/<int:attempt_id>", methods=["GET", "POST"])
 @login_required
 def attempt(attempt_id: int):
-    attempt = db.get_or_404(QuizAttempt, attempt_id)
-    if attempt.user_id != current_user.id:
-        abort(403)
+    attempt = load_or_403(QuizAttempt, attempt_id, can_answer_attempt)
     if attempt.submitted_at is not None:
         return redirect(url_for("learning.result", attempt_id=attempt.id), 303)
     shown = quizzes.presented(attempt)
     course = attempt.quiz.course
     form = attempt_form(shown, current_user.language, course.source_language)
     if form.validate_on_submit():
-        try:
+        keep()  # an attempt submitted after its time limit is closed and counted, its answers refused
+        with refusals():
             quizzes.submit_attempt(attempt, current_user, answers_from(form, shown))
-        except DomainError as error:
-            db.session.commit()  # the expired attempt is closed and counted
-            flash(str(error.message), "error")
-            return redirect(url_for("learning.quiz", quiz_id=attempt.quiz_id), 303)
-        db.session.commit()
-        return redirect(url_for("learning.result", attempt_id=attempt.id), 303)
-    return render_template("learning/attempt.html", attempt=attempt, form=form, quiz=attempt.quiz,
-                           questions=list(zip(shown, [getattr(form, f"q{i}") for i in range(len(shown))],
-                                              strict=True)))
+            return redirect(url_for("learning.result", attempt_id=attempt.id), 303)
+        return redirect(url_for("learning.quiz", quiz_id=attempt.quiz_id), 303)
+    return form_page("learning/attempt.html", attempt=attempt, form=form, quiz=attempt.quiz,
+                     questions=list(zip(shown, [getattr(form, f"q{i}") for i in range(len(shown))], strict=True)))
 
 
 @bp.get("/learning/attempts/<int:attempt_id>/result")
 @login_required
 def result(attempt_id: int):
-    attempt = db.get_or_404(QuizAttempt, attempt_id)
-    if attempt.user_id != current_user.id and not has_role(current_user, Role.COORDINATOR):
-        abort(403)
+    attempt = load_or_403(QuizAttempt, attempt_id, can_see_attempt)
     if attempt.submitted_at is None:
         return redirect(url_for("learning.attempt", attempt_id=attempt.id), 303)
     return render_template("learning/result.html", attempt=attempt, quiz=attempt.quiz)

@@ -17,11 +17,12 @@ def blueprints():
 
 
 def init_app(app):
-    from app.placements import demo, maintenance, services  # noqa: F401  (demo seeder registers itself)
+    from app.placements import demo, maintenance  # noqa: F401  (demo seeder registers itself)
+    from app.placements.nav import shows_mentor_menu
     from app.storage.references import register_reference_source
 
     register_reference_source("placement_documents", maintenance.document_references)
     register_nav("placements.companies", _l("Companies"), 12)
     register_nav("placements.internships", _l("Internships"), 25, roles=(Role.TRAINEE,))
-    register_nav("placements.my_interns", _l("My interns"), 35, visible_if=services.shows_mentor_menu)
+    register_nav("placements.my_interns", _l("My interns"), 35, visible_if=shows_mentor_menu)
     register_nav("placements.register", _l("Placements"), 55, roles=(Role.COORDINATOR,))

@@ -8,18 +8,26 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.accounts.models import Country
-from app.accounts.routes import apply_domain_error
 from app.accounts.services import find_user_by_email
 from app.catalogue.forms import fill_texts, texts_from
 from app.catalogue.models import Specialisation
-from app.core.errors import DomainError
-from app.core.permissions import Role, has_role, role_required
+from app.core.permissions import Role, deny, load_or_403, load_or_404, role_required
 from app.core.translated import pick
+from app.core.uow import form_page, refusals
 from app.extensions import db
-from app.placements import bp, services
+from app.placements import bp, companies as directory, offers
 from app.placements.forms import CompanyForm, DirectoryFilterForm, MentorForm, OfferForm
 from app.placements.identifiers import display_registration
 from app.placements.models import Company, InternshipOffer, OfferStatus
+from app.placements.policies import (
+    can_edit_offer,
+    can_manage_company,
+    can_manage_placements,
+    can_publish_offer,
+    can_publish_offers,
+    can_see_company,
+    mentor_company_ids,
+)
 
 
 def _specialisations() -> list[Specialisation]:
@@ -44,26 +52,25 @@ def companies():
         if form.specialisation.data:
             companies = [c for c in companies if any(s.code == form.specialisation.data for s in c.specialisations)]
     return render_template("placements/companies.html", companies=companies, form=form,
-                           can_edit=has_role(current_user, Role.COORDINATOR))
+                           can_edit=can_manage_company(current_user))
 
 
 @bp.get("/companies/<int:company_id>")
 def company(company_id: int):
-    company = db.get_or_404(Company, company_id)
-    if not company.is_active and not has_role(current_user, Role.COORDINATOR):
+    company = load_or_404(Company, company_id)
+    if not can_see_company(current_user, company):
         abort(404)
-    offers = list(db.session.scalars(select(InternshipOffer).where(
+    open_offers = list(db.session.scalars(select(InternshipOffer).where(
         InternshipOffer.company_id == company.id, InternshipOffer.status == OfferStatus.OPEN)
         .order_by(InternshipOffer.starts_on)))
-    return render_template("placements/company.html", company=company, offers=offers,
+    return render_template("placements/company.html", company=company, offers=open_offers,
                            registration=display_registration(company.country, company.registration_number),
-                           can_edit=has_role(current_user, Role.COORDINATOR),
-                           is_company_mentor=company.id in services.mentor_company_ids(current_user),
-                           mentor_form=MentorForm())
+                           can_edit=can_manage_company(current_user, company),
+                           can_publish=can_publish_offer(current_user, company), mentor_form=MentorForm())
 
 
-def _company_data(form: CompanyForm) -> services.CompanyData:
-    return services.CompanyData(
+def _company_data(form: CompanyForm) -> directory.CompanyData:
+    return directory.CompanyData(
         name=form.name.data or "", country=Country(form.country.data), city=form.city.data or "",
         address=form.address.data, registration_number=form.registration_number.data or "",
         vat_number=form.vat_number.data, contact_name=form.contact_name.data, contact_email=form.contact_email.data,
@@ -76,7 +83,7 @@ def _company_data(form: CompanyForm) -> services.CompanyData:
 @bp.route("/companies/<int:company_id>/edit", methods=["GET", "POST"])
 @role_required(Role.COORDINATOR)
 def edit_company(company_id: int | None = None):
-    company = db.get_or_404(Company, company_id) if company_id else None
+    company = load_or_403(Company, company_id, can_manage_company) if company_id else None
     form = CompanyForm(obj=company if request.method == "GET" and company else None)
     form.specialisations.choices = [(s.id, pick(s.title)) for s in _specialisations()]
     if request.method == "GET" and company:
@@ -85,47 +92,33 @@ def edit_company(company_id: int | None = None):
         form.registration_number.data = display_registration(company.country, company.registration_number)
         fill_texts(form, "description", company.description)
     if form.validate_on_submit():
-        try:
-            company = services.save_company(current_user, company, _company_data(form))
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
+        with refusals(form):
+            company = directory.save_company(current_user, company, _company_data(form))
             flash(_("Company saved."), "success")
             return redirect(url_for("placements.company", company_id=company.id), 303)
-    return render_template("placements/company_form.html", form=form, company=company), \
-        200 if request.method == "GET" else 422
+    return form_page("placements/company_form.html", form=form, company=company)
 
 
 @bp.post("/companies/<int:company_id>/mentors")
 @role_required(Role.COORDINATOR)
 def add_mentor(company_id: int):
-    company = db.get_or_404(Company, company_id)
+    company = load_or_403(Company, company_id, can_manage_company)
     form = MentorForm()
-    if form.validate_on_submit():
-        user = find_user_by_email(form.email.data)
-        if user is None:
-            flash(_("No account has this e-mail. Invite the person first."), "error")
-        else:
-            try:
-                services.add_mentor(current_user, company, user)
-            except DomainError as error:
-                db.session.rollback()
-                flash(str(error.message), "error")
-            else:
-                db.session.commit()
-                flash(_("%(name)s is now a mentor of %(company)s.", name=user.full_name, company=company.name),
-                      "success")
-    else:
+    if not form.validate_on_submit():
         flash(_("This is not a valid e-mail address."), "error")
+    elif (user := find_user_by_email(form.email.data)) is None:
+        flash(_("No account has this e-mail. Invite the person first."), "error")
+    else:
+        with refusals():
+            directory.add_mentor(current_user, company, user)
+            flash(_("%(name)s is now a mentor of %(company)s.", name=user.full_name, company=company.name), "success")
     return redirect(url_for("placements.company", company_id=company.id), 303)
 
 
 def _offer_company_choices() -> list[tuple[int, str]]:
     query = select(Company).where(Company.is_active.is_(True)).order_by(Company.name)
-    if not has_role(current_user, Role.COORDINATOR):
-        query = query.where(Company.id.in_(services.mentor_company_ids(current_user)))
+    if not can_manage_placements(current_user):
+        query = query.where(Company.id.in_(mentor_company_ids(current_user)))
     return [(c.id, f"{c.name} ({c.country.value})") for c in db.session.scalars(query)]
 
 
@@ -133,12 +126,9 @@ def _offer_company_choices() -> list[tuple[int, str]]:
 @bp.route("/offers/<int:offer_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_offer(offer_id: int | None = None):
-    offer = db.get_or_404(InternshipOffer, offer_id) if offer_id else None
-    if not (has_role(current_user, Role.COORDINATOR) or services.is_mentor(current_user)):
-        abort(403)
-    if offer and not (has_role(current_user, Role.COORDINATOR)
-                      or offer.company_id in services.mentor_company_ids(current_user)):
-        abort(403)
+    offer = load_or_403(InternshipOffer, offer_id, can_edit_offer) if offer_id else None
+    if not can_publish_offers(current_user):
+        deny()
     form = OfferForm(obj=offer if request.method == "GET" and offer else None)
     form.company_id.choices = _offer_company_choices()
     form.specialisation_id.choices = [(s.id, pick(s.title)) for s in _specialisations()]
@@ -149,18 +139,12 @@ def edit_offer(offer_id: int | None = None):
         elif request.args.get("company", "").isdigit():
             form.company_id.data = int(request.args["company"])
     if form.validate_on_submit():
-        try:
-            offer = services.save_offer(
-                current_user, offer, db.get_or_404(Company, form.company_id.data),
-                db.get_or_404(Specialisation, form.specialisation_id.data), texts_from(form, "title"),
+        with refusals(form):
+            offer = offers.save_offer(
+                current_user, offer, load_or_404(Company, form.company_id.data),
+                load_or_404(Specialisation, form.specialisation_id.data), texts_from(form, "title"),
                 texts_from(form, "description"), form.starts_on.data, form.ends_on.data, form.places.data,
                 form.working_language.data, form.location.data, form.planned_hours.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
             flash(_("Offer saved."), "success")
             return redirect(url_for("placements.company", company_id=offer.company_id), 303)
-    return render_template("placements/offer_form.html", form=form, offer=offer), \
-        200 if request.method == "GET" else 422
+    return form_page("placements/offer_form.html", form=form, offer=offer)

@@ -18,6 +18,7 @@ from app.extensions import db
 from app.placements.models import (
     Application,
     ApplicationChoice,
+    ApplicationStatus,
     Company,
     CompanyMember,
     EntryStatus,
@@ -157,7 +158,7 @@ def seed_demo_placements() -> None:
                     placement_id=running.id, day=day, hours=8, status=status, mentor_comment=comment,
                     tasks="Spawanie próbek MAG 135 blach 10 mm, kontrola wizualna spoin wg ISO 5817."))
     if kursante:  # LT trainee placed at a PL firm through the matching
-        application = Application(user=kursante, status="placed",
+        application = Application(user=kursante, status=ApplicationStatus.PLACED,
                                   motivation="Noriu išmokti suvirinti plienines konstrukcijas Lenkijos įmonėje.")
         application.choices = [ApplicationChoice(offer=welding_offer, rank=1)]
         db.session.add(application)

@@ -92,6 +92,12 @@ class InternshipOffer(TimestampMixin, db.Model):
     specialisation: Mapped[Specialisation] = relationship()
 
 
+class ApplicationStatus(enum.StrEnum):
+    OPEN = "open"  # waiting for matching
+    PLACED = "placed"  # a placement was made from it
+    REPLACED = "replaced"  # the trainee sent a newer one
+
+
 class Application(TimestampMixin, db.Model):
     """A trainee's application: up to three offers in order of preference, and a motivation."""
 
@@ -100,8 +106,8 @@ class Application(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     motivation: Mapped[str] = mapped_column(Text)
-    #: open → placed (a placement was made from it) or withdrawn
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[ApplicationStatus] = mapped_column(enum_column(ApplicationStatus, 16),
+                                                      default=ApplicationStatus.OPEN)
 
     user: Mapped[User] = relationship()
     choices: Mapped[list[ApplicationChoice]] = relationship(back_populates="application",

@@ -7,9 +7,9 @@ of their placements are removed from storage; certificates keep their validity b
 entries keep their shape but every occurrence of the name or e-mail in them is replaced. Country and gender stay:
 they are needed for the funder's anonymous breakdowns and identify nobody on their own.
 
-Rows change in one transaction (with its own audit entry); objects are deleted after the commit, so a failed
-commit leaves the files in place, and a failed delete leaves only an unreferenced object that
-``flask storage check`` reports and ``flask storage purge`` removes.
+Rows change in one transaction (with its own audit entry); objects are deleted after the commit (an
+``after_commit`` callback of the unit of work), so a failed commit leaves the files in place, and a failed delete
+leaves only an unreferenced object that ``flask storage check`` reports and ``flask storage purge`` removes.
 """
 
 from __future__ import annotations
@@ -26,10 +26,11 @@ from app.core.audit import record_event
 from app.core.db import utcnow
 from app.core.errors import DomainError
 from app.core.models import AuditEntry
-from app.core.permissions import Role, has_role
+from app.core.uow import after_commit
 from app.enrolment.models import Enrolment, EnrolmentEvent
 from app.extensions import db
 from app.placements.models import Application, LogbookEntry, Placement, PlacementDocument
+from app.privacy.policies import can_erase_people
 from app.storage import get_storage
 from app.storage.base import StorageUnavailable
 from app.training.models import Attendance, AttendanceChange
@@ -57,8 +58,8 @@ def _scrub(value, needles: list[str], replacement: str):
 
 def erase_person(actor: User, person: User, reason: str) -> list[str]:
     """Anonymise ``person`` (and the records merged into them) in the current transaction; returns the storage
-    keys to delete after the commit."""
-    if not has_role(actor, Role.ADMIN):
+    keys of their files, which are deleted once the transaction commits."""
+    if not can_erase_people(actor, person):
         raise DomainError(_l("Only administrators erase people."))
     if person.id == actor.id:
         raise DomainError(_l("You cannot erase your own account."))
@@ -74,6 +75,7 @@ def erase_person(actor: User, person: User, reason: str) -> list[str]:
     for record in merged:
         keys += _erase_rows(record, needles, erased_name(record))
     keys += _erase_rows(person, needles, replacement)
+    after_commit(lambda: remove_objects(keys))
     db.session.flush()
     record_event("privacy.person_erased", actor=actor, obj=person,
                  after={"reason": _scrub(reason.strip(), needles, replacement), "documents_removed": len(keys),

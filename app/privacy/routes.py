@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import BooleanField, StringField, SubmitField
@@ -10,12 +10,12 @@ from wtforms.validators import DataRequired, Length
 
 from app.accounts.models import User
 from app.core.audit import record_event
-from app.core.errors import DomainError
 from app.core.forms import Form
-from app.core.permissions import Role, role_required
-from app.extensions import db
+from app.core.permissions import Role, deny, load_or_403, role_required
+from app.core.uow import form_page, refusals, writes
 from app.privacy import bp, erasure
 from app.privacy.export import export_zip
+from app.privacy.policies import can_erase, can_erase_people, can_export_own_data
 from app.privacy.retention import RETENTION
 
 
@@ -35,10 +35,12 @@ def notice():
 
 @bp.get("/profile/my-data.zip")
 @login_required
+@writes  # who took a copy of their data is recorded
 def my_data():
+    if not can_export_own_data(current_user):
+        deny()
     archive = export_zip(current_user)
     record_event("privacy.data_exported", actor=current_user, obj=current_user)
-    db.session.commit()
     return send_file(archive, mimetype="application/zip", as_attachment=True,
                      download_name=f"mcc-my-data-{current_user.id}.zip")
 
@@ -46,21 +48,14 @@ def my_data():
 @bp.route("/admin/users/<int:user_id>/erase", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def erase(user_id: int):
-    person = db.get_or_404(User, user_id)
+    person = load_or_403(User, user_id, can_erase_people)
     if person.merged_into_id is not None:
         abort(404)  # merged records are erased with the account they were merged into
     form = ErasureForm()
     if form.validate_on_submit():
-        try:
-            keys = erasure.erase_person(current_user, person, form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            erasure.remove_objects(keys)
+        with refusals(form):
+            erasure.erase_person(current_user, person, form.reason.data)
             flash(_("The person's data has been erased; their anonymous records still count in the figures."),
                   "success")
             return redirect(url_for("accounts_admin.edit", user_id=person.id), 303)
-    return render_template("privacy/erase.html", form=form, person=person), \
-        200 if request.method == "GET" else 422
+    return form_page("privacy/erase.html", form=form, person=person, can_erase=can_erase(current_user, person))

@@ -16,7 +16,7 @@ from app.core.translated import pick
 from app.enrolment.models import Enrolment
 from app.extensions import db
 from app.learning.models import LessonProgress, QuizAttempt
-from app.placements import services as placement_services
+from app.placements import lifecycle as placement_services
 from app.placements.models import Company, EntryStatus, LogbookEntry, Placement, PlacementStatus
 from app.training.models import Attendance, TrainingSession
 from app.training.services import attendance_rate
@@ -99,7 +99,10 @@ def placement_register(args) -> tuple[list[Column], object]:
                Column("to", _("To"), "date"), Column("planned", _("Planned hours"), "int"),
                Column("confirmed", _("Confirmed hours"), "float"), Column("status", _("Status")),
                Column("cross_border", _("Cross-border"))]
-    rows = ((name, home.value, firm, host.value, pick(title), start, end, planned, float(confirmed or 0),
-             str(labels[status]), _("yes") if home != host else _("no"))
-            for name, home, firm, host, title, start, end, planned, confirmed, status in db.session.execute(query))
-    return columns, rows
+
+    def rows():  # runs when the export is written: after the seam has committed the export's audit entry
+        for name, home, firm, host, title, start, end, planned, confirmed, status in db.session.execute(query):
+            yield (name, home.value, firm, host.value, pick(title), start, end, planned, float(confirmed or 0),
+                   str(labels[status]), _("yes") if home != host else _("no"))
+
+    return columns, rows()

@@ -8,35 +8,34 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.accounts.models import Country, User
-from app.accounts.routes import apply_domain_error
+from app.accounts.models import Country, Gender, User
 from app.catalogue.forms import fill_texts, texts_from
-from app.catalogue.models import Course, Specialisation, course_trainers
+from app.catalogue.models import Course, Specialisation
 from app.core.audit import record_event
-from app.core.errors import DomainError
 from app.core.exports import Column, export_response
 from app.core.i18n import COUNTRY_LABELS, LANGUAGE_NAMES
 from app.core.pagination import paginate_rows
-from app.core.permissions import Role, has_role, role_required
+from app.core.permissions import Role, load_or_403, load_or_404, role_required
 from app.core.translated import pick
+from app.core.uow import form_page, refusals, writes
 from app.enrolment.models import Enrolment
 from app.extensions import db
 from app.reporting import bp, measures, risk, services
 from app.reporting.forms import MEASURE_LABELS, IndicatorForm, ReportFilterForm
 from app.reporting.measures import Scope
 from app.reporting.models import Indicator, Measure
+from app.reporting.policies import (
+    can_export_placements,
+    can_see_all_figures,
+    can_see_course_figures,
+    can_see_person,
+    report_course_ids,
+)
+from app.reporting.record import placement_register, trainee_record
+from app.reporting.summary_pdf import summary_pdf
 
 READERS = (Role.COORDINATOR, Role.TRAINER)
 COMPANIES_SHOWN = 25
-FORMATS = ("csv", "xlsx")
-
-
-def _own_courses() -> frozenset[int] | None:
-    """Coordinators see everything; trainers their own courses."""
-    if has_role(current_user, Role.COORDINATOR):
-        return None
-    return frozenset(db.session.scalars(select(course_trainers.c.course_id).where(
-        course_trainers.c.user_id == current_user.id)))
 
 
 def _filters() -> tuple[ReportFilterForm, Scope]:
@@ -44,7 +43,7 @@ def _filters() -> tuple[ReportFilterForm, Scope]:
     specialisations = list(db.session.scalars(select(Specialisation).order_by(Specialisation.position)))
     form.specialisation.choices = [("", _("All specialisations")), *[(str(s.id), pick(s.title))
                                                                      for s in specialisations]]
-    course_ids = _own_courses()
+    course_ids = report_course_ids(current_user)
     companies = select(User.company_name).where(User.role == Role.TRAINEE, User.company_name.is_not(None)) \
         .distinct().order_by(User.company_name)
     if course_ids is not None:
@@ -67,17 +66,17 @@ def _args(**extra) -> dict:
 
 
 def _audit_export(what: str) -> None:
-    """Exports of personal data are evidence-relevant: who took which list, with which filters."""
+    """Exports of personal data are evidence-relevant: who took which list, with which filters. (Their views are
+    ``@writes``: the seam commits the entry when the view returns, before a CSV body streams.)"""
     record_event("reporting.exported", actor=current_user, object_type="report", object_id=what,
                  after={"filters": _args(), "format": request.view_args.get("fmt")})
-    db.session.commit()
 
 
 @bp.get("/")
 @role_required(*READERS)
 def dashboard():
     form, scope = _filters()
-    with_indicators = has_role(current_user, Role.COORDINATOR)
+    with_indicators = can_see_all_figures(current_user)
     figures = services.dashboard_figures(scope, with_indicators, fresh=request.args.get("fresh") == "1")
     tables = {dimension: (rows, services.group_labels(dimension)) for dimension, rows in figures.tables.items()}
     # Employers can be hundreds: the page shows those with the most trainees; the download holds them all.
@@ -89,8 +88,9 @@ def dashboard():
                            totals=figures.totals, hosts=figures.hosts, computed_at=figures.computed_at,
                            args=_args(), columns={d: services.breakdown_columns(d) for d in measures.DIMENSIONS},
                            dimension_headings=services.DIMENSION_HEADINGS, measure_labels=MEASURE_LABELS,
-                           courses=_matrix_courses(scope), languages=LANGUAGE_NAMES,
-                           companies_total=len(companies), people_url=url_for("reporting.people"))
+                           courses=_matrix_courses(scope), companies_total=len(companies),
+                           people_url=url_for("reporting.people"), own_courses_only=scope.course_ids is not None,
+                           can_export_placements=can_export_placements(current_user))
 
 
 def _matrix_courses(scope: Scope) -> list[tuple[int, str]]:
@@ -104,6 +104,7 @@ def _matrix_courses(scope: Scope) -> list[tuple[int, str]]:
 
 @bp.get("/export/figures-<any(specialisation, country, company):dimension>.<any(csv, xlsx):fmt>")
 @role_required(*READERS)
+@writes  # records who exported what
 def export_figures(dimension: str, fmt: str):
     _form, scope = _filters()
     _audit_export(f"figures-{dimension}")
@@ -141,6 +142,7 @@ def _risk_table(people: list[risk.AtRisk]):
 
 @bp.get("/export/at-risk.<any(csv, xlsx):fmt>")
 @role_required(*READERS)
+@writes  # records who exported what
 def export_at_risk(fmt: str):
     _form, scope = _filters()
     _audit_export("at-risk")
@@ -168,6 +170,7 @@ def people():
 
 @bp.get("/export/people.<any(csv, xlsx):fmt>")
 @role_required(*READERS)
+@writes  # records who exported what
 def export_people(fmt: str):
     _form, scope = _filters()
     figure = request.args.get("figure", "enrolled")
@@ -181,23 +184,17 @@ def export_people(fmt: str):
 @bp.get("/people/<int:user_id>")
 @role_required(*READERS)
 def person(user_id: int):
-    from app.reporting.record import trainee_record
-
-    user = db.get_or_404(User, user_id)
-    course_ids = _own_courses()
-    record = trainee_record(user, course_ids)
-    if course_ids is not None and not record.enrolments:
-        abort(403)  # a trainer sees only the people of their own courses
+    user = load_or_403(User, user_id, can_see_person)
+    record = trainee_record(user, report_course_ids(current_user))
     return render_template("reporting/person.html", person=user, record=record)
 
 
 @bp.get("/export/attendance-<int:course_id>.<any(csv, xlsx):fmt>")
 @role_required(*READERS)
+@writes  # records who exported what
 def export_attendance(course_id: int, fmt: str):
-    course = db.get_or_404(Course, course_id)
+    course = load_or_403(Course, course_id, can_see_course_figures)
     _form, scope = _filters()
-    if scope.course_ids is not None and course.id not in scope.course_ids:
-        abort(403)
     _audit_export(f"attendance-{course.id}")
     columns, rows = services.attendance_matrix(course, scope)
     return export_response(fmt, f"mcc-attendance-{course.key}", columns, rows(), title=_("Attendance"))
@@ -205,9 +202,8 @@ def export_attendance(course_id: int, fmt: str):
 
 @bp.get("/export/placements.<any(csv, xlsx):fmt>")
 @role_required(Role.COORDINATOR)
+@writes  # records who exported what
 def export_placements(fmt: str):
-    from app.reporting.record import placement_register
-
     _audit_export("placements")
     columns, rows = placement_register(request.args)
     return export_response(fmt, "mcc-placements", columns, rows, title=_("Placements"))
@@ -215,9 +211,8 @@ def export_placements(fmt: str):
 
 @bp.get("/summary.pdf")
 @role_required(Role.COORDINATOR)
+@writes  # records who exported what
 def summary():
-    from app.reporting.summary_pdf import summary_pdf
-
     form, scope = _filters()
     language = request.args.get("lang") if request.args.get("lang") in LANGUAGE_NAMES else current_user.language
     shown = [f"{field.label.text}: {dict(getattr(field, 'choices', None) or {}).get(field.data, field.data)}"
@@ -240,7 +235,7 @@ def indicators():
 @bp.route("/indicators/<int:indicator_id>", methods=["GET", "POST"])
 @role_required(Role.COORDINATOR)
 def edit_indicator(indicator_id: int | None = None):
-    indicator = db.get_or_404(Indicator, indicator_id) if indicator_id else None
+    indicator = load_or_404(Indicator, indicator_id) if indicator_id else None
     form = IndicatorForm(obj=indicator if request.method == "GET" and indicator else None)
     form.specialisation_id.choices = [(0, _("All specialisations")), *[
         (s.id, pick(s.title)) for s in db.session.scalars(select(Specialisation).order_by(Specialisation.position))]]
@@ -251,24 +246,19 @@ def edit_indicator(indicator_id: int | None = None):
         form.country.data = indicator.country.value if indicator.country else ""
         form.gender.data = indicator.gender.value if indicator.gender else ""
     if form.validate_on_submit():
-        from app.accounts.models import Gender
-
-        data = services.IndicatorData(
-            code=form.code.data, name=texts_from(form, "name"), measure=Measure(form.measure.data),
-            unit=form.unit.data, baseline=form.baseline.data, milestone_value=form.milestone_value.data,
-            milestone_on=form.milestone_on.data, target_value=form.target_value.data,
-            specialisation_id=form.specialisation_id.data or None,
-            country=Country(form.country.data) if form.country.data else None,
-            gender=Gender(form.gender.data) if form.gender.data else None, period_start=form.period_start.data,
-            period_end=form.period_end.data, position=form.position.data or 0)
-        try:
-            services.save_indicator(current_user, indicator, data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
+        with refusals(form):
+            services.save_indicator(current_user, indicator, _indicator_data(form))
             flash(_("Indicator saved."), "success")
             return redirect(url_for("reporting.indicators"), 303)
-    return render_template("reporting/indicator_form.html", form=form, indicator=indicator), \
-        200 if request.method == "GET" else 422
+    return form_page("reporting/indicator_form.html", form=form, indicator=indicator)
+
+
+def _indicator_data(form: IndicatorForm) -> services.IndicatorData:
+    return services.IndicatorData(
+        code=form.code.data, name=texts_from(form, "name"), measure=Measure(form.measure.data),
+        unit=form.unit.data, baseline=form.baseline.data, milestone_value=form.milestone_value.data,
+        milestone_on=form.milestone_on.data, target_value=form.target_value.data,
+        specialisation_id=form.specialisation_id.data or None,
+        country=Country(form.country.data) if form.country.data else None,
+        gender=Gender(form.gender.data) if form.gender.data else None, period_start=form.period_start.data,
+        period_end=form.period_end.data, position=form.position.data or 0)

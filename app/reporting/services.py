@@ -19,13 +19,13 @@ from app.core.db import utcnow
 from app.core.errors import DomainError
 from app.core.exports import Column
 from app.core.i18n import COUNTRY_LABELS, GENDER_LABELS
-from app.core.permissions import Role, has_role
 from app.core.translated import pick
 from app.enrolment.models import Enrolment, EnrolmentStatus
 from app.extensions import cache, db
 from app.reporting import measures
 from app.reporting.measures import Scope
 from app.reporting.models import Indicator, Measure
+from app.reporting.policies import can_set_indicators
 from app.training.models import ATTENDED, Attendance, AttendanceStatus, MeetingStatus, TrainingSession
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ class IndicatorData:
 
 
 def save_indicator(actor: User, indicator: Indicator | None, data: IndicatorData) -> Indicator:
-    if not has_role(actor, Role.COORDINATOR):
+    if not can_set_indicators(actor):
         raise DomainError(_l("Only coordinators set the project's indicators."))
     if not any(v and v.strip() for v in data.name.values()):
         raise DomainError(_l("Give the indicator a name."), field="name_en")
@@ -95,10 +95,6 @@ class IndicatorStatus:
     achieved: float | None
     milestone_share: float | None
     target_share: float | None
-
-    @property
-    def is_percent(self) -> bool:
-        return self.indicator.measure in PERCENT_MEASURES
 
 
 def indicator_scope(indicator: Indicator) -> Scope:

@@ -24,7 +24,8 @@ from app.core.tokens import TokenExpired, TokenInvalid, load_token, make_token
 from app.enrolment.policies import is_enrolled
 from app.extensions import db
 from app.training.models import Attendance, AttendanceMethod, AttendanceStatus, TrainingSession
-from app.training.services import can_run_meeting, record_attendance
+from app.training.policies import can_run_meeting
+from app.training.services import record_attendance
 
 WINDOW_SECONDS = 30
 #: Check-in opens this long before the start and closes at the end of the meeting.

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core.errors import DomainError
+from app.core.limits import per_account
 from app.core.permissions import Role, load_or_403, load_or_404, role_required
 from app.core.uow import form_page, refusals, refused
 from app.core.urls import external_url
@@ -61,7 +62,8 @@ def checkin(meeting_id: int, token: str):
 
 @bp.route("/meetings/<int:meeting_id>/checkin", methods=["GET", "POST"])
 @login_required
-@limiter.limit("10 per minute", methods=["POST"])
+# Per person: a whole class types the code from one factory router at the same minute.
+@limiter.limit("10 per minute", methods=["POST"], key_func=per_account)
 def checkin_code(meeting_id: int):
     meeting = load_or_404(TrainingSession, meeting_id)
     form = CodeForm()

@@ -16,9 +16,9 @@ from app.accounts.models import Country, User
 from app.catalogue.models import Course, course_trainers
 from app.core.audit import record_event
 from app.core.db import utcnow
-from app.core.files import send_stored_file
+from app.core.files import send_attached_file
 from app.core.forms import flash_form_errors
-from app.core.permissions import Role, has_role, load_or_403, load_or_404, role_required
+from app.core.permissions import Role, has_role, load_or_403, role_required
 from app.core.uow import form_page, refusals, writes
 from app.core.urls import external_url
 from app.enrolment.services import active_enrolments
@@ -178,10 +178,7 @@ def upload_signed_sheet(meeting_id: int):
 @role_required(*STAFF)
 def signed_sheet(meeting_id: int, sheet_id: int):
     meeting = load_or_403(TrainingSession, meeting_id, can_run_meeting)
-    sheet = load_or_404(SignedSheet, sheet_id)
-    if sheet.session_id != meeting.id:
-        abort(404)
-    return send_stored_file(sheet)
+    return send_attached_file(SignedSheet, sheet_id, session_id=meeting.id)
 
 
 @bp.get("/meetings/<int:meeting_id>/evidence.zip")

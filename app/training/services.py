@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 from app.accounts.merging import register_merge_step
 from app.accounts.models import Country, User
 from app.catalogue.models import Course
-from app.catalogue.policies import can_manage_course
 from app.core.audit import record_event
 from app.core.db import utcnow
 from app.core.errors import DomainError
@@ -33,7 +32,7 @@ from app.training.models import (
     MeetingStatus,
     TrainingSession,
 )
-from app.training.policies import can_run_meeting
+from app.training.policies import can_plan_meetings, can_run_meeting
 from app.training.signals import attendance_changed
 
 
@@ -83,7 +82,8 @@ def _apply(meeting: TrainingSession, data: MeetingData) -> None:
 
 
 def create_meeting(actor: User, course: Course, data: MeetingData) -> TrainingSession:
-    if not can_manage_course(actor, course):
+    """Whoever manages the course plans its meetings."""
+    if not can_plan_meetings(actor, course):
         raise DomainError(_l("You may only plan meetings for courses you teach."))
     meeting = TrainingSession(course=course)
     _apply(meeting, data)
@@ -94,6 +94,7 @@ def create_meeting(actor: User, course: Course, data: MeetingData) -> TrainingSe
 
 
 def update_meeting(actor: User, meeting: TrainingSession, data: MeetingData) -> None:
+    """Those who run a meeting change its time, venue and trainer."""
     if not can_run_meeting(actor, meeting):
         raise DomainError(_l("You may only change your own meetings."))
     before = {"starts_at": meeting.starts_at, "ends_at": meeting.ends_at}
@@ -176,14 +177,6 @@ def mark_roster(meeting: TrainingSession, entries: dict[int, tuple[AttendanceSta
             record_attendance(meeting, allowed[user_id], status, remark, actor, AttendanceMethod.ROSTER)
             changed += 1
     return changed
-
-
-def held_meetings(course_id: int, until: datetime | None = None) -> list[TrainingSession]:
-    """Meetings of a course that took place (started, not cancelled)."""
-    until = until or utcnow()
-    return list(db.session.scalars(select(TrainingSession).where(
-        TrainingSession.course_id == course_id, TrainingSession.status == MeetingStatus.SCHEDULED,
-        TrainingSession.starts_at <= until).order_by(TrainingSession.starts_at)))
 
 
 def attendance_rate(user_id: int, course_id: int, until: datetime | None = None) -> float | None:

@@ -20,7 +20,7 @@ def test_unknown_role_is_refused_and_changes_nothing(client, login, db):
     login(create_user(Role.ADMIN, language="pl"))
     person = create_user(Role.TRAINEE)
     response = client.post_form(f"/admin/users/{person.id}", {"role": "superuser", "is_active": "y"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Nieprawidłowy wybór." in response.get_data(as_text=True)
     db.session.refresh(person)
     assert person.role == Role.TRAINEE

@@ -39,3 +39,13 @@ def test_admin_user_page_for_someone_else_and_404_for_nobody(client, login):
     other = create_user(Role.TRAINEE)
     assert client.get(f"/admin/users/{other.id}").status_code == 200
     assert client.get("/admin/users/999999").status_code == 404
+
+
+@pytest.mark.parametrize("role", [Role.TRAINEE, Role.TRAINER, Role.COORDINATOR])
+def test_only_admins_change_site_settings(client, login, db, role):
+    from app.core import settings
+
+    login(create_user(role))
+    assert client.post_form("/admin/settings", {"self_registration": "y"}).status_code == 403
+    db.session.expire_all()
+    assert settings.self_registration_enabled() is False

@@ -1,7 +1,8 @@
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from app.accounts import services
-from app.accounts.models import User
+from app.accounts.models import Invitation, User
 from app.core.permissions import Role
 from tests.accounts.helpers import issued_in_the_past, link_in
 from tests.factories import create_user
@@ -102,7 +103,7 @@ def test_a_renewed_invitation_replaces_the_old_link(client, login, sent_mail, db
     assert client.get(new_link).status_code == 200
 
 
-def test_only_admins_invite(client, login, sent_mail):
+def test_only_admins_invite(client, login, sent_mail, db):
     for role in (Role.TRAINEE, Role.TRAINER, Role.COORDINATOR):
         login(create_user(role))
         response = client.post_form("/admin/users/invite", {"email": "x@example.com", "full_name": "X",
@@ -111,3 +112,32 @@ def test_only_admins_invite(client, login, sent_mail):
         client.post_form("/logout")
     assert client.get("/admin/users/invite").status_code == 302
     assert sent_mail == []
+    assert db.session.scalar(select(User).where(User.email == "x@example.com")) is None
+
+
+def test_only_admins_resend_invitations(client, login, sent_mail, db):
+    invited = create_user(Role.TRAINEE, password=None)
+    for role in (Role.TRAINEE, Role.TRAINER, Role.COORDINATOR):
+        login(create_user(role))
+        response = client.post_form(f"/admin/users/{invited.id}/resend-invitation",
+                                    {"resend-csrf_token": client.csrf_token()})
+        assert response.status_code == 403
+        client.post_form("/logout")
+    assert sent_mail == []
+    assert db.session.scalar(select(func.count()).select_from(Invitation)
+                             .where(Invitation.user_id == invited.id)) == 0
+
+
+def test_no_invitation_is_mailed_when_it_was_not_saved(client, login, sent_mail, db, monkeypatch):
+    login(create_user(Role.ADMIN))
+
+    def database_gone(*args, **kwargs):
+        raise OperationalError("COMMIT", {}, Exception("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(db.session, "commit", database_gone)
+    response = client.post_form("/admin/users/invite", {"email": "lost@example.com", "full_name": "Lost Person",
+                                                        "role": "trainee", "language": "en", "country": "PL"})
+    monkeypatch.undo()
+    assert response.status_code == 503
+    assert sent_mail == []  # the mail goes out only after the commit: no link to an invitation that does not exist
+    assert db.session.scalar(select(User).where(User.email == "lost@example.com")) is None

@@ -40,6 +40,13 @@ def test_trainers_edit_only_their_courses(client, login, db):
     login(other)
     assert client.get(f"/teach/courses/{course.id}").status_code == 403
     assert client.post_form(f"/teach/courses/{course.id}/modules", {"mod-title_en": "Hack"}).status_code == 403
+    assert client.post_form(f"/teach/courses/{course.id}/status", {"status": "archived"}).status_code == 403
+    assert client.post_form(f"/teach/lessons/{first_lesson(course).id}/links",
+                            {"link-link_title_en": "Hack", "link-url": "https://example.com"}).status_code == 403
+    db.session.expire_all()
+    unchanged = db.session.get(Course, course.id)
+    assert len(unchanged.modules) == 1 and unchanged.status == CourseStatus.PUBLISHED
+    assert first_lesson(unchanged).materials == []
     client.post_form("/logout")
     login(mine_trainer)
     assert client.get(f"/teach/courses/{course.id}").status_code == 200
@@ -57,10 +64,16 @@ def test_coordinators_and_admins_edit_every_course(client, login, db, role):
 
 def test_trainees_cannot_author(client, login, db):
     course = create_course()
+    lesson = first_lesson(course)
     login(create_user(Role.TRAINEE))
     assert client.get("/teach/").status_code == 403
     assert client.get(f"/teach/courses/{course.id}").status_code == 403
-    assert client.post_form(f"/teach/lessons/{first_lesson(course).id}/move", {"direction": "down"}).status_code == 403
+    assert client.post_form(f"/teach/lessons/{lesson.id}/move", {"direction": "down"}).status_code == 403
+    assert client.post_form("/teach/courses/new", {**NEW_COURSE, "specialisation": str(course.specialisation_id)}) \
+        .status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Lesson, lesson.id).position == 0
+    assert db.session.scalars(select(Course)).all() == [course]
 
 
 def test_reordering_modules_and_lessons(client, login, db):
@@ -115,6 +128,8 @@ def test_only_coordinators_assign_trainers(client, login, db):
     login(trainer)
     assert client.post_form(f"/teach/courses/{course.id}/trainers", {"tr-trainers": [str(other.id)]}).status_code \
         == 403
+    db.session.expire_all()
+    assert [t.id for t in db.session.get(Course, course.id).trainers] == [trainer.id]
     client.post_form("/logout")
     login(create_user(Role.COORDINATOR))
     client.post_form(f"/teach/courses/{course.id}/trainers", {"tr-trainers": [str(trainer.id), str(other.id)]})

@@ -81,6 +81,28 @@ def test_a_changed_file_is_stored_anew_and_the_old_object_reported(db, courses_d
     db.session.commit()
     new_key = db.session.scalar(select(Material.storage_key).where(Material.key == "face-milling"))
     assert new_key != old_key and report.obsolete_objects == [old_key]
+    assert get_storage().exists(new_key) and not get_storage().exists(old_key)  # deleted once committed
+
+
+def test_a_changed_file_whose_import_is_not_committed_keeps_the_old_object(db, courses_dir):
+    importer.import_courses(courses_dir)
+    db.session.commit()
+    old_key = db.session.scalar(select(Material.storage_key).where(Material.key == "face-milling"))
+    program = courses_dir / "cnc" / "files" / "face-milling.nc"
+    program.write_text(program.read_text().replace("S1200", "S1500"))
+    report = importer.import_courses(courses_dir)
+    db.session.rollback()
+    assert sorted(o.key for o in get_storage().iter_objects()) == [old_key]
+    assert report.new_objects and report.new_objects != [old_key]
+
+
+def test_a_failed_cli_import_leaves_no_object_behind(app, db, courses_dir):
+    yaml_file = courses_dir / "cnc" / "course.yaml"
+    yaml_file.write_text(yaml_file.read_text().replace("type: true_false", "type: essay"))  # after the files
+    result = app.test_cli_runner().invoke(args=["courses", "import", str(courses_dir)])
+    assert result.exit_code != 0 and "unknown type 'essay'" in result.output
+    assert list(get_storage().iter_objects()) == []
+    assert counts(db)["Course"] == 0
 
 
 @pytest.mark.parametrize(("edit", "message"), [

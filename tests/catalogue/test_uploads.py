@@ -127,6 +127,19 @@ def test_an_interrupted_upload_is_refused_and_cleaned(client, db, backend_storag
     assert no_leftovers(db, backend_storage)
 
 
+def test_an_upload_whose_row_cannot_be_saved_leaves_no_object(client, db, backend_storage, trainer_lesson,
+                                                              monkeypatch):
+    def failing(*args, **kwargs):
+        raise RuntimeError("the audit entry could not be written")
+
+    monkeypatch.setattr("app.catalogue.uploads.record_event", failing)
+    started = uploading.start(client, trainer_lesson.id, "x.pdf", len(PDF)).json
+    parts = uploading.send_parts(client, started, [PDF])
+    assert uploading.complete(client, started, parts).status_code == 500
+    assert objects(backend_storage) == []
+    assert db.session.scalar(select(func.count()).select_from(Material)) == 0
+
+
 def test_cancelling_aborts_the_upload(client, db, backend_storage, trainer_lesson):
     started = uploading.start(client, trainer_lesson.id, "x.pdf", len(PDF)).json
     uploading.send_parts(client, started, [PDF])
@@ -170,6 +183,7 @@ def test_only_the_courses_trainers_upload(client, db, login):
     client.post_form("/logout")
     login(create_user(Role.TRAINEE))
     assert uploading.start(client, first_lesson(course).id, "a.pdf", 10).status_code == 403
+    assert db.session.scalar(select(func.count()).select_from(PendingUpload)) == 0
 
 
 def test_uploads_need_the_csrf_token(client, db, trainer_lesson):

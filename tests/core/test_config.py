@@ -1,7 +1,18 @@
+import secrets
+
 import pytest
 
 from app import create_app
-from config import ConfigError, DevelopmentConfig, ProductionConfig, config_from_env
+from config import (
+    DEVELOPMENT_SECRET_KEY,
+    TESTING_SECRET_KEY,
+    ConfigError,
+    DevelopmentConfig,
+    ProductionConfig,
+    config_from_env,
+)
+
+STRONG_KEY = secrets.token_urlsafe(48)
 
 
 def production(**attrs):
@@ -14,28 +25,50 @@ def production_env(monkeypatch):
     monkeypatch.setenv("MCC_STORAGE_BACKEND", "local")
 
 
-@pytest.mark.parametrize("key", [None, "", "short", "changeme", "secret" * 2])
-def test_production_refuses_a_missing_or_weak_secret_key(production_env, key):
+def production_app(tmp_path, **attrs):
+    attrs = {"SECRET_KEY": STRONG_KEY, "BASE_URL": "https://mcc.example.eu", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+             "MEDIA_ROOT": tmp_path, **attrs}
+    return create_app(production(**attrs))
+
+
+@pytest.mark.parametrize("key", [None, "", "short", "changeme", "secret" * 2, DEVELOPMENT_SECRET_KEY,
+                                 TESTING_SECRET_KEY, "a" * 32, "ab" * 24, "x9" * 24, "0123456789" * 4])
+def test_production_refuses_a_missing_weak_or_published_secret_key(production_env, tmp_path, key):
     with pytest.raises(ConfigError, match="MCC_SECRET_KEY"):
-        create_app(production(SECRET_KEY=key))
+        production_app(tmp_path, SECRET_KEY=key)
 
 
 def test_production_starts_with_a_strong_key_and_explicit_settings(production_env, tmp_path):
-    app = create_app(production(SECRET_KEY="x9" * 24, SQLALCHEMY_DATABASE_URI="sqlite://", MEDIA_ROOT=tmp_path))
+    app = production_app(tmp_path)
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+@pytest.mark.parametrize("base_url", [None, "", "mcc.example.eu", "ftp://mcc.example.eu", "https://"])
+def test_production_needs_its_public_address(production_env, tmp_path, base_url):
+    with pytest.raises(ConfigError, match="MCC_BASE_URL"):
+        production_app(tmp_path, BASE_URL=base_url)
+
+
+def test_production_refuses_requests_for_other_hosts(production_env, tmp_path):
+    app = production_app(tmp_path, EXTRA_TRUSTED_HOSTS=("mcc-internal",))
+    client = app.test_client()
+    assert client.get("/healthz/live", headers={"Host": "mcc.example.eu"}).status_code == 200
+    assert client.get("/healthz/live", headers={"Host": "mcc-internal:8000"}).status_code == 200
+    assert client.get("/healthz/live", headers={"Host": "127.0.0.1:5000"}).status_code == 200
+    assert client.get("/healthz/live", headers={"Host": "evil.example"}).status_code == 400
 
 
 def test_production_needs_an_explicit_database(monkeypatch):
     monkeypatch.delenv("MCC_DATABASE_URL", raising=False)
     monkeypatch.setenv("MCC_STORAGE_BACKEND", "local")
     with pytest.raises(ConfigError, match="MCC_DATABASE_URL"):
-        create_app(production(SECRET_KEY="x9" * 24))
+        create_app(production(SECRET_KEY=STRONG_KEY, BASE_URL="https://mcc.example.eu"))
 
 
-def test_production_s3_needs_a_bucket(production_env, monkeypatch):
+def test_production_s3_needs_a_bucket(production_env, monkeypatch, tmp_path):
     monkeypatch.setenv("MCC_STORAGE_BACKEND", "s3")
     with pytest.raises(ConfigError, match="MCC_S3_BUCKET"):
-        create_app(production(SECRET_KEY="x9" * 24, STORAGE_BACKEND="s3", S3_BUCKET=None))
+        production_app(tmp_path, STORAGE_BACKEND="s3", S3_BUCKET=None)
 
 
 def test_development_runs_without_any_setting(tmp_path):

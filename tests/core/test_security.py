@@ -1,4 +1,5 @@
 import re
+import secrets
 
 from app.accounts.models import User
 from app.core.permissions import Role
@@ -38,7 +39,9 @@ def test_session_cookie_flags(client, db):
 def test_production_cookies_are_secure(monkeypatch, tmp_path):
     monkeypatch.setenv("MCC_DATABASE_URL", "sqlite://")
     monkeypatch.setenv("MCC_STORAGE_BACKEND", "local")
-    config = type("P", (ProductionConfig,), {"SECRET_KEY": "k" * 40})
+    # A key production accepts (random, unpublished) and the public address it requires.
+    config = type("P", (ProductionConfig,), {"SECRET_KEY": secrets.token_urlsafe(48),
+                                              "BASE_URL": "https://mcc.example.eu"})
     app = make_test_app("sqlite://", tmp_path)
     assert app.config["SESSION_COOKIE_SECURE"] is False  # testing
     production = __import__("app").create_app(config, SQLALCHEMY_DATABASE_URI="sqlite://", MEDIA_ROOT=tmp_path)

@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 
 from app.accounts.demo import DEMO_USERS
+from app.core.i18n import LANGUAGES
 from app.core.permissions import Role
 from tests.dbutil import truncate_all
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
-LANGUAGES = ("pl", "lt", "en")
+
 VISITED: list[str] = []
 
 CONTROLS_OUTSIDE = """() => {

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import Invitation, User
 from app.core.permissions import Role
-from app.enrolment import participants, services
+from app.enrolment import bulk, participants, services
 from app.enrolment.models import Enrolment, EnrolmentStatus
 from app.training.models import Attendance
 from tests.factories import create_user
@@ -98,9 +98,16 @@ def test_templates_download_and_read_back(client, login, db):
 
 
 def test_only_coordinators_import(client, login, db):
+    course = create_course()
     login(create_user(Role.TRAINER))
+    before = counts(db)
     assert client.get("/manage/enrolments/import").status_code == 403
     assert upload(client, "x.csv", b"name\n").status_code == 403
+    token = bulk.preview_token([bulk.Row(2, "Jan", "jan@example.com", "PL", "", course.key)])
+    assert client.post_form("/manage/enrolments/import/confirm", {"rows": token}).status_code == 403
+    assert client.post_form("/manage/participants", {"full_name": "Nowy", "country": "PL", "company_name": "",
+                                                     "language": "pl", "gender": ""}).status_code == 403
+    assert counts(db) == before
 
 
 def test_a_managed_participant_later_gets_a_login_without_being_counted_twice(db):

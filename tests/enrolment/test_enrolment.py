@@ -79,6 +79,25 @@ def test_approval_flow(client, login, db, sent_mail):
     assert first.status == EnrolmentStatus.ENROLLED and second.status == EnrolmentStatus.REJECTED
     assert "Turite vietą kurse" in sent_mail[0].get_content()  # in the trainee's language
     assert "Brak wymaganych uprawnień" in sent_mail[1].get_content()
+    assert len(sent_mail) == 2  # the refused rejection (no reason) told nobody
+
+
+def test_notices_leave_only_once_the_change_is_committed(app, db, sent_mail):
+    from app.enrolment import mails
+
+    course = create_course(capacity=1)
+    first, second = create_user(), create_user()
+    for user in (first, second):
+        services.request_enrolment(user, course)
+    db.session.commit()
+    with app.test_request_context():
+        mails.notify(services.withdraw(services.find_enrolment(first, course), first))
+        assert sent_mail == []  # registered, not sent
+        db.session.rollback()
+        assert sent_mail == []  # nothing was saved: nobody is told
+        mails.notify(services.withdraw(services.find_enrolment(first, course), first))
+        db.session.commit()
+    assert [m["To"] for m in sent_mail] == [second.email]
 
 
 def test_only_the_courses_trainers_and_coordinators_decide(client, login, db):
@@ -88,7 +107,10 @@ def test_only_the_courses_trainers_and_coordinators_decide(client, login, db):
     for role in (Role.TRAINEE, Role.TRAINER):
         login(create_user(role))
         assert client.post_form(f"/manage/enrolments/{request.id}/approve").status_code == 403
+        assert client.post_form(f"/manage/enrolments/{request.id}/reject", {"reason": "x"}).status_code == 403
         client.post_form("/logout")
+        db.session.refresh(request)
+        assert request.status == EnrolmentStatus.REQUESTED
     login(create_user(Role.COORDINATOR))
     assert client.post_form(f"/manage/enrolments/{request.id}/approve").status_code == 303
 
@@ -134,3 +156,20 @@ def test_course_page_shows_the_enrolment_state(client, login, db):
     client.post_form(f"/courses/{course.id}/enrol")
     html = client.get(f"/courses/{course.id}").get_data(as_text=True)
     assert "You are on the waiting list (position 1)" in html
+
+
+def test_the_history_page_lists_every_change_in_order_to_the_courses_managers(client, login, db):
+    trainer = create_user(Role.TRAINER, language="en")
+    course = create_course(trainers=[trainer])
+    trainee = create_user()
+    enrolment = services.request_enrolment(trainee, course).enrolment
+    services.withdraw(enrolment, trainee, "zmiana pracy")
+    services.request_enrolment(trainee, course)
+    db.session.commit()
+    login(create_user(Role.TRAINER))
+    assert client.get(f"/manage/enrolments/{enrolment.id}/history").status_code == 403
+    login(trainer)
+    html = client.get(f"/manage/enrolments/{enrolment.id}/history").get_data(as_text=True)
+    changes = [html.index(text) for text in ("<td>enrolled</td>", "enrolled → withdrawn", "zmiana pracy",
+                                             "withdrawn → enrolled")]
+    assert changes == sorted(changes)

@@ -3,10 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from app.catalogue.models import MaterialKind
 from app.core.db import utcnow
 from app.learning import progress, watching
+from app.learning.models import VideoProgress
 from app.learning.progress import progress_of
 from tests.catalogue.samples import MP4
 from tests.factories import create_user
@@ -94,6 +96,7 @@ def test_beacons_over_http_need_access_and_valid_numbers(client, login, db, vide
     payload = {"start": 0, "end": 5, "position": 5, "duration": DURATION, "sequence": 1}
     login(create_user())
     assert client.post(url, json=payload, headers={"X-CSRFToken": client.csrf_token()}).status_code == 403
+    assert db.session.scalar(select(func.count()).select_from(VideoProgress)) == 0
     client.post_form("/logout")
     login(trainee)
     headers = {"X-CSRFToken": client.csrf_token()}

@@ -9,6 +9,7 @@ from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from app.catalogue.models import Course
 from app.certificates import services as certificate_services
 from app.certificates.models import Certificate
 from app.core.db import utcnow
@@ -197,3 +198,8 @@ def test_trainers_set_the_rule_and_everyone_is_evaluated_again(client, login, db
     client.post_form("/logout")
     login(create_user(Role.TRAINER))
     assert client.get(f"/teach/courses/{course.id}/learning").status_code == 403
+    assert client.post_form(f"/teach/courses/{course.id}/learning", {"lessons": "all", "quizzes": "all",
+                                                                     "min_attendance_percent": "100"}).status_code \
+        == 403
+    db.session.expire_all()
+    assert db.session.get(Course, course.id).completion_rule["min_attendance_percent"] == 0

@@ -6,11 +6,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.core.db import utcnow
+from app.core.permissions import Role
 from app.learning.models import QuizAttempt
 from tests.factories import create_user
-from tests.factories.catalogue import create_course
-from tests.factories.enrolment import enrol
-from tests.factories.learning import create_quiz
 
 
 def start(client, quiz):
@@ -38,12 +36,8 @@ def correct_answers(db, attempt_id: int) -> dict:
     return answers
 
 
-def test_the_quiz_page_holds_no_correct_answers(client, login, db):
-    course = create_course()
-    quiz = create_quiz(course)
-    trainee = create_user()
-    enrol(trainee, course)
-    login(trainee)
+def test_the_quiz_page_holds_no_correct_answers(client, db, taking_quiz):
+    quiz = taking_quiz().quiz
     html = client.get(start(client, quiz)).get_data(as_text=True)
     attempt = db.session.scalar(select(QuizAttempt))
     for item in attempt.snapshot:
@@ -58,13 +52,8 @@ def test_the_quiz_page_holds_no_correct_answers(client, login, db):
     assert "G00" in html and "Argon" in html
 
 
-def test_a_perfect_attempt_passes_and_the_result_shows_the_key_afterwards(client, login, db):
-    course = create_course()
-    quiz = create_quiz(course)
-    trainee = create_user()
-    enrol(trainee, course)
-    login(trainee)
-    url = start(client, quiz)
+def test_a_perfect_attempt_passes_and_the_result_shows_the_key_afterwards(client, db, taking_quiz):
+    url = start(client, taking_quiz().quiz)
     attempt_id = int(url.rstrip("/").split("/")[-1])
     response = client.post_form(url, correct_answers(db, attempt_id))
     assert response.status_code == 303
@@ -75,25 +64,16 @@ def test_a_perfect_attempt_passes_and_the_result_shows_the_key_afterwards(client
     assert "Correct answer:" in result and "1273.2" in result
 
 
-def test_a_wrong_attempt_fails(client, login, db):
-    course = create_course()
-    quiz = create_quiz(course, pass_mark=60)
-    trainee = create_user()
-    enrol(trainee, course)
-    login(trainee)
-    url = start(client, quiz)
+def test_a_wrong_attempt_fails(client, db, taking_quiz):
+    url = start(client, taking_quiz(pass_mark=60).quiz)
     client.post_form(url, {"q3": "99999", "q4": "M05"})
     attempt = db.session.scalar(select(QuizAttempt))
     db.session.refresh(attempt)
     assert attempt.submitted_at and not attempt.passed and attempt.percent == 0
 
 
-def test_the_attempts_limit_is_enforced_on_the_server(client, login, db):
-    course = create_course()
-    quiz = create_quiz(course, attempts_limit=2)
-    trainee = create_user(language="pl")
-    enrol(trainee, course)
-    login(trainee)
+def test_the_attempts_limit_is_enforced_on_the_server(client, db, taking_quiz):
+    quiz = taking_quiz(attempts_limit=2, language="pl").quiz
     for _ in range(2):
         client.post_form(start(client, quiz), {})
     response = client.post_form(f"/learning/quizzes/{quiz.id}/start", follow_redirects=True)
@@ -101,13 +81,8 @@ def test_the_attempts_limit_is_enforced_on_the_server(client, login, db):
     assert len(db.session.scalars(select(QuizAttempt)).all()) == 2
 
 
-def test_the_time_limit_is_enforced_on_the_server(client, login, db):
-    course = create_course()
-    quiz = create_quiz(course, time_limit_minutes=10)
-    trainee = create_user()
-    enrol(trainee, course)
-    login(trainee)
-    url = start(client, quiz)
+def test_the_time_limit_is_enforced_on_the_server(client, db, taking_quiz):
+    url = start(client, taking_quiz(time_limit_minutes=10).quiz)
     attempt = db.session.scalar(select(QuizAttempt))
     answers = correct_answers(db, attempt.id)
     attempt.started_at = utcnow() - timedelta(minutes=12)
@@ -119,26 +94,19 @@ def test_the_time_limit_is_enforced_on_the_server(client, login, db):
     assert attempt.expired and attempt.score == 0 and not attempt.passed
 
 
-def test_submitting_twice_is_refused(client, login, db):
-    course = create_course()
-    quiz = create_quiz(course)
-    trainee = create_user()
-    enrol(trainee, course)
-    login(trainee)
-    url = start(client, quiz)
+def test_submitting_twice_is_refused(client, db, taking_quiz):
+    url = start(client, taking_quiz().quiz)
     client.post_form(url, {})
     assert client.post_form(url, {}).status_code == 303  # the result page, not a second grading
     assert len(db.session.scalars(select(QuizAttempt)).all()) == 1
 
 
-def test_questions_are_drawn_and_shuffled(db):
+def test_questions_are_drawn_and_shuffled(db, enrolled_quiz):
     from app.learning.quizzes import start_attempt
 
-    course = create_course()
-    quiz = create_quiz(course, draw_count=3)
+    setup = enrolled_quiz(draw_count=3)
+    quiz, trainee = setup.quiz, setup.trainee
     quiz.shuffle_choices = True
-    trainee = create_user()
-    enrol(trainee, course)
     keys, orders = set(), set()
     for _ in range(15):
         attempt = start_attempt(quiz, trainee)
@@ -151,14 +119,27 @@ def test_questions_are_drawn_and_shuffled(db):
     assert len(keys) > 1 and len(orders) > 1
 
 
-def test_others_cannot_take_or_see_an_attempt(client, login, db):
-    course = create_course()
-    quiz = create_quiz(course)
-    owner = create_user()
-    enrol(owner, course)
-    login(owner)
+def test_others_cannot_take_or_see_an_attempt(client, login, db, taking_quiz):
+    quiz = taking_quiz().quiz
     url = start(client, quiz)
     client.post_form("/logout")
     login(create_user())
     assert client.get(f"/learning/quizzes/{quiz.id}").status_code == 403  # not enrolled
     assert client.get(url).status_code == 403
+    assert client.post_form(f"/learning/quizzes/{quiz.id}/start").status_code == 403
+    assert client.post_form(url, {}).status_code == 403
+    db.session.expire_all()
+    attempts = db.session.scalars(select(QuizAttempt)).all()
+    assert len(attempts) == 1 and attempts[0].submitted_at is None  # neither a new attempt nor an answer
+
+
+def test_a_result_is_seen_by_its_owner_and_coordinators_only(client, login, db, taking_quiz):
+    url = start(client, taking_quiz().quiz)
+    result = client.post_form(url, {}).headers["Location"]
+    assert client.get(result).status_code == 200
+    login(create_user())
+    assert client.get(result).status_code == 403
+    login(create_user(Role.TRAINER))
+    assert client.get(result).status_code == 403
+    login(create_user(Role.COORDINATOR))
+    assert client.get(result).status_code == 200

@@ -85,6 +85,7 @@ def test_documents_reach_only_the_people_of_the_placement(client, login, db, sce
         login(scene[who])
         assert client.get(url).status_code == 403
         assert upload(client, scene["mine"]).status_code == 403
+    assert db.session.scalars(select(PlacementDocument.id)).all() == [document.id]
     # The document cannot be fetched through another placement's address either.
     login(scene["coordinator"])
     assert client.get(f"/placements/{scene['theirs'].id}/documents/{document.id}").status_code == 404

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app.accounts.models import Country
 from app.core.errors import DomainError
 from app.core.permissions import Role
-from app.placements import services
+from app.placements import companies, offers
 from app.placements.identifiers import clean_registration_number, clean_vat_number
 from app.placements.models import Application, Company, InternshipOffer
 from tests.factories import create_user
@@ -86,12 +86,17 @@ def test_the_same_registration_number_cannot_be_added_twice(client, login, db):
 @pytest.mark.parametrize("role", [Role.TRAINEE, Role.TRAINER])
 def test_only_coordinators_edit_the_directory(client, login, db, role):
     company = create_company()
-    login(create_user(role))
+    person = create_user(role)
+    login(person)
     assert client.get("/companies/new").status_code == 403
+    assert client.post_form("/companies/new", company_form()).status_code == 403
     assert client.post_form(f"/companies/{company.id}/edit", company_form()).status_code == 403
-    assert client.post_form(f"/companies/{company.id}/mentors", {"email": "x@example.com"}).status_code == 403
+    assert client.post_form(f"/companies/{company.id}/mentors", {"email": person.email}).status_code == 403
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Company)) == 1
+    assert (db.session.get(Company, company.id).name, db.session.get(Company, company.id).members) == (company.name, [])
     with pytest.raises(DomainError):
-        services.add_mentor(create_user(role), company, create_user(Role.TRAINER))
+        companies.add_mentor(create_user(role), company, create_user(Role.TRAINER))
 
 
 def test_the_public_directory_filters_by_specialisation_country_and_words(client, db):
@@ -158,6 +163,6 @@ def test_only_offers_of_the_trainees_specialisations_can_be_chosen(db):
     enrol(trainee, create_course(specialisation="welding"))
     offer = make_offer(create_company(), spec="laser")
     with pytest.raises(DomainError, match="specialisation you are enrolled in"):
-        services.apply(trainee, [offer.id], "I would like to learn laser cutting in Lithuania.")
+        offers.apply(trainee, [offer.id], "I would like to learn laser cutting in Lithuania.")
     with pytest.raises(DomainError, match="Only trainees"):
-        services.apply(create_user(Role.TRAINER), [offer.id], "I would like to learn laser cutting.")
+        offers.apply(create_user(Role.TRAINER), [offer.id], "I would like to learn laser cutting.")

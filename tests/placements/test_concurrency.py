@@ -10,7 +10,7 @@ from sqlalchemy.exc import OperationalError
 from app.core.errors import DomainError
 from app.core.permissions import Role
 from app.extensions import db
-from app.placements import services
+from app.placements import lifecycle
 from app.placements.models import Placement
 from tests.conftest import make_test_app
 from tests.dbutil import fresh_database, upgrade_to_head
@@ -36,7 +36,7 @@ def race(app, proposals):
             company = db.session.get(Company, company_id)
             barrier.wait()
             try:
-                services.create_placement(coordinator, trainee, company, get_specialisation("welding"), START,
+                lifecycle.create_placement(coordinator, trainee, company, get_specialisation("welding"), START,
                                           START + timedelta(days=27), 160)
                 db.session.commit()
                 results.append("created")

@@ -82,6 +82,7 @@ def test_only_coordinators_change_status_and_issue_certificates(client, login, d
         assert client.post_form(f"/placements/{placement.id}/certificate", {}).status_code == 403
     db.session.expire_all()
     assert db.session.get(Placement, placement.id).status == PlacementStatus.IN_PROGRESS
+    assert db.session.scalar(select(Certificate)) is None
 
 
 def test_no_certificate_before_completion(client, login, db, running):

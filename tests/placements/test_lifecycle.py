@@ -10,7 +10,7 @@ from app.core.errors import DomainError
 from app.core.models import AuditEntry
 from app.core.permissions import Role
 from app.enrolment.models import EnrolmentStatus
-from app.placements import services
+from app.placements import lifecycle, logbook
 from app.placements.models import EntryStatus, Evaluation, LogbookEntry, Placement, PlacementStatus
 from tests.factories import create_user
 from tests.factories.catalogue import create_course, get_specialisation
@@ -29,7 +29,7 @@ def people(db):
 
 
 def propose(coordinator, trainee, company, starts_on=START, days=27, spec="welding"):
-    placement = services.create_placement(coordinator, trainee, company, get_specialisation(spec), starts_on,
+    placement = lifecycle.create_placement(coordinator, trainee, company, get_specialisation(spec), starts_on,
                                           starts_on + timedelta(days=days), 160)
     return placement
 
@@ -41,10 +41,10 @@ def test_the_whole_lifecycle_is_recorded_step_by_step(db, people):
     placement = propose(coordinator, trainee, company)
     db.session.commit()
     assert placement.status == PlacementStatus.PROPOSED
-    services.transition(coordinator, placement, PlacementStatus.AGREED)
-    services.transition(coordinator, placement, PlacementStatus.IN_PROGRESS)
+    lifecycle.transition(coordinator, placement, PlacementStatus.AGREED)
+    lifecycle.transition(coordinator, placement, PlacementStatus.IN_PROGRESS)
     db.session.add(Evaluation(placement_id=placement.id, mentor_id=mentor.id, ratings={}))
-    services.transition(coordinator, placement, PlacementStatus.COMPLETED)
+    lifecycle.transition(coordinator, placement, PlacementStatus.COMPLETED)
     db.session.commit()
     assert [(e.from_status, e.to_status) for e in placement.events] == [
         (None, "proposed"), ("proposed", "agreed"), ("agreed", "in_progress"), ("in_progress", "completed")]
@@ -65,9 +65,9 @@ def test_moves_outside_the_lifecycle_are_refused(db, people, path, refused):
     coordinator, trainee = people
     placement = propose(coordinator, trainee, create_company(specialisations=("welding",)))
     for status in path:
-        services.transition(coordinator, placement, status, reason="the firm closed the line")
+        lifecycle.transition(coordinator, placement, status, reason="the firm closed the line")
     with pytest.raises(DomainError, match="cannot go from"):
-        services.transition(coordinator, placement, refused)
+        lifecycle.transition(coordinator, placement, refused)
     assert placement.status == (path[-1] if path else PlacementStatus.PROPOSED)
 
 
@@ -76,8 +76,8 @@ def test_a_cancellation_needs_a_reason_and_frees_the_period(db, people):
     company = create_company(capacity=1, specialisations=("welding",))
     placement = propose(coordinator, trainee, company)
     with pytest.raises(DomainError, match="reason"):
-        services.transition(coordinator, placement, PlacementStatus.CANCELLED, reason="  ")
-    services.transition(coordinator, placement, PlacementStatus.CANCELLED, reason="Trainee fell ill")
+        lifecycle.transition(coordinator, placement, PlacementStatus.CANCELLED, reason="  ")
+    lifecycle.transition(coordinator, placement, PlacementStatus.CANCELLED, reason="Trainee fell ill")
     assert placement.cancel_reason == "Trainee fell ill"
     again = propose(coordinator, trainee, company)  # the cancelled one no longer occupies trainee or place
     assert again.id != placement.id
@@ -89,15 +89,15 @@ def test_completion_needs_the_evaluation_and_no_pending_days(db, people):
     company = create_company(specialisations=("welding",), mentors=[mentor])
     placement = create_placement(trainee, company, specialisation="welding", status=PlacementStatus.IN_PROGRESS)
     with pytest.raises(DomainError, match="evaluation"):
-        services.transition(coordinator, placement, PlacementStatus.COMPLETED)
-    services.save_evaluation(mentor, placement, dict.fromkeys(services.COMPETENCES, 4), "Good")
+        lifecycle.transition(coordinator, placement, PlacementStatus.COMPLETED)
+    logbook.save_evaluation(mentor, placement, dict.fromkeys(logbook.COMPETENCES, 4), "Good")
     db.session.add(LogbookEntry(placement_id=placement.id, day=placement.starts_on, hours=8, tasks="Welding",
                                 status=EntryStatus.SUBMITTED))
     db.session.flush()
     with pytest.raises(DomainError, match="wait for the mentor"):
-        services.transition(coordinator, placement, PlacementStatus.COMPLETED)
-    services.review_entry(mentor, placement.logbook[0], True, None)
-    services.transition(coordinator, placement, PlacementStatus.COMPLETED)
+        lifecycle.transition(coordinator, placement, PlacementStatus.COMPLETED)
+    logbook.review_entry(mentor, placement.logbook[0], True, None)
+    lifecycle.transition(coordinator, placement, PlacementStatus.COMPLETED)
     assert placement.status == PlacementStatus.COMPLETED
 
 
@@ -110,7 +110,7 @@ def test_only_coordinators_create_and_move_placements(db, people, role):
         propose(actor, trainee, company)
     placement = propose(coordinator, trainee, company)
     with pytest.raises(DomainError, match="Only coordinators"):
-        services.transition(actor, placement, PlacementStatus.AGREED)
+        lifecycle.transition(actor, placement, PlacementStatus.AGREED)
     assert placement.status == PlacementStatus.PROPOSED
 
 
@@ -179,9 +179,9 @@ def test_register_counts_and_country_pair_filter(db):
     create_placement(people[2], pl, status=PlacementStatus.AGREED)  # LT→PL
     create_placement(people[3], lt, status=PlacementStatus.PROPOSED)  # LT→LT
     create_placement(people[4], lt, status=PlacementStatus.CANCELLED)  # PL→LT, cancelled: not in the share
-    counts = services.counts(services.PlacementFilter())
+    counts = lifecycle.counts(lifecycle.PlacementFilter())
     assert counts == {"planned": 2, "ongoing": 1, "completed": 1, "cancelled": 1, "cross_border_share": 0.75}
-    pl_to_lt = db.session.scalars(services.filtered(services.PlacementFilter(country_pair="PL-LT"))).all()
+    pl_to_lt = db.session.scalars(lifecycle.filtered(lifecycle.PlacementFilter(country_pair="PL-LT"))).all()
     assert {p.trainee_id for p in pl_to_lt} == {people[0].id, people[1].id, people[4].id}
-    assert services.counts(services.PlacementFilter(country_pair="LT-LT"))["cross_border_share"] == 0
-    assert services.counts(services.PlacementFilter(status="completed"))["completed"] == 1
+    assert lifecycle.counts(lifecycle.PlacementFilter(country_pair="LT-LT"))["cross_border_share"] == 0
+    assert lifecycle.counts(lifecycle.PlacementFilter(status="completed"))["completed"] == 1

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.accounts.models import Country, User
 from app.core.models import AuditEntry
 from app.core.permissions import Role
-from app.placements import services as placement_services
+from app.placements import documents as placement_services
 from app.placements.models import PlacementStatus
 from tests.catalogue.samples import PDF
 from tests.factories import create_user

@@ -11,7 +11,7 @@ from app.certificates.models import Certificate
 from app.core.models import AuditEntry
 from app.core.permissions import Role
 from app.extensions import db as _db
-from app.placements import services as placement_services
+from app.placements import documents as placement_services
 from app.placements.models import PlacementDocument
 from app.reporting import measures
 from app.reporting.measures import Scope
@@ -118,3 +118,15 @@ def test_a_failed_erasure_changes_nothing(client, login, db, person, monkeypatch
     db.session.expire_all()
     assert db.session.get(User, person.id).email == EMAIL
     assert all(get_storage().exists(k) for k in db.session.scalars(select(PlacementDocument.storage_key)))
+
+
+def test_an_admin_cannot_erase_themselves(client, login, db):
+    admin = create_user(Role.ADMIN, full_name="Adam Administrator")
+    login(admin)
+    page = client.get(f"/admin/users/{admin.id}/erase").get_data(as_text=True)
+    assert "You cannot erase your own account." in page and 'name="reason"' not in page
+    response = client.post_form(f"/admin/users/{admin.id}/erase", {"reason": "test", "understood": "y"})
+    assert response.status_code == 422
+    assert "You cannot erase your own account." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, admin.id).full_name == "Adam Administrator"

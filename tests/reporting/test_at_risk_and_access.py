@@ -104,6 +104,8 @@ def test_coordinators_reach_everything(client, login, db):
     login(create_user(Role.COORDINATOR))
     for path in REPORT_PAGES + COORDINATOR_ONLY:
         assert client.get(path).status_code == 200, path
+    dashboard = client.get("/reports/").get_data(as_text=True)
+    assert "Figures for your own courses." not in dashboard and "/reports/export/placements" in dashboard
 
 
 def test_trainers_see_only_their_own_courses_trainees(client, login, db):
@@ -122,6 +124,7 @@ def test_trainers_see_only_their_own_courses_trainees(client, login, db):
         assert client.get(path).status_code == 403, path
     dashboard = client.get("/reports/").get_data(as_text=True)
     assert "Project indicators" not in dashboard
+    assert "Figures for your own courses." in dashboard and "/reports/export/placements" not in dashboard
 
 
 @pytest.fixture

@@ -85,6 +85,7 @@ def test_trainers_run_only_their_meetings_and_trainees_see_only_their_own(client
         assert client.get(url).status_code == 403, url
     assert client.post_form(f"/meetings/{meeting.id}/roster", {"entries-0-user_id": str(people[1].id),
                                                                "entries-0-status": "absent"}).status_code == 403
+    assert db.session.scalar(select(Attendance)) is None
     client.post_form("/logout")
     login(outsider)
     assert client.get(f"/meetings/{meeting.id}").status_code == 403

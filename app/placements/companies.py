@@ -1,0 +1,89 @@
+"""The company directory and the people linked to its firms (mentors)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.accounts.models import Country, User
+from app.catalogue.models import Specialisation
+from app.core.audit import record_event
+from app.core.errors import DomainError
+from app.extensions import db
+from app.placements.identifiers import clean_registration_number, clean_vat_number
+from app.placements.models import Company, CompanyMember
+from app.placements.policies import can_manage_company, can_manage_placements
+
+COORDINATORS_ONLY = _l("Only coordinators manage placements and companies.")
+
+
+def require_coordinator(actor: User) -> None:
+    """Refuse anyone but coordinators (proposing and moving placements, matching, certificates)."""
+    if not can_manage_placements(actor):
+        raise DomainError(COORDINATORS_ONLY)
+
+
+@dataclass
+class CompanyData:
+    name: str
+    country: Country
+    city: str
+    address: str | None
+    registration_number: str
+    vat_number: str | None
+    contact_name: str | None
+    contact_email: str | None
+    contact_phone: str | None
+    website: str | None
+    description: dict
+    intern_capacity: int
+    specialisation_ids: list[int]
+    is_cluster_member: bool = True
+
+
+def save_company(actor: User, company: Company | None, data: CompanyData) -> Company:
+    """Add or edit a firm: registration and VAT numbers checked for its country, unique per country."""
+    if not can_manage_company(actor, company):
+        raise DomainError(COORDINATORS_ONLY)
+    if not data.name.strip():
+        raise DomainError(_l("Please enter the company's name."), field="name")
+    if data.intern_capacity < 0:
+        raise DomainError(_l("The number of interns cannot be negative."), field="intern_capacity")
+    number = clean_registration_number(data.country, data.registration_number)
+    vat = clean_vat_number(data.country, data.vat_number)
+    duplicate = db.session.scalar(select(Company.id).where(Company.country == data.country,
+                                                           Company.registration_number == number))
+    if duplicate is not None and (company is None or duplicate != company.id):
+        raise DomainError(_l("A company with this registration number is already in the directory."),
+                          field="registration_number")
+    company = company or Company()
+    company.name, company.country, company.city = data.name.strip(), data.country, data.city.strip()
+    company.address, company.registration_number, company.vat_number = data.address, number, vat
+    company.contact_name, company.contact_email = data.contact_name, data.contact_email
+    company.contact_phone, company.website = data.contact_phone, data.website
+    company.description = {k: v.strip() for k, v in data.description.items() if v and v.strip()}
+    company.intern_capacity, company.is_cluster_member = data.intern_capacity, data.is_cluster_member
+    company.specialisations = list(db.session.scalars(select(Specialisation).where(
+        Specialisation.id.in_(data.specialisation_ids))))
+    db.session.add(company)
+    db.session.flush()
+    return company
+
+
+def add_mentor(actor: User, company: Company, user: User) -> CompanyMember:
+    """Link an active account with an e-mail to the firm as its mentor."""
+    if not can_manage_company(actor, company):
+        raise DomainError(COORDINATORS_ONLY)
+    if user.is_managed or not user.is_active:
+        raise DomainError(_l("A mentor needs an active account with an e-mail address."))
+    member = db.session.scalar(select(CompanyMember).where(CompanyMember.company_id == company.id,
+                                                           CompanyMember.user_id == user.id))
+    if member is None:
+        member = CompanyMember(company=company, user=user, is_mentor=True)
+        db.session.add(member)
+    member.is_mentor = True
+    db.session.flush()
+    record_event("placements.mentor_added", actor=actor, obj=company, after={"user": user.id})
+    return member

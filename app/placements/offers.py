@@ -1,0 +1,119 @@
+"""Internship offers, trainees' applications, and matching applications to offers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app.accounts.models import User
+from app.catalogue.models import Specialisation
+from app.core.errors import DomainError
+from app.extensions import db
+from app.placements.companies import require_coordinator
+from app.placements.lifecycle import create_placement
+from app.placements.matching import Candidate, Seat, propose
+from app.placements.models import (
+    ACTIVE,
+    Application,
+    ApplicationChoice,
+    ApplicationStatus,
+    Company,
+    InternshipOffer,
+    OfferStatus,
+    Placement,
+)
+from app.placements.policies import can_apply, can_publish_offer, is_enrolled_in_specialisation
+
+
+def _texts(texts: dict) -> dict:
+    return {k: v.strip() for k, v in texts.items() if v and v.strip()}
+
+
+def save_offer(actor: User, offer: InternshipOffer | None, company: Company, specialisation: Specialisation,
+               title: dict, description: dict, starts_on: date, ends_on: date, places: int, working_language: str,
+               location: str | None, planned_hours: int) -> InternshipOffer:
+    """Publish or edit an offer of a firm the actor may publish for."""
+    if not can_publish_offer(actor, company):
+        raise DomainError(_l("Offers are published by coordinators or the company's mentors."))
+    if ends_on <= starts_on:
+        raise DomainError(_l("The end must be after the start."), field="ends_on")
+    if places < 1:
+        raise DomainError(_l("An offer needs at least one place."), field="places")
+    if not _texts(title):
+        raise DomainError(_l("Give the offer a title."), field="title_en")
+    offer = offer or InternshipOffer(created_by_id=actor.id)
+    offer.company, offer.specialisation = company, specialisation
+    offer.title, offer.description = _texts(title), _texts(description)
+    offer.starts_on, offer.ends_on, offer.places = starts_on, ends_on, places
+    offer.working_language, offer.location, offer.planned_hours = working_language, location, planned_hours
+    db.session.add(offer)
+    db.session.flush()
+    return offer
+
+
+def open_offers() -> list[InternshipOffer]:
+    return list(db.session.scalars(select(InternshipOffer).where(InternshipOffer.status == OfferStatus.OPEN)
+                                   .order_by(InternshipOffer.starts_on)))
+
+
+def apply(user: User, offer_ids: list[int], motivation: str) -> Application:
+    """A trainee applies with up to three offers, best first (a new application replaces the open one)."""
+    if not can_apply(user):
+        raise DomainError(_l("Only trainees apply for internships."))
+    offer_ids = [o for o in offer_ids if o]
+    if not offer_ids or len(offer_ids) > 3 or len(set(offer_ids)) != len(offer_ids):
+        raise DomainError(_l("Choose one to three different offers."), field="first")
+    if not motivation or len(motivation.strip()) < 20:
+        raise DomainError(_l("Write a few sentences of motivation (at least 20 characters)."), field="motivation")
+    offers = {o.id: o for o in db.session.scalars(select(InternshipOffer).where(InternshipOffer.id.in_(offer_ids)))}
+    for offer_id in offer_ids:
+        offer = offers.get(offer_id)
+        if offer is None or offer.status != OfferStatus.OPEN:
+            raise DomainError(_l("One of the chosen offers is not open."), field="first")
+        if not is_enrolled_in_specialisation(user, offer.specialisation_id):
+            raise DomainError(_l("You can only apply for internships of a specialisation you are enrolled in."),
+                              field="first")
+    for old in db.session.scalars(select(Application).where(Application.user_id == user.id,
+                                                            Application.status == ApplicationStatus.OPEN)):
+        old.status = ApplicationStatus.REPLACED
+    application = Application(user=user, motivation=motivation.strip())
+    application.choices = [ApplicationChoice(offer_id=o, rank=rank) for rank, o in enumerate(offer_ids, 1)]
+    db.session.add(application)
+    db.session.flush()
+    return application
+
+
+def proposal() -> tuple[list[Application], dict[int, int | None], dict[int, InternshipOffer]]:
+    """The matching proposal for all open applications over the open offers' remaining places."""
+    applications = list(db.session.scalars(select(Application).where(Application.status == ApplicationStatus.OPEN)
+                                           .order_by(Application.created_at, Application.id)))
+    offers = {o.id: o for o in open_offers()}
+    used = dict(db.session.execute(select(Placement.offer_id, func.count()).where(
+        Placement.offer_id.in_(list(offers)), Placement.status.in_(ACTIVE)).group_by(Placement.offer_id)).all())
+    seats = [Seat(o.id, o.company.country.value, max(0, o.places - used.get(o.id, 0))) for o in offers.values()]
+    candidates = [Candidate(a.id, a.user_id, a.user.country.value, a.created_at,
+                            tuple(c.offer_id for c in a.choices)) for a in applications]
+    return applications, propose(candidates, seats), offers
+
+
+def accept_matches(actor: User, pairs: list[tuple[int, int]]) -> list[Placement]:
+    """Turn the accepted (application, offer) pairs into proposed placements — all of them or none."""
+    require_coordinator(actor)
+    placements = []
+    for application_id, offer_id in pairs:
+        application, offer = db.session.get(Application, application_id), db.session.get(InternshipOffer, offer_id)
+        if application is None or offer is None or application.status != ApplicationStatus.OPEN:
+            raise DomainError(_l("The proposal is out of date; reload the page."))
+        mentor = next((m.user for m in offer.company.members if m.is_mentor), None)
+        try:
+            placement = create_placement(actor, application.user, offer.company, offer.specialisation,
+                                         offer.starts_on, offer.ends_on, offer.planned_hours, mentor, offer)
+        except DomainError as error:
+            raise DomainError(_l("%(name)s: %(problem)s", name=application.user.full_name,
+                                 problem=error.message)) from None
+        application.status = ApplicationStatus.PLACED
+        placements.append(placement)
+    db.session.flush()
+    return placements
