@@ -101,7 +101,14 @@ class Config:
     INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 7)
     PASSWORD_RESET_MAX_AGE_MINUTES = env_int("PASSWORD_RESET_MAX_AGE_MINUTES", 120)
     MIN_PASSWORD_LENGTH = env_int("MIN_PASSWORD_LENGTH", 10)
-    LOGIN_RATE_LIMIT = env_str("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    #: Failed logins per account (from any address), in growing windows.
+    LOGIN_RATE_LIMIT = env_str("LOGIN_RATE_LIMIT", "10 per minute;30 per hour;100 per day")
+    #: Failed logins from one address across all accounts (someone trying one password on many accounts).
+    LOGIN_FAILURES_PER_ADDRESS = env_str("LOGIN_FAILURES_PER_ADDRESS", "20 per 10 minutes;60 per day")
+    #: Every login, registration or reset request from one address: far above a class of 30 behind one router.
+    ATTEMPTS_PER_ADDRESS = env_str("ATTEMPTS_PER_ADDRESS", "300 per 10 minutes")
+    #: Password-reset requests per account (each sends a mail).
+    RESET_RATE_LIMIT = env_str("RESET_RATE_LIMIT", "5 per hour")
     RATELIMIT_STORAGE_URI = env_str("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     # The privacy notice people agree to; raise the version when its text changes (consent is recorded with it).

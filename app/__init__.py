@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Flask
 from sqlalchemy import event
@@ -39,10 +38,10 @@ def create_app(config_class: type[Config] | None = None, **overrides: Any) -> Fl
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)  # type: ignore[method-assign]
 
-    from app.core.urls import IdConverter, check_page_argument
+    from app.core.urls import IdConverter, check_arguments
 
     app.url_map.converters["int"] = IdConverter  # before any blueprint: every <int:id> is bounded
-    app.before_request(check_page_argument)
+    app.before_request(check_arguments)
     _init_extensions(app)
 
     import importlib
@@ -82,6 +81,7 @@ def translation_directories() -> list[str]:
 
 def _init_extensions(app: Flask) -> None:
     from app.core import i18n
+    from app.core.csp import content_security_policy
     from app.extensions import babel, cache, csrf, db, limiter, login_manager, migrate, talisman
     from app.storage import init_storage
 
@@ -112,28 +112,6 @@ def _init_extensions(app: Flask) -> None:
         permissions_policy={"geolocation": "()", "microphone": "()", "camera": "(self)"},
     )
     init_storage(app)
-
-
-def content_security_policy(app: Flask) -> dict[str, Any]:
-    """No inline scripts or styles anywhere; media and uploads may also talk to the S3 endpoint."""
-    extra = []
-    for url in (app.config.get("S3_PUBLIC_ENDPOINT_URL"), app.config.get("S3_ENDPOINT_URL")):
-        if url and app.config["STORAGE_BACKEND"] == "s3":
-            parts = urlsplit(url)
-            extra.append(f"{parts.scheme}://{parts.netloc}")
-    return {
-        "default-src": "'self'",
-        "script-src": "'self'",
-        "style-src": "'self'",
-        "img-src": ["'self'", "data:", *extra],
-        "media-src": ["'self'", "blob:", *extra],  # blob: lets the uploader measure a video's length
-        "connect-src": ["'self'", *extra],
-        "frame-src": ["'self'", *extra],
-        "object-src": "'none'",
-        "base-uri": "'self'",
-        "form-action": "'self'",
-        "frame-ancestors": "'none'",
-    }
 
 
 def _configure_sqlite(engine) -> None:

@@ -21,11 +21,12 @@ from app.extensions import db
 def users():
     form = UserSearchForm(request.args)
     query = select(User).order_by(User.full_name, User.id)
-    if form.validate() and form.q.data:
-        pattern = f"%{form.q.data.strip()}%"
-        query = query.where(or_(User.full_name.ilike(pattern), User.email.ilike(pattern)))
-    if form.role.data:
-        query = query.where(User.role == Role(form.role.data))
+    if form.validate():  # an unknown role or an overlong search is shown as the field's error, not used
+        if form.q.data:
+            pattern = f"%{form.q.data.strip()}%"
+            query = query.where(or_(User.full_name.ilike(pattern), User.email.ilike(pattern)))
+        if form.role.data:
+            query = query.where(User.role == Role(form.role.data))
     page = db.paginate(query, per_page=50, error_out=False)
     return render_template("accounts/admin/users.html", page=page, form=form)
 

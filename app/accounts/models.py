@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.db import TimestampMixin, enum_column
+from app.core.db import TimestampMixin, enum_column, utcnow
 from app.core.permissions import Role
 from app.extensions import db
 
@@ -69,16 +69,42 @@ class User(UserMixin, TimestampMixin, db.Model):
     def can_log_in(self) -> bool:
         return bool(self.is_active and self.email and self.password_hash)
 
+    def __eq__(self, other: object) -> bool:
+        # Rows compare by identity, not by Flask-Login's session id (which names a login, not a person).
+        if not isinstance(other, User):
+            return NotImplemented
+        return self is other or (self.id is not None and self.id == other.id)
+
+    def __hash__(self) -> int:
+        return hash(("users", self.id)) if self.id is not None else id(self)
+
+    #: The secret of the login this request runs under (set when logging in or loading the session; never stored).
+    session_token = None  # (not a column)
+
     def get_id(self) -> str:
-        # Flask-Login keeps this in the session cookie; the hash fragment logs a user out everywhere when
-        # their password changes.
-        return f"{self.id}:{session_fingerprint(self)}"
+        # Flask-Login keeps this in the session cookie and the remember-me cookie: it names one server-side
+        # login (``UserSession``), so logging out or "log out everywhere" ends a copied cookie too.
+        if not self.session_token:
+            raise RuntimeError("log people in with app.accounts.sessions.log_in, which records the login")
+        return f"{self.id}:{self.session_token}"
 
 
-def session_fingerprint(user: User) -> str:
-    import hashlib
+class UserSession(db.Model):
+    """One login of one person (a browser or a device). The cookies name it; revoking it ends them on the server."""
 
-    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:12]
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the secret in the cookie (the secret itself is never stored).
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Updated by writing requests at most every few minutes (reading pages never write).
+    last_seen_at: Mapped[datetime | None]
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    remember: Mapped[bool] = mapped_column(default=False)
+    revoked_at: Mapped[datetime | None]
 
 
 class Invitation(TimestampMixin, db.Model):

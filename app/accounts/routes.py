@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
-from app.accounts import bp, mails, services
+from app.accounts import bp, mails, services, sessions
 from app.accounts.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
@@ -20,19 +20,27 @@ from app.accounts.forms import (
 from app.accounts.models import Country, Gender
 from app.core.errors import DomainError
 from app.core.i18n import ZONE_FOR_LANGUAGE, select_locale, select_timezone
+from app.core.limits import per_address, per_typed_email, refused_answer
 from app.core.settings import self_registration_enabled
 from app.core.uow import form_page, keep, refusals
 from app.core.urls import safe_next_url
 from app.extensions import limiter
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
+def _setting(name: str):
+    return lambda: current_app.config[name]
 
 
-def _login_email_key() -> str:
-    # A second limit per target account, so spreading attempts over many addresses does not help.
-    return "login-email:" + (request.form.get("email", "") or "").strip().lower()[:254]
+# A class of 30 logs in from one factory router: only *failed* attempts count, per account (however many
+# addresses they come from) and per address (one address trying many accounts), under a generous ceiling on
+# all attempts from one address.
+login_limits = [
+    limiter.limit(_setting("LOGIN_RATE_LIMIT"), methods=["POST"], key_func=per_typed_email,
+                  deduct_when=refused_answer),
+    limiter.limit(_setting("LOGIN_FAILURES_PER_ADDRESS"), methods=["POST"], key_func=per_address,
+                  deduct_when=refused_answer),
+    limiter.limit(_setting("ATTEMPTS_PER_ADDRESS"), methods=["POST"], key_func=per_address),
+]
 
 
 def profile_from_form(form) -> services.Profile:
@@ -62,9 +70,14 @@ def _own_profile_form() -> ProfileForm:
     return form
 
 
+def _logins() -> dict:
+    """The person's active logins for the profile page, and which one is this browser."""
+    return {"logins": sessions.active(current_user), "this_login": sessions.current(), "end_form": ConfirmForm()}
+
+
 def _welcome(user, message: str):
     """Log in a person whose account has just been created or activated, and take them home."""
-    login_user(user)
+    sessions.log_in(user)
     flash(message, "success")
     return redirect(url_for("core.index"), 303)
 
@@ -78,8 +91,9 @@ def _from_link(load, token: str):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_login_email_key)
+@login_limits[0]
+@login_limits[1]
+@login_limits[2]
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.index"))
@@ -91,7 +105,7 @@ def login():
             # The same words whether the address exists or not.
             form.password.errors = [*form.password.errors, _("Wrong e-mail or password.")]
         else:
-            login_user(user, remember=form.remember.data)
+            sessions.log_in(user, remember=form.remember.data)
             session.pop("language", None)  # the account's preference now decides
             return redirect(safe_next_url(request.args.get("next")), 303)
     return form_page("accounts/login.html", form=form, registration_open=self_registration_enabled())
@@ -102,14 +116,14 @@ def logout():
     form = ConfirmForm()
     if form.validate_on_submit() and current_user.is_authenticated:
         language = current_user.language
-        logout_user()
+        sessions.log_out()  # ends this login on the server: a copied cookie stops working too
         session["language"] = language  # keep showing the language the person was using
         flash(_("You have been logged out."), "success")
     return redirect(url_for("accounts.login"), 303)
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_setting("ATTEMPTS_PER_ADDRESS"), methods=["POST"], key_func=per_address)
 def register():
     if not self_registration_enabled():
         flash(_("Self-registration is closed. Ask a coordinator for an invitation."), "info")
@@ -139,13 +153,15 @@ def accept_invitation(token: str):
     if form.validate_on_submit():
         with refusals(form):
             services.accept_invitation(invitation, form.password.data, profile_from_form(form))
-            logout_user()  # whoever was logged in on this browser
+            if current_user.is_authenticated:
+                sessions.log_out()  # whoever was logged in on this browser
             return _welcome(user, _("Your account is active. Welcome to MCC!"))
     return form_page("accounts/accept_invitation.html", form=form, user=user)
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_setting("RESET_RATE_LIMIT"), methods=["POST"], key_func=per_typed_email)
+@limiter.limit(_setting("ATTEMPTS_PER_ADDRESS"), methods=["POST"], key_func=per_address)
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -180,7 +196,7 @@ def profile():
             services.update_profile(current_user, profile_from_form(form))
             flash(_("Your profile has been saved."), "success")
             return redirect(url_for("accounts.profile"), 303)
-    return form_page("accounts/profile.html", form=form, password_form=password_form)
+    return form_page("accounts/profile.html", form=form, password_form=password_form, **_logins())
 
 
 @bp.post("/profile/password")
@@ -189,8 +205,35 @@ def change_password():
     form = ChangePasswordForm(prefix="pw")
     if form.validate_on_submit():
         with refusals(form):
-            services.change_password(current_user, form.current_password.data, form.password.data)
-            login_user(current_user._get_current_object())  # refresh the session's password fingerprint
+            # Every other login of the person ends; this browser stays logged in.
+            services.change_password(current_user, form.current_password.data, form.password.data,
+                                     keep_session=sessions.current())
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("accounts.profile"), 303)
-    return form_page("accounts/profile.html", form=_own_profile_form(), password_form=form)
+    return form_page("accounts/profile.html", form=_own_profile_form(), password_form=form, **_logins())
+
+
+@bp.post("/profile/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int):
+    """End one of the person's other logins (a lost phone, a shared PC left logged in)."""
+    if ConfirmForm().validate_on_submit():
+        if sessions.revoke(current_user, session_id):
+            flash(_("That login has been ended."), "success")
+        else:
+            abort(404)
+    return redirect(url_for("accounts.profile") + "#sessions", 303)
+
+
+@bp.post("/profile/sessions/end-all")
+@login_required
+def end_all_sessions():
+    """Log out everywhere: every login of the person ends, this one included."""
+    if ConfirmForm().validate_on_submit():
+        sessions.revoke_all(current_user)
+        language = current_user.language
+        sessions.log_out()
+        session["language"] = language
+        flash(_("You have been logged out on every device."), "success")
+        return redirect(url_for("accounts.login"), 303)
+    return redirect(url_for("accounts.profile") + "#sessions", 303)

@@ -14,7 +14,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from app.accounts.models import Country, Gender, Invitation, User
+from app.accounts import sessions
+from app.accounts.models import Country, Gender, Invitation, User, UserSession
 from app.accounts.passwords import hash_password, needs_rehash, verify_password
 from app.accounts.policies import can_change_active, can_change_role, can_manage_users, can_resend_invitation
 from app.core.audit import record_event
@@ -226,17 +227,20 @@ def load_password_reset(token: str) -> User:
     return user
 
 
-def set_password(user: User, password: str) -> None:
+def set_password(user: User, password: str, keep_session: UserSession | None = None) -> None:
+    """A new password ends every login of the person except ``keep_session`` (the browser that changed it)."""
     check_password_policy(password, user.email)
     user.password_hash = hash_password(password)
+    sessions.revoke_all(user, keep=keep_session)
     db.session.flush()
     record_event("auth.password_changed", actor=user, obj=user)
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
+def change_password(user: User, current_password: str, new_password: str,
+                    keep_session: UserSession | None = None) -> None:
     if not verify_password(user.password_hash, current_password):
         raise DomainError(_l("The current password is not correct."), field="current_password")
-    set_password(user, new_password)
+    set_password(user, new_password, keep_session)
 
 
 def update_profile(user: User, profile: Profile) -> None:
@@ -276,6 +280,8 @@ def set_active(user: User, active: bool, actor: User) -> None:
     record_event("accounts.active_changed", actor=actor, obj=user, before={"is_active": user.is_active},
                  after={"is_active": active})
     user.is_active = active
+    if not active:
+        sessions.revoke_all(user)
     db.session.flush()
 
 

@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
-from app.core.forms import Form
+from app.core.forms import FileNameField, Form, SearchFilters, web_address
 from app.core.i18n import LANGUAGE_NAMES, LANGUAGES
 
 
@@ -42,12 +42,7 @@ def fill_texts(form, name: str, texts: dict[str, str]) -> None:
         getattr(form, f"{name}_{lang}").data = (texts or {}).get(lang, "")
 
 
-class CatalogueFilterForm(Form):
-    class Meta:
-        csrf = False
-
-    q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
-    specialisation = SelectField(_l("Specialisation"), validators=[Optional()])
+class CatalogueFilterForm(SearchFilters):
     language = SelectField(_l("Available in"), validators=[Optional()],
                            choices=lambda: [("", _l("Any language")), *language_choices()])
 
@@ -98,7 +93,7 @@ translated_fields(NewLessonForm, "title", _l("Lesson title"), max_length=200)
 
 class LinkForm(Form):
     url = URLField(_l("Address (https://…)"), validators=[DataRequired(), URL(message=_l("Enter a valid address.")),
-                                                          Length(max=2000)])
+                                                          Length(max=2000), web_address])
     submit = SubmitField(_l("Add link"))
 
 
@@ -121,7 +116,7 @@ class TrainersForm(Form):
 class StartUploadForm(Form):
     """The browser announces an upload (JSON body; CSRF token in the X-CSRFToken header)."""
 
-    filename = StringField(validators=[DataRequired(), Length(max=1000)])
+    filename = FileNameField(validators=[DataRequired(), Length(max=1000)])  # cleaned by clean_filename
     size = IntegerField(validators=[DataRequired(), NumberRange(min=1)])
     content_type = StringField(validators=[Optional(), Length(max=127)])
     title = StringField(validators=[Optional(), Length(max=200)])

@@ -20,7 +20,7 @@ from app.catalogue.models import (
     Specialisation,
 )
 from app.catalogue.policies import can_assign_trainers, can_author, can_manage_course
-from app.core.audit import record_event
+from app.core.audit import audit_changes, record_event
 from app.core.db import utcnow
 from app.core.errors import DomainError
 from app.core.i18n import LANGUAGES
@@ -67,8 +67,17 @@ def create_course(actor: User, specialisation: Specialisation, title: dict[str, 
         course.trainers.append(actor)
     db.session.add(course)
     db.session.flush()
-    record_event("catalogue.course_created", actor=actor, obj=course, after={"key": course.key})
+    record_event("catalogue.course_created", actor=actor, obj=course,
+                 after={"key": course.key, "title": course.title, "specialisation": specialisation.id,
+                        "trainers": [t.id for t in course.trainers]})
     return course
+
+
+def _course_snapshot(course: Course) -> dict:
+    return {"title": dict(course.title), "source_language": course.source_language,
+            "specialisation": course.specialisation.id, "summary": dict(course.summary or {}),
+            "description": dict(course.description or {}), "hours": course.hours, "capacity": course.capacity,
+            "enrolment_policy": course.enrolment_policy, "starts_on": course.starts_on, "ends_on": course.ends_on}
 
 
 def _apply_course_fields(course: Course, fields: dict) -> None:
@@ -98,9 +107,13 @@ def update_course(actor: User, course: Course, title: dict[str, str | None], sou
     title = _clean_texts(title)
     if source_language not in title:
         raise DomainError(_l("Give the title at least in the course's source language."), field="title")
+    before = _course_snapshot(course)
     course.title, course.source_language, course.specialisation = title, source_language, specialisation
     _apply_course_fields(course, fields)
     db.session.flush()
+    old, new = audit_changes(before, _course_snapshot(course), texts=("summary", "description"))
+    if new:
+        record_event("catalogue.course_updated", actor=actor, obj=course, before=old, after=new)
 
 
 def set_course_status(actor: User, course: Course, status: CourseStatus) -> None:
@@ -142,6 +155,8 @@ def add_module(actor: User, course: Course, title: dict[str, str | None]) -> Mod
                     title=title)
     db.session.add(module)
     db.session.flush()
+    record_event("catalogue.module_added", actor=actor, obj=module,
+                 after={"course": course.id, "title": title, "position": position})
     return module
 
 
@@ -154,6 +169,9 @@ def update_module(actor: User, module: Module, title: dict[str, str | None]) -> 
     title = _clean_texts(title)
     if not title:
         raise DomainError(_l("Give the module a title."), field="title")
+    if title != module.title:
+        record_event("catalogue.module_renamed", actor=actor, obj=module, before={"title": module.title},
+                     after={"title": title})
     module.title = title
     db.session.flush()
 
@@ -169,10 +187,17 @@ def _move(items: list, item, direction: int) -> None:
         each.position = position
 
 
+def _record_move(action: str, actor: User, item: Module | Lesson, position: int) -> None:
+    if item.position != position:  # moving the first item up (or the last down) changes nothing
+        record_event(action, actor=actor, obj=item, before={"position": position}, after={"position": item.position})
+
+
 def move_module(actor: User, module: Module, direction: int) -> None:
     _require_manager(actor, module.course)
+    position = module.position
     _move(list(module.course.modules), module, direction)
     db.session.flush()
+    _record_move("catalogue.module_moved", actor, module, position)
 
 
 def add_lesson(actor: User, module: Module, title: dict[str, str | None], body: dict[str, str | None],
@@ -188,7 +213,16 @@ def add_lesson(actor: User, module: Module, title: dict[str, str | None], body: 
                     title=title, body=_clean_texts(body), duration_minutes=max(0, duration_minutes or 0))
     db.session.add(lesson)
     db.session.flush()
+    record_event("catalogue.lesson_added", actor=actor, obj=lesson,
+                 after={"module": module.id, "title": lesson.title, "position": lesson.position,
+                        "duration_minutes": lesson.duration_minutes,
+                        "body": {lang: len(text) for lang, text in lesson.body.items()}})
     return lesson
+
+
+def _lesson_snapshot(lesson: Lesson) -> dict:
+    return {"title": dict(lesson.title), "body": dict(lesson.body or {}), "duration_minutes": lesson.duration_minutes,
+            "module": lesson.module.id, "position": lesson.position}
 
 
 def update_lesson(actor: User, lesson: Lesson, title: dict[str, str | None], body: dict[str, str | None],
@@ -200,18 +234,24 @@ def update_lesson(actor: User, lesson: Lesson, title: dict[str, str | None], bod
     title = _clean_texts(title)
     if not title:
         raise DomainError(_l("Give the lesson a title."), field="title")
+    before = _lesson_snapshot(lesson)
     if module.id != lesson.module_id:
         lesson.position = max((item.position for item in module.lessons), default=-1) + 1
         lesson.module = module
     lesson.title, lesson.body = title, _clean_texts(body)
     lesson.duration_minutes = max(0, duration_minutes or 0)
     db.session.flush()
+    old, new = audit_changes(before, _lesson_snapshot(lesson), texts=("body",))
+    if new:
+        record_event("catalogue.lesson_updated", actor=actor, obj=lesson, before=old, after=new)
 
 
 def move_lesson(actor: User, lesson: Lesson, direction: int) -> None:
     _require_manager(actor, lesson.module.course)
+    position = lesson.position
     _move(list(lesson.module.lessons), lesson, direction)
     db.session.flush()
+    _record_move("catalogue.lesson_moved", actor, lesson, position)
 
 
 def add_link(actor: User, lesson: Lesson, title: dict[str, str | None], url: str) -> Material:
@@ -225,6 +265,8 @@ def add_link(actor: User, lesson: Lesson, title: dict[str, str | None], url: str
                         position=max((m.position for m in lesson.materials), default=-1) + 1)
     db.session.add(material)
     db.session.flush()
+    record_event("catalogue.link_added", actor=actor, obj=material,
+                 after={"lesson": lesson.id, "title": title, "url": url})
     return material
 
 

@@ -13,8 +13,10 @@ from app.catalogue import bp, uploads
 from app.catalogue.forms import StartUploadForm
 from app.catalogue.models import Lesson
 from app.catalogue.policies import can_manage_lesson
+from app.catalogue.schemas import CompleteUploadSchema
 from app.core.errors import DomainError
 from app.core.i18n import LANGUAGES
+from app.core.json import json_body
 from app.core.permissions import Role, load_or_403, role_required
 from app.core.translated import pick
 from app.core.uow import keep
@@ -68,27 +70,11 @@ def upload_part(token: str, number: int):
     return jsonify(etag=uploads.receive_part(pending, number, request.stream))
 
 
-def _parts_from_json(payload) -> list[tuple[int, str]]:
-    parts = payload.get("parts") if isinstance(payload, dict) else None
-    if not isinstance(parts, list) or not parts or len(parts) > 10_000:
-        raise ValueError
-    result = []
-    for item in parts:
-        number, etag = item.get("number"), item.get("etag")
-        if not isinstance(number, int) or not isinstance(etag, str) or not 0 < len(etag) < 200:
-            raise ValueError
-        result.append((number, etag))
-    return result
-
-
 @bp.post("/api/uploads/<token>/complete")
 @role_required(Role.TRAINER, Role.COORDINATOR)
 def complete_upload(token: str):
     pending = _pending(token)
-    try:
-        parts = _parts_from_json(request.get_json(silent=True))
-    except ValueError:
-        return error_response("malformed list of parts", 400)
+    parts = [(part["number"], part["etag"]) for part in json_body(CompleteUploadSchema())["parts"]]
     keep()  # an upload refused for what arrived is discarded: its row goes with its parts
     material = uploads.complete_upload(current_user, pending, parts)
     return jsonify(material={"id": material.id, "title": pick(material.title), "kind": material.kind.value,

@@ -100,24 +100,36 @@ def start_upload(actor: User, lesson: Lesson, filename: str, size: int, content_
     return StartedUpload(pending, upload_token(pending), math.ceil(size / pending.part_size))
 
 
-def part_target(pending: PendingUpload, token: str, part_number: int) -> str:
-    """Where the browser sends part ``part_number``: the bucket (presigned) or this app."""
-    if not 1 <= part_number <= MAX_PARTS:
+def part_count(pending: PendingUpload) -> int:
+    return math.ceil(pending.declared_size / pending.part_size)
+
+
+def announced_part_size(pending: PendingUpload, part_number: int) -> int:
+    """The exact size of part ``part_number`` of the announced file (the last part holds the rest); DomainError
+    for a part number the announcement does not have."""
+    count = part_count(pending)
+    if not 1 <= part_number <= min(count, MAX_PARTS):
         raise DomainError(_l("Invalid part number."))
+    return pending.part_size if part_number < count else pending.declared_size - pending.part_size * (count - 1)
+
+
+def part_target(pending: PendingUpload, token: str, part_number: int) -> str:
+    """Where the browser sends part ``part_number``: the bucket (presigned, for exactly the announced size of that
+    part) or this app."""
+    size = announced_part_size(pending, part_number)
     storage = get_storage()
     if storage.supports_presigned_urls:
         return storage.presigned_part_url(pending.storage_key, pending.upload_id, part_number,
-                                          expires=current_app.config["S3_PRESIGN_EXPIRES"])
+                                          expires=current_app.config["S3_PRESIGN_EXPIRES"], content_length=size)
     return url_for("catalogue.upload_part", token=token, number=part_number)
 
 
 def receive_part(pending: PendingUpload, part_number: int, stream: BinaryIO) -> str:
-    """Local storage: stream one part from the request body to disk (never more than the part size)."""
-    if not 1 <= part_number <= MAX_PARTS:
-        raise DomainError(_l("Invalid part number."))
+    """Local storage: stream one part from the request body to disk (never more than its announced size)."""
+    size = announced_part_size(pending, part_number)
     try:
         return get_storage().upload_part(pending.storage_key, pending.upload_id, part_number, stream,
-                                         max_bytes=pending.part_size)
+                                         max_bytes=size)
     except ObjectTooLarge:
         raise DomainError(_l("A part of the upload is larger than announced.")) from None
     except UploadNotFound:
@@ -136,6 +148,9 @@ def _discard(pending: PendingUpload, object_too: bool) -> None:
 def complete_upload(actor: User, pending: PendingUpload, parts: list[tuple[int, str]]) -> Material:
     """Join the parts, verify size and content, and record the material; reject (and delete) otherwise."""
     storage = get_storage()
+    if sorted(number for number, _etag in parts) != list(range(1, part_count(pending) + 1)):
+        _discard(pending, object_too=False)
+        raise DomainError(_l("The upload was incomplete or interrupted. Please upload the file again."))
     try:
         stored = storage.complete_multipart_upload(pending.storage_key, pending.upload_id, parts)
     except (ValueError, UploadNotFound):
@@ -146,6 +161,9 @@ def complete_upload(actor: User, pending: PendingUpload, parts: list[tuple[int, 
         # The browser may have lied about the size: what counts is what arrived.
         _discard(pending, object_too=True)
         raise DomainError(_l("The file is too large: at most %(mb)s MB are allowed.", mb=limit // 2**20))
+    if stored.size != pending.declared_size:
+        _discard(pending, object_too=True)
+        raise DomainError(_l("The upload was incomplete or interrupted. Please upload the file again."))
     detected = detect(storage.read_range(pending.storage_key, 0, SNIFF_BYTES - 1), pending.original_filename)
     if detected is None:
         _discard(pending, object_too=True)

@@ -52,3 +52,24 @@ def record_event(action: str, *, actor: Any = None, obj: Any = None, object_type
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+def _text_lengths(before: dict[str, str], after: dict[str, str]) -> tuple[dict, dict]:
+    # Long texts never go into the trail: the languages that changed, with their lengths (None: no text).
+    changed = sorted(lang for lang in {*before, *after} if before.get(lang) != after.get(lang))
+    return ({lang: len(before[lang]) if before.get(lang) else None for lang in changed},
+            {lang: len(after[lang]) if after.get(lang) else None for lang in changed})
+
+
+def audit_changes(before: dict, after: dict, texts: tuple[str, ...] = ()) -> tuple[dict, dict]:
+    """The fields of two snapshots that differ, as the audit entry's (before, after); the fields named in ``texts``
+    are per-language texts, given as the changed languages and their lengths (see ``_text_lengths``)."""
+    old, new = {}, {}
+    for name in after:
+        if name in texts:
+            lengths = _text_lengths(before.get(name) or {}, after[name] or {})
+            if lengths[1]:
+                old[name], new[name] = lengths
+        elif before.get(name) != after[name]:
+            old[name], new[name] = before.get(name), after[name]
+    return old, new

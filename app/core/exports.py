@@ -97,7 +97,10 @@ def _cell(sheet, value):
     """A cell that is never a formula: openpyxl stores any string starting with "=" as one (a person named
     "=HYPERLINK(...)" would become a live link in the coordinator's spreadsheet); text stays text."""
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters: Excel refuses the whole file
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"

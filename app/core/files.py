@@ -158,7 +158,8 @@ def send_stored_file(row: StoredFile, *, inline: bool = False):
         path = storage.local_path(row.storage_key)
     except ObjectNotFound:
         abort(404)
-    response = send_file(path, mimetype=row.content_type, as_attachment=not inline,
+    # Werkzeug adds "; charset=utf-8" to text types itself: the stored parameter would be written twice.
+    response = send_file(path, mimetype=row.content_type.split(";", 1)[0].strip(), as_attachment=not inline,
                          download_name=row.original_filename, conditional=True, etag=row.sha256 or True, max_age=0)
     response.headers["Cache-Control"] = "private, max-age=0"
     return response

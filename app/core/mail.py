@@ -39,5 +39,6 @@ def send_mail(to: str, subject: str, body: str) -> EmailMessage:
         outbox.mkdir(parents=True, exist_ok=True)
         path = outbox / f"{utcnow():%Y%m%dT%H%M%S%f}-{abs(hash(message['Message-ID']))}.eml"
         path.write_bytes(message.as_bytes())
-        log.info("mail to %s written to %s: %s\n%s", to, path, subject, body)
+        # Never the body: it may hold a live password-reset or invitation link, and logs travel further.
+        log.info("mail to %s written to %s: %s", to, path, subject)
     return message

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import current_app
 
+from app.core.audit import record_event
 from app.core.db import utcnow
 from app.core.models import SiteSetting
 from app.extensions import db
@@ -24,9 +25,10 @@ def get_setting(key: str) -> Any:
 
 
 def set_setting(key: str, value: Any, actor_id: int | None) -> None:
-    """Store a setting (flushes; the caller commits)."""
+    """Store a setting (flushes; the caller commits); a change of its value is recorded in the audit trail."""
     if key not in _defaults():
         raise KeyError(key)
+    previous = get_setting(key)
     row = db.session.get(SiteSetting, key)
     if row is None:
         row = SiteSetting(key=key, value="null")
@@ -35,6 +37,9 @@ def set_setting(key: str, value: Any, actor_id: int | None) -> None:
     row.updated_at = utcnow()
     row.updated_by_id = actor_id
     db.session.flush()
+    if value != previous:
+        record_event("core.setting_changed", actor=actor_id, object_type="site_settings", object_id=key,
+                     before={"value": previous}, after={"value": value})
 
 
 def self_registration_enabled() -> bool:

@@ -40,8 +40,21 @@ class IdConverter(IntegerConverter):
 MAX_PAGE = 100_000
 
 
-def check_page_argument() -> None:
-    """Before every request: a ``page`` argument that is not a sane page number is 404 (lists paginate with it)."""
+def check_arguments() -> None:
+    """Before every request: a path with a NUL byte is 404 and a query string with one 400 (no database can
+    search for it); a ``page`` argument that is not a sane page number is 404 (lists paginate with it)."""
+    if "\x00" in request.path:
+        abort(404)
+    if any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)):
+        abort(400)
     value = request.args.get("page")
     if value and not (value.isascii() and value.isdigit() and int(value) <= MAX_PAGE):
         abort(404)
+
+
+def id_arg(args, name: str) -> int | None:
+    """An id from the query string (a filter's company or specialisation), None when absent or impossible."""
+    from app.core.permissions import MAX_ID
+
+    value = args.get(name) or ""
+    return int(value) if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID else None

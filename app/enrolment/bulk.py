@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import asdict, dataclass
 from typing import BinaryIO
 
@@ -79,6 +80,29 @@ def _cells(values) -> list[str]:
     return ["" if v is None else str(v).strip() for v in values]
 
 
+#: What a workbook of participants may unpack to (a 5 MB ZIP can hide gigabytes: a "zip bomb").
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+
+
+def check_workbook(data: bytes) -> None:
+    """Refuse what spreadsheet programs never write: XML entity declarations ("billion laughs", external
+    entities) and parts that unpack to far more than a list of people (openpyxl also parses via defusedxml)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+            if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
+                raise DomainError(_l("The file is too large (at most 5 MB)."), field="file")
+            for part in parts:
+                if part.filename.endswith((".xml", ".rels")):
+                    with archive.open(part) as handle:
+                        prolog = handle.read(4096)  # a DOCTYPE can only stand in the prolog
+                    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+                        raise DomainError(_l("This XLSX file declares XML entities, which are not accepted. Save it "
+                                             "again from your spreadsheet program."), field="file")
+    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError):
+        return  # not a readable ZIP: openpyxl refuses it with its own message
+
+
 def parse_file(filename: str, stream: BinaryIO) -> list[Row]:
     """Rows of a CSV (UTF-8, comma or semicolon) or XLSX file; DomainError when the file cannot be read."""
     data = stream.read(MAX_BYTES + 1)
@@ -86,11 +110,12 @@ def parse_file(filename: str, stream: BinaryIO) -> list[Row]:
         raise DomainError(_l("The file is too large (at most 5 MB)."), field="file")
     name = filename.lower()
     if name.endswith(".xlsx"):
+        check_workbook(data)
         try:
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception:  # openpyxl raises many kinds of errors for broken files
+            raw = [_cells(row) for row in book.active.iter_rows(values_only=True)]
+        except Exception:  # openpyxl raises many kinds of errors for broken files (defusedxml's refusals too)
             raise DomainError(_l("This is not a readable XLSX file."), field="file") from None
-        raw = [_cells(row) for row in book.active.iter_rows(values_only=True)]
     elif name.endswith(".csv"):
         try:
             text = data.decode("utf-8-sig")

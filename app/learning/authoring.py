@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.catalogue.models import Course
 from app.catalogue.policies import can_manage_course
-from app.core.audit import record_event
+from app.core.audit import audit_changes, record_event
 from app.core.errors import DomainError
 from app.core.i18n import LANGUAGES
 from app.extensions import db
@@ -25,6 +25,13 @@ def _clean(texts: dict) -> dict:
     return {k: v.strip() for k, v in texts.items() if k in LANGUAGES and v and v.strip()}
 
 
+def _quiz_snapshot(quiz: Quiz) -> dict:
+    return {"title": dict(quiz.title or {}), "lesson": quiz.lesson_id, "module": quiz.module_id,
+            "pass_mark": quiz.pass_mark, "attempts_limit": quiz.attempts_limit,
+            "time_limit_minutes": quiz.time_limit_minutes, "draw_count": quiz.draw_count,
+            "shuffle_choices": quiz.shuffle_choices}
+
+
 def save_quiz(actor: User, course: Course, quiz: Quiz | None, title: dict, anchor: str, **settings) -> Quiz:
     """Create or update a quiz attached to a lesson ("lesson:<id>") or a module ("module:<id>") of the course."""
     _require(actor, course)
@@ -37,6 +44,8 @@ def save_quiz(actor: User, course: Course, quiz: Quiz | None, title: dict, ancho
     if not ident.isdigit() or (kind == "lesson" and int(ident) not in lesson_ids) or \
             (kind == "module" and int(ident) not in module_ids) or kind not in ("lesson", "module"):
         raise DomainError(_l("Choose a lesson or a module of this course."), field="anchor")
+    created = quiz is None
+    before = {} if quiz is None else _quiz_snapshot(quiz)
     if quiz is None:
         taken = set(db.session.scalars(select(Quiz.key).where(Quiz.course_id == course.id)))
         quiz = Quiz(course_id=course.id, key=next(f"quiz-{n}" for n in range(1, 10_000) if f"quiz-{n}" not in taken),
@@ -48,6 +57,12 @@ def save_quiz(actor: User, course: Course, quiz: Quiz | None, title: dict, ancho
     for name in ("pass_mark", "attempts_limit", "time_limit_minutes", "draw_count", "shuffle_choices"):
         setattr(quiz, name, settings[name])
     db.session.flush()
+    if created:
+        record_event("learning.quiz_created", actor=actor, obj=quiz, after={"key": quiz.key, **_quiz_snapshot(quiz)})
+    else:
+        old, new = audit_changes(before, _quiz_snapshot(quiz))
+        if new:
+            record_event("learning.quiz_updated", actor=actor, obj=quiz, before=old, after=new)
     return quiz
 
 
@@ -63,6 +78,29 @@ def parse_choices(text: str) -> list[dict]:
         if label:
             choices.append({"text": {lang: label for lang in LANGUAGES}, "correct": correct})
     return choices
+
+
+def _answer_summary(data: dict) -> dict:
+    # The shape of the answer key, not its texts: how many choices and correct ones, or the number and unit.
+    if "choices" in data:
+        return {"choices": len(data["choices"]), "correct": sum(bool(c["correct"]) for c in data["choices"])}
+    if "accepted" in data:
+        return {"accepted": sum(len(answers) for answers in data["accepted"].values())}
+    return dict(data)
+
+
+def _question_snapshot(question: Question) -> dict:
+    return {"type": question.type, "points": question.points, "text": dict(question.text or {}),
+            "answer": question.data}
+
+
+def _question_changes(before: dict, after: dict) -> tuple[dict, dict]:
+    """What changed in a question: texts as lengths per language, the answer key as its summary."""
+    old, new = audit_changes(before, after, texts=("text",))
+    if "answer" in new:
+        old["answer"] = _answer_summary(before["answer"]) if before.get("answer") else None
+        new["answer"] = _answer_summary(after["answer"])
+    return old, new
 
 
 def save_question(actor: User, quiz: Quiz, question: Question | None, kind: QuestionType, text: dict, points: float,
@@ -93,6 +131,8 @@ def save_question(actor: User, quiz: Quiz, question: Question | None, kind: Ques
         if not answers:
             raise DomainError(_l("Give at least one accepted answer."), field="accepted")
         data = {"accepted": {"any": answers}}
+    created = question is None
+    before = {} if created else _question_snapshot(question)
     if question is None:
         taken = {q.key for q in quiz.questions}
         question = Question(course_id=quiz.course_id, quiz=quiz, position=len(taken),
@@ -100,12 +140,21 @@ def save_question(actor: User, quiz: Quiz, question: Question | None, kind: Ques
         db.session.add(question)
     question.type, question.text, question.points, question.data = kind, text, points, data
     db.session.flush()
+    old, new = _question_changes(before, _question_snapshot(question))
+    if created:
+        record_event("learning.question_created", actor=actor, obj=question,
+                     after={"quiz": quiz.id, "key": question.key, **new})
+    elif new:
+        record_event("learning.question_updated", actor=actor, obj=question, before=old, after=new)
     return question
 
 
 def set_question_active(actor: User, question: Question, active: bool) -> None:
     """Questions are retired, not deleted: earlier attempts keep their own copy anyway."""
     _require(actor, question.quiz.course)
+    if question.is_active != active:
+        record_event("learning.question_restored" if active else "learning.question_retired", actor=actor,
+                     obj=question, before={"is_active": question.is_active}, after={"is_active": active})
     question.is_active = active
     db.session.flush()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -12,6 +12,8 @@ from app.accounts.forms import ConfirmForm
 from app.catalogue.models import Lesson, Material
 from app.certificates.models import Certificate
 from app.core.errors import DomainError
+from app.core.json import json_body
+from app.core.limits import per_account
 from app.core.permissions import Role, load_or_403, role_required
 from app.core.uow import form_page, keep, refusals, refused
 from app.enrolment.models import Enrolment, EnrolmentStatus
@@ -26,6 +28,7 @@ from app.learning.policies import (
     can_take_quiz,
     can_watch_video,
 )
+from app.learning.schemas import BeaconSchema
 
 
 @bp.get("/learning/")
@@ -65,28 +68,15 @@ def mark_read(lesson_id: int):
     return jsonify(done=True)
 
 
-def _number(payload: dict, name: str, default: float = 0.0) -> float:
-    value = payload.get(name, default)
-    if not isinstance(value, int | float) or value != value or abs(value) > 1e7:  # NaN and absurd values
-        raise ValueError(name)
-    return float(value)
-
-
 @bp.post("/learning/materials/<int:material_id>/beacon")
 @login_required
-@limiter.limit("120 per minute")
+@limiter.limit("120 per minute", key_func=per_account)  # per person: a class watches from one router
 def beacon(material_id: int):
     """The player reports what it played since its last report (see app/learning/watching.py)."""
     material = load_or_403(Material, material_id, can_watch_video)
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        return jsonify(error="expected a JSON object"), 400
-    try:
-        start, end = _number(payload, "start"), _number(payload, "end")
-        position, duration = _number(payload, "position"), _number(payload, "duration")
-        sequence = int(_number(payload, "sequence"))
-    except ValueError as error:
-        return jsonify(error=f"invalid {error}"), 400
+    beat = json_body(BeaconSchema())
+    start, end, position, duration = beat["start"], beat["end"], beat["position"], beat["duration"]
+    sequence = beat["sequence"]
     viewed = progress.progress_of(current_user.id, material.lesson_id)
     record = watching.record_beacon(current_user.id, material, start, end, position, duration, sequence,
                                     opened_at=viewed.last_opened_at if viewed else None)

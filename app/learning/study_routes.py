@@ -18,13 +18,14 @@ from app.catalogue.filetypes import extension_of
 from app.catalogue.markdown import render_markdown
 from app.catalogue.models import Course, Lesson, Material, MaterialKind, Module
 from app.catalogue.policies import can_manage_course
+from app.core.csp import framed_by_own_pages
 from app.core.files import send_stored_file
 from app.core.permissions import MAX_ID, deny, load_or_404
 from app.core.translated import pick
 from app.core.uow import writes
 from app.enrolment.policies import can_access_material, can_study_course, can_view_course
 from app.enrolment.services import enrolment_box
-from app.extensions import db, talisman
+from app.extensions import db
 from app.learning import bp, progress
 
 log = logging.getLogger(__name__)
@@ -83,7 +84,7 @@ def lesson(course_id: int, lesson_id: int):
 @login_required
 # The lesson page previews PDFs in a frame: this response (only) may be framed by our own pages.
 # Only allow-listed, content-checked types are ever served (no HTML or SVG), with nosniff.
-@talisman(frame_options="SAMEORIGIN", content_security_policy={"frame-ancestors": "'self'"})
+@framed_by_own_pages
 def material_file(material_id: int):
     """Check access, then let storage answer: S3 by redirect to a short-lived URL, local with Range support."""
     if not 0 < material_id <= MAX_ID:

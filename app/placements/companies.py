@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.accounts.models import Country, User
 from app.catalogue.models import Specialisation
-from app.core.audit import record_event
+from app.core.audit import audit_changes, record_event
 from app.core.errors import DomainError
 from app.extensions import db
 from app.placements.identifiers import clean_registration_number, clean_vat_number
@@ -43,6 +43,30 @@ class CompanyData:
     is_cluster_member: bool = True
 
 
+#: The contact person is usually no account, so erasing a person could not scrub them from the trail: entries
+#: name the contact fields that changed, never their values.
+CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
+
+
+def _company_snapshot(company: Company) -> dict:
+    return {"name": company.name, "country": company.country, "city": company.city, "address": company.address,
+            "registration_number": company.registration_number, "vat_number": company.vat_number,
+            "website": company.website, "description": dict(company.description or {}),
+            "intern_capacity": company.intern_capacity, "is_cluster_member": company.is_cluster_member,
+            "specialisations": sorted(s.id for s in company.specialisations),
+            **{name: getattr(company, name) for name in CONTACT_FIELDS}}
+
+
+def _company_changes(before: dict, after: dict) -> tuple[dict, dict]:
+    old, new = audit_changes(before, after, texts=("description",))
+    contact = [name for name in CONTACT_FIELDS if name in new]
+    for name in contact:
+        del old[name], new[name]
+    if contact:
+        new["contact_changed"] = contact
+    return old, new
+
+
 def save_company(actor: User, company: Company | None, data: CompanyData) -> Company:
     """Add or edit a firm: registration and VAT numbers checked for its country, unique per country."""
     if not can_manage_company(actor, company):
@@ -58,6 +82,8 @@ def save_company(actor: User, company: Company | None, data: CompanyData) -> Com
     if duplicate is not None and (company is None or duplicate != company.id):
         raise DomainError(_l("A company with this registration number is already in the directory."),
                           field="registration_number")
+    created = company is None
+    before = {} if company is None else _company_snapshot(company)
     company = company or Company()
     company.name, company.country, company.city = data.name.strip(), data.country, data.city.strip()
     company.address, company.registration_number, company.vat_number = data.address, number, vat
@@ -69,6 +95,11 @@ def save_company(actor: User, company: Company | None, data: CompanyData) -> Com
         Specialisation.id.in_(data.specialisation_ids))))
     db.session.add(company)
     db.session.flush()
+    old, new = _company_changes(before, _company_snapshot(company))
+    if created:
+        record_event("placements.company_created", actor=actor, obj=company, after=new)
+    elif new:
+        record_event("placements.company_updated", actor=actor, obj=company, before=old, after=new)
     return company
 
 

@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from app.catalogue.forms import translated_fields
-from app.core.forms import Form
+from app.core.forms import Form, SearchFilters, web_address
 from app.core.i18n import LANGUAGE_NAMES
 
 COUNTRIES = [("PL", _l("Poland")), ("LT", _l("Lithuania"))]
@@ -36,7 +36,7 @@ class CompanyForm(Form):
     contact_email = EmailField(_l("Contact e-mail"), validators=[
         Optional(), Email(message=_l("This is not a valid e-mail address."), check_deliverability=False)])
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=50)])
-    website = StringField(_l("Website"), validators=[Optional(), Length(max=300)])
+    website = StringField(_l("Website"), validators=[Optional(), Length(max=300), web_address])
     intern_capacity = IntegerField(_l("Interns at the same time"), default=1,
                                    validators=[InputRequired(), NumberRange(min=0, max=100)])
     is_cluster_member = BooleanField(_l("Member of the cluster"), default=True)
@@ -46,12 +46,7 @@ class CompanyForm(Form):
 translated_fields(CompanyForm, "description", _l("Description"), TextAreaField, max_length=4000)
 
 
-class DirectoryFilterForm(Form):
-    class Meta:
-        csrf = False
-
-    q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
-    specialisation = SelectField(_l("Specialisation"), validators=[Optional()])
+class DirectoryFilterForm(SearchFilters):
     country = SelectField(_l("Country"), validators=[Optional()],
                           choices=lambda: [("", _l("Both countries")), *COUNTRIES])
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.catalogue.models import Specialisation
+from app.core.audit import audit_changes, record_event
 from app.core.errors import DomainError
 from app.extensions import db
 from app.placements.companies import require_coordinator
@@ -31,6 +32,13 @@ def _texts(texts: dict) -> dict:
     return {k: v.strip() for k, v in texts.items() if v and v.strip()}
 
 
+def _offer_snapshot(offer: InternshipOffer) -> dict:
+    return {"company": offer.company.id, "specialisation": offer.specialisation.id, "title": dict(offer.title or {}),
+            "description": dict(offer.description or {}), "starts_on": offer.starts_on, "ends_on": offer.ends_on,
+            "places": offer.places, "working_language": offer.working_language, "location": offer.location,
+            "planned_hours": offer.planned_hours}
+
+
 def save_offer(actor: User, offer: InternshipOffer | None, company: Company, specialisation: Specialisation,
                title: dict, description: dict, starts_on: date, ends_on: date, places: int, working_language: str,
                location: str | None, planned_hours: int) -> InternshipOffer:
@@ -43,6 +51,8 @@ def save_offer(actor: User, offer: InternshipOffer | None, company: Company, spe
         raise DomainError(_l("An offer needs at least one place."), field="places")
     if not _texts(title):
         raise DomainError(_l("Give the offer a title."), field="title_en")
+    created = offer is None
+    before = {} if offer is None else _offer_snapshot(offer)
     offer = offer or InternshipOffer(created_by_id=actor.id)
     offer.company, offer.specialisation = company, specialisation
     offer.title, offer.description = _texts(title), _texts(description)
@@ -50,6 +60,11 @@ def save_offer(actor: User, offer: InternshipOffer | None, company: Company, spe
     offer.working_language, offer.location, offer.planned_hours = working_language, location, planned_hours
     db.session.add(offer)
     db.session.flush()
+    old, new = audit_changes(before, _offer_snapshot(offer), texts=("description",))
+    if created:
+        record_event("placements.offer_created", actor=actor, obj=offer, after=new)
+    elif new:
+        record_event("placements.offer_updated", actor=actor, obj=offer, before=old, after=new)
     return offer
 
 
@@ -75,13 +90,21 @@ def apply(user: User, offer_ids: list[int], motivation: str) -> Application:
         if not is_enrolled_in_specialisation(user, offer.specialisation_id):
             raise DomainError(_l("You can only apply for internships of a specialisation you are enrolled in."),
                               field="first")
-    for old in db.session.scalars(select(Application).where(Application.user_id == user.id,
-                                                            Application.status == ApplicationStatus.OPEN)):
+    replaced = list(db.session.scalars(select(Application).where(Application.user_id == user.id,
+                                                                 Application.status == ApplicationStatus.OPEN)))
+    for old in replaced:
         old.status = ApplicationStatus.REPLACED
     application = Application(user=user, motivation=motivation.strip())
     application.choices = [ApplicationChoice(offer_id=o, rank=rank) for rank, o in enumerate(offer_ids, 1)]
     db.session.add(application)
     db.session.flush()
+    # The motivation is the trainee's own text (blanked by an erasure): the trail keeps only its length.
+    record_event("placements.application_sent", actor=user, obj=application,
+                 after={"offers": offer_ids, "motivation_length": len(application.motivation),
+                        "replaces": [old.id for old in replaced]})
+    for old in replaced:
+        record_event("placements.application_replaced", actor=user, obj=old, before={"status": ApplicationStatus.OPEN},
+                     after={"status": ApplicationStatus.REPLACED, "replaced_by": application.id})
     return application
 
 
@@ -115,5 +138,9 @@ def accept_matches(actor: User, pairs: list[tuple[int, int]]) -> list[Placement]
                                  problem=error.message)) from None
         application.status = ApplicationStatus.PLACED
         placements.append(placement)
+        # create_placement recorded the placement itself; this entry ties it to the application and offer.
+        record_event("placements.match_accepted", actor=actor, obj=application,
+                     before={"status": ApplicationStatus.OPEN},
+                     after={"status": ApplicationStatus.PLACED, "offer": offer.id, "placement": placement.id})
     db.session.flush()
     return placements

@@ -17,6 +17,7 @@ from app.core.forms import flash_form_errors
 from app.core.permissions import Role, deny, load_or_403, load_or_404, role_required
 from app.core.translated import pick
 from app.core.uow import form_page, refusals
+from app.core.urls import id_arg
 from app.extensions import db
 from app.placements import bp, documents, lifecycle, logbook, offers
 from app.placements.forms import (
@@ -99,8 +100,7 @@ def register():
         else None,
         country_pair=request.args.get("pair") if request.args.get("pair") in ("PL-LT", "LT-PL", "PL-PL", "LT-LT")
         else None,
-        company_id=request.args.get("company", type=int),
-        specialisation_id=request.args.get("specialisation", type=int))
+        company_id=id_arg(request.args, "company"), specialisation_id=id_arg(request.args, "specialisation"))
     query = lifecycle.filtered(criteria).options(selectinload(Placement.trainee), selectinload(Placement.company),
                                                  selectinload(Placement.specialisation))
     page = db.paginate(query, per_page=50, error_out=False)

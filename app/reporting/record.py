@@ -13,6 +13,7 @@ from app.catalogue.models import Course, Lesson
 from app.certificates.models import Certificate
 from app.core.exports import Column
 from app.core.translated import pick
+from app.core.urls import id_arg
 from app.enrolment.models import Enrolment
 from app.extensions import db
 from app.learning.models import LessonProgress, QuizAttempt
@@ -79,7 +80,7 @@ def placement_register(args) -> tuple[list[Column], object]:
     criteria = placement_services.PlacementFilter(
         status=args.get("status") if args.get("status") in {s.value for s in PlacementStatus} else None,
         country_pair=args.get("pair") if args.get("pair") in ("PL-LT", "LT-PL", "PL-PL", "LT-LT") else None,
-        company_id=args.get("company", type=int), specialisation_id=args.get("specialisation", type=int))
+        company_id=id_arg(args, "company"), specialisation_id=id_arg(args, "specialisation"))
     ids = placement_services.filtered(criteria).with_only_columns(Placement.id).order_by(None).subquery()
     hours = (select(LogbookEntry.placement_id, func.sum(LogbookEntry.hours).label("hours"))
              .where(LogbookEntry.status == EntryStatus.CONFIRMED).group_by(LogbookEntry.placement_id).subquery())

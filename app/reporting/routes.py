@@ -59,8 +59,12 @@ def _filters() -> tuple[ReportFilterForm, Scope]:
     return form, scope
 
 
+#: The arguments report pages carry to their links and exports (anything else in the URL is ignored).
+CARRIED_ARGS = ("start", "end", "specialisation", "country", "company", "figure")
+
+
 def _args(**extra) -> dict:
-    values = {k: v for k, v in request.args.items() if v and k not in ("page", "fresh")}
+    values = {k: v for k, v in request.args.items() if v and k in CARRIED_ARGS}
     values.update(extra)
     return values
 
@@ -177,8 +181,9 @@ def export_people(fmt: str):
     if figure not in measures.FIGURES:
         abort(404)
     _audit_export(f"people-{figure}")
-    return export_response(fmt, f"mcc-trainees-{figure}", services.people_columns(),
-                           services.people_rows(services.people_query(figure, scope)), title=_("Trainees"))
+    personal = can_see_all_figures(current_user)
+    return export_response(fmt, f"mcc-trainees-{figure}", services.people_columns(personal),
+                           services.people_rows(services.people_query(figure, scope), personal), title=_("Trainees"))
 
 
 @bp.get("/people/<int:user_id>")

@@ -168,17 +168,25 @@ def breakdown_rows(rows: list[measures.Row], labels: dict) -> Iterator[tuple]:
 
 
 # -- people --------------------------------------------------------------------------------------------------------
-def people_columns() -> list[Column]:
-    return [Column("name", _("Name")), Column("email", _("E-mail")), Column("country", _("Country")),
-            Column("gender", _("Gender")), Column("company", _("Company")),
-            Column("courses", _("Courses enrolled"), "int"), Column("completed", _("Courses completed"), "int"),
-            Column("since", _("Enrolled since"), "date")]
+#: What a trainer's list of people leaves out: they teach these people, the coordinators keep their contacts and the
+#: funder's statistics (e-mail and gender); both see name, country, employer and course figures.
+COORDINATOR_ONLY = ("email", "gender")
+
+
+def people_columns(personal: bool) -> list[Column]:
+    columns = [Column("name", _("Name")), Column("email", _("E-mail")), Column("country", _("Country")),
+               Column("gender", _("Gender")), Column("company", _("Company")),
+               Column("courses", _("Courses enrolled"), "int"), Column("completed", _("Courses completed"), "int"),
+               Column("since", _("Enrolled since"), "date")]
+    return [c for c in columns if personal or c.key not in COORDINATOR_ONLY]
 
 
 def people_query(figure: str, scope: Scope):
     """The people behind a figure with their course counts, in one query (pages and exports)."""
     people = measures.people_behind(figure, scope).subquery()
     enrolled = Enrolment.status == EnrolmentStatus.ENROLLED
+    if scope.course_ids is not None:  # a trainer counts only their own courses
+        enrolled = enrolled & Enrolment.course_id.in_(sorted(scope.course_ids) or [-1])
     return (select(people.c.id, people.c.full_name, people.c.email, people.c.country, people.c.gender,
                    people.c.company_name,
                    func.count(case((enrolled, Enrolment.id))),
@@ -190,12 +198,16 @@ def people_query(figure: str, scope: Scope):
             .order_by(people.c.full_name, people.c.id))
 
 
-def people_rows(query) -> Iterator[tuple]:
+def people_rows(query, personal: bool) -> Iterator[tuple]:
     for _id, name, email, country, gender, company, courses, completed, since in \
             db.session.execute(query.execution_options(yield_per=1000)):
-        yield (name, email, str(COUNTRY_LABELS.get(country.value, country.value)),
-               str(GENDER_LABELS[gender.value]) if gender else "", company or "", courses, completed,
-               since.date() if since else None)
+        country_label = str(COUNTRY_LABELS.get(country.value, country.value))
+        since_day = since.date() if since else None
+        if personal:
+            yield (name, email, country_label, str(GENDER_LABELS[gender.value]) if gender else "", company or "",
+                   courses, completed, since_day)
+        else:
+            yield name, country_label, company or "", courses, completed, since_day
 
 
 # -- attendance matrix ------------------------------------------------------------------------------------------

@@ -163,7 +163,10 @@ class Storage(ABC):
                     max_bytes: int | None = None) -> str:
         """Store one part; returns its ETag."""
 
-    def presigned_part_url(self, key: str, upload_id: str, part_number: int, expires: int) -> str:
+    def presigned_part_url(self, key: str, upload_id: str, part_number: int, expires: int,
+                           content_length: int | None = None) -> str:
+        """A URL the browser PUTs one part to; with ``content_length`` the signature covers the part's exact size,
+        so the bucket refuses any other."""
         raise NotImplementedError(f"{self.name} storage takes parts through the app")
 
     @abstractmethod

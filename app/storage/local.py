@@ -79,16 +79,9 @@ class LocalStorage(Storage):
         except OSError as error:
             raise StorageUnavailable(str(error)) from error
         reader = HashingReader(stream, max_bytes)
-        handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".part-")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                while chunk := reader.read(CHUNK_SIZE):
-                    out.write(chunk)
-            os.replace(temp_name, path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temp_name)
-            raise
+        with _written_in_place(path) as out:
+            while chunk := reader.read(CHUNK_SIZE):
+                out.write(chunk)
         return StoredObject(key, reader.size, reader.sha256, content_type)
 
     def open(self, key: str) -> BinaryIO:
@@ -153,18 +146,11 @@ class LocalStorage(Storage):
             raise ValueError("part number must be between 1 and 10000")
         directory = self._upload_dir(upload_id)
         reader = HashingReader(stream, max_bytes)
-        handle, temp_name = tempfile.mkstemp(dir=directory, prefix=".part-")
         md5 = hashlib.md5(usedforsecurity=False)  # an ETag like S3's, to match parts on completion
-        try:
-            with os.fdopen(handle, "wb") as out:
-                while chunk := reader.read(CHUNK_SIZE):
-                    md5.update(chunk)
-                    out.write(chunk)
-            os.replace(temp_name, directory / f"{part_number:05d}.part")
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temp_name)
-            raise
+        with _written_in_place(directory / f"{part_number:05d}.part") as out:
+            while chunk := reader.read(CHUNK_SIZE):
+                md5.update(chunk)
+                out.write(chunk)
         etag = md5.hexdigest()
         (directory / f"{part_number:05d}.etag").write_text(etag)
         return etag
@@ -180,20 +166,13 @@ class LocalStorage(Storage):
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         digest, size = hashlib.sha256(), 0
-        handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".part-")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                for number, _ in ordered:
-                    with (directory / f"{number:05d}.part").open("rb") as part:
-                        while chunk := part.read(CHUNK_SIZE):
-                            digest.update(chunk)
-                            size += len(chunk)
-                            out.write(chunk)
-            os.replace(temp_name, path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temp_name)
-            raise
+        with _written_in_place(path) as out:
+            for number, _ in ordered:
+                with (directory / f"{number:05d}.part").open("rb") as part:
+                    while chunk := part.read(CHUNK_SIZE):
+                        digest.update(chunk)
+                        size += len(chunk)
+                        out.write(chunk)
         shutil.rmtree(directory, ignore_errors=True)
         return StoredObject(key, size, digest.hexdigest(), meta.get("content_type"))
 
@@ -213,3 +192,18 @@ class LocalStorage(Storage):
                     meta = json.loads((directory / "upload.json").read_text())
                     pending.append((meta["key"], directory.name, datetime.fromisoformat(meta["initiated"])))
         return pending
+
+
+@contextlib.contextmanager
+def _written_in_place(path: Path) -> Iterator[BinaryIO]:
+    """A file written to a temporary name beside ``path`` and renamed onto it only when complete: readers never
+    see half a file, and a failure leaves nothing behind."""
+    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".part-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            yield out
+        os.replace(temp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp_name)
+        raise

@@ -207,14 +207,13 @@ class S3Storage(Storage):
         except (BotoCoreError, ClientError) as error:
             raise _translate(error, key, upload_id) from error
 
-    def presigned_part_url(self, key: str, upload_id: str, part_number: int, expires: int) -> str:
+    def presigned_part_url(self, key: str, upload_id: str, part_number: int, expires: int,
+                           content_length: int | None = None) -> str:
         check_key(key)
-        return self.presign_client.generate_presigned_url(
-            "upload_part",
-            Params={"Bucket": self.bucket, "Key": key, "UploadId": check_upload_id(upload_id),
-                    "PartNumber": part_number},
-            ExpiresIn=expires,
-        )
+        params = {"Bucket": self.bucket, "Key": key, "UploadId": check_upload_id(upload_id), "PartNumber": part_number}
+        if content_length is not None:
+            params["ContentLength"] = content_length  # signed: the bucket refuses a part of any other size
+        return self.presign_client.generate_presigned_url("upload_part", Params=params, ExpiresIn=expires)
 
     def complete_multipart_upload(self, key: str, upload_id: str, parts: list[tuple[int, str]]) -> StoredObject:
         check_key(key)

@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.accounts.models import Country
-from app.core.forms import Form
+from app.core.forms import Form, web_address
 from app.core.i18n import COUNTRY_LABELS, LANGUAGE_NAMES
 
 TIMEZONES = [("Europe/Warsaw", "Europe/Warsaw (PL)"), ("Europe/Vilnius", "Europe/Vilnius (LT)")]
@@ -32,7 +32,7 @@ class MeetingForm(Form):
     venue_company = StringField(_l("Host company"), validators=[Optional(), Length(max=200)])
     venue_address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     venue_country = SelectField(_l("Country"), choices=lambda: [(c.value, COUNTRY_LABELS[c.value]) for c in Country])
-    online_url = URLField(_l("Online link (optional)"), validators=[Optional(), Length(max=500)])
+    online_url = URLField(_l("Online link (optional)"), validators=[Optional(), Length(max=500), web_address])
     trainer_id = SelectField(_l("Trainer"), coerce=int)
     capacity = IntegerField(_l("Places (empty: no limit)"), validators=[Optional(), NumberRange(min=1, max=10000)])
     language = SelectField(_l("Language of the attendance sheet"), choices=lambda: list(LANGUAGE_NAMES.items()))

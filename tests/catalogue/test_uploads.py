@@ -3,6 +3,7 @@
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 from sqlalchemy import func, select
 
 from app.catalogue.models import Material, MaterialKind, PendingUpload
@@ -106,14 +107,28 @@ def test_refused_types_and_sizes_before_anything_is_stored(client, db, backend_s
     assert no_leftovers(db, backend_storage)
 
 
-def test_a_browser_that_lies_about_the_size_is_caught_on_completion(client, db, backend_storage, trainer_lesson, app,
-                                                                      monkeypatch):
-    monkeypatch.setitem(app.config, "MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+def test_a_browser_that_lies_about_the_size_is_held_to_its_announcement(client, db, backend_storage,
+                                                                          trainer_lesson):
+    """Announced 1,000 bytes: there is no part 2, part 1 may not be larger (local: refused while it streams;
+    S3: its URL signs the exact length, which real S3 enforces), and whatever arrives must total 1,000 bytes."""
     started = uploading.start(client, trainer_lesson.id, "small.mp4", 1000).json
-    chunk = MP4 + bytes(6 * 1024 * 1024)
-    parts = uploading.send_parts(client, started, [chunk, bytes(6 * 1024 * 1024)])
-    response = uploading.complete(client, started, parts)
-    assert response.status_code == 422 and "za duży" in response.json["error"]
+    token = client.csrf_token()
+    second = client.post(started["target_url"].replace("__PART__", "2"), json={}, headers={"X-CSRFToken": token})
+    assert second.status_code == 422 and second.json["error"] == "Nieprawidłowy numer części."
+    target = client.post(started["target_url"].replace("__PART__", "1"), json={}, headers={"X-CSRFToken": token}).json
+    oversized = MP4 + bytes(6 * 1024 * 1024)
+    if target["direct"]:
+        signed = parse_qs(urlsplit(target["url"]).query)["X-Amz-SignedHeaders"][0].split(";")
+        assert "content-length" in signed
+        # moto does not check signatures: the oversized part gets in, and completion refuses the total.
+        etag = requests.put(target["url"], data=oversized, timeout=30).headers["ETag"]
+        response = uploading.complete(client, started, [{"number": 1, "etag": etag}])
+        assert response.status_code == 422
+        assert response.json["error"] == "Przesyłanie było niepełne lub przerwane. Prześlij plik ponownie."
+    else:
+        response = client.put(target["url"], data=oversized, headers={"X-CSRFToken": token})
+        assert response.status_code == 422 and "większa niż zapowiedziano" in response.json["error"]
+        client.post(started["abort_url"], json={}, headers={"X-CSRFToken": token})
     assert no_leftovers(db, backend_storage)
 
 

@@ -23,7 +23,7 @@ def test_log_in_wrong_password_switch_to_lithuanian_and_log_out(page, live_serve
     page.goto(live_server("/profile"))
     expect(page.get_by_label("Pageidaujama kalba")).to_have_value("lt")  # remembered as the preference
 
-    page.get_by_role("button", name="Atsijungti").click()
+    page.get_by_role("button", name="Atsijungti", exact=True).click()  # not "Atsijungti visur"
     expect(page.get_by_text("Atsijungėte.")).to_be_visible()
     expect(page.get_by_role("heading", name="Prisijungti")).to_be_visible()
     page.goto(live_server("/profile"))

@@ -1,11 +1,8 @@
 // MCC material uploader: one protocol for S3 (parts go straight to the bucket through presigned URLs)
 // and local storage (parts go to the app). Parts are sent in sequence; a failed part is retried;
 // cancelling (or leaving the page) aborts the upload so nothing is left behind.
-(function () {
-  "use strict";
-  const form = document.getElementById("uploader");
-  if (!form) return;
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+"use strict";
+MCC.whenPresent("uploader", (form) => {
   const fileInput = form.querySelector('input[type="file"]');
   const titleInput = form.querySelector('input[name="title"]');
   const progress = form.querySelector("progress");
@@ -26,11 +23,7 @@
     status.classList.toggle("error", Boolean(isError));
   }
   async function api(url, body) {
-    const response = await fetch(url, {
-      method: "POST", credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json"},
-      body: JSON.stringify(body || {}),
-    });
+    const response = await MCC.postJSON(url, body);
     const data = await response.json().catch(() => ({}));
     if (!response.ok) throw new Error(data.error || response.statusText);
     return data;
@@ -42,7 +35,7 @@
       state.xhr = xhr;
       xhr.open("PUT", url);
       if (!direct) {
-        xhr.setRequestHeader("X-CSRFToken", csrf);
+        xhr.setRequestHeader("X-CSRFToken", MCC.csrfToken());
         xhr.withCredentials = true;
       }
       xhr.upload.onprogress = (event) => onProgress(event.loaded);
@@ -131,8 +124,7 @@
     if (current.abortUrl) {
       const url = current.abortUrl;
       current.abortUrl = null;
-      await fetch(url, {method: "POST", credentials: "same-origin", keepalive: true,
-                        headers: {"X-CSRFToken": csrf, "Content-Type": "application/json"}, body: "{}"});
+      await MCC.postJSON(url, {}, {keepalive: true});
     }
   }
 
@@ -156,4 +148,4 @@
   });
   cancelButton.addEventListener("click", () => { abortCurrent(); });
   window.addEventListener("pagehide", () => { if (current && current.abortUrl) abortCurrent(); });
-})();
+});

@@ -1,19 +1,13 @@
 // Lesson progress: the video player reports what was really played (the server decides what counts),
 // resumes where the person stopped, and the end of a text lesson coming into view marks it as read.
-(function () {
-  "use strict";
-  const box = document.getElementById("lesson-progress");
-  if (!box) return;
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+"use strict";
+MCC.whenPresent("lesson-progress", (box) => {
   const state = box.querySelector(".progress-state");
   const positions = JSON.parse(box.dataset.positions || "{}");
   const BEACON_SECONDS = 10;
 
   function post(url, body) {
-    return fetch(url, {method: "POST", credentials: "same-origin", keepalive: true,
-                       headers: {"Content-Type": "application/json", "X-CSRFToken": csrf},
-                       body: JSON.stringify(body || {})})
-      .then((r) => r.ok ? r.json() : null).catch(() => null);
+    return MCC.postJSON(url, body, {keepalive: true}).then((r) => r.ok ? r.json() : null).catch(() => null);
   }
   function lessonDone() {
     box.dataset.done = "1";
@@ -60,4 +54,4 @@
     });
     observer.observe(sentinel);
   }
-})();
+});

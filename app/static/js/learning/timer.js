@@ -1,8 +1,6 @@
 // Shows the time left in a timed quiz (the server enforces the limit; this is only a reminder).
-(function () {
-  "use strict";
-  const timer = document.getElementById("quiz-timer");
-  if (!timer) return;
+"use strict";
+MCC.whenPresent("quiz-timer", (timer) => {
   const deadline = new Date(timer.dataset.deadline).getTime();
   const left = timer.querySelector("[data-left]");
   function tick() {
@@ -11,4 +9,4 @@
   }
   tick();
   setInterval(tick, 1000);
-})();
+});

@@ -1,11 +1,7 @@
 // Keeps the trainer's check-in screen current: a new QR code and typed code every window.
-(function () {
-  "use strict";
-  const box = document.getElementById("qr-display");
-  if (!box) return;
-  const image = document.getElementById("qr-image");
-  const code = document.getElementById("qr-code");
-  const seconds = document.getElementById("qr-seconds");
+"use strict";
+MCC.whenPresent("qr-display", (box) => {
+  const [image, code, seconds] = MCC.byIds("qr-image", "qr-code", "qr-seconds");
   let left = parseInt(seconds.textContent, 10) || 30;
 
   async function refresh() {
@@ -23,4 +19,4 @@
     left -= 1;
     if (left <= 0) { refresh(); } else { seconds.textContent = left; }
   }, 1000);
-})();
+});

@@ -1,23 +1,13 @@
 // The trainer's phone reads participants' QR tickets with its camera (jsQR, served by the app).
-(function () {
-  "use strict";
-  const box = document.getElementById("scanner");
-  if (!box) return;
-  const start = document.getElementById("scanner-start");
-  const video = document.getElementById("scanner-video");
-  const canvas = document.getElementById("scanner-canvas");
-  const status = document.getElementById("scanner-status");
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+"use strict";
+MCC.whenPresent("scanner", (box) => {
+  const [start, video, canvas, status] = MCC.byIds("scanner-start", "scanner-video", "scanner-canvas", "scanner-status");
   let last = "", busy = false;
 
   async function send(ticket) {
     busy = true;
     try {
-      const response = await fetch(box.dataset.postUrl, {
-        method: "POST", credentials: "same-origin",
-        headers: {"Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json"},
-        body: JSON.stringify({ticket: ticket}),
-      });
+      const response = await MCC.postJSON(box.dataset.postUrl, {ticket: ticket});
       const data = await response.json();
       status.textContent = data.message;
       status.classList.toggle("error", !data.ok);
@@ -49,4 +39,4 @@
       status.textContent = box.dataset.msgNoCamera;
     }
   });
-})();
+});

@@ -1,0 +1,96 @@
+"""Logins as server-side rows (``UserSession``): what the cookies name, what logging out ends.
+
+The session cookie and the remember-me cookie carry ``"<user id>:<secret>"``; the database keeps only the
+secret's hash. Logging out revokes that login, "log out everywhere" and a password change revoke the others, so a
+copied cookie (even a year-long remember-me one) stops working at once. A deactivated account cannot load at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import g, has_request_context, request
+from flask_login import login_user, logout_user
+from sqlalchemy import select, update
+
+from app.accounts.models import User, UserSession
+from app.core.db import utcnow
+from app.extensions import db
+
+#: How often a login's "last seen" is refreshed (by writing requests only: reading pages never write).
+SEEN_EVERY = timedelta(minutes=5)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def log_in(user: User, remember: bool = False) -> UserSession:
+    """Record a new login for ``user`` and give this browser its cookies (committed with the request)."""
+    token = secrets.token_urlsafe(32)
+    row = UserSession(user_id=user.id, token_hash=_hash(token), remember=remember, last_seen_at=utcnow(),
+                      ip_address=request.remote_addr if has_request_context() else None,
+                      user_agent=(request.user_agent.string or "")[:200] if has_request_context() else None)
+    db.session.add(row)
+    db.session.flush()
+    user.session_token = token
+    login_user(user, remember=remember)
+    g.mcc_user_session = row
+    return row
+
+
+def load(session_id: str) -> User | None:
+    """The user a cookie names, if that login is still valid (one query: the user with the login)."""
+    user_id, _, token = (session_id or "").partition(":")
+    if not (user_id.isascii() and user_id.isdigit()) or not token or int(user_id) > 2**31 - 1:
+        return None
+    found = db.session.execute(select(User, UserSession).join(UserSession, UserSession.user_id == User.id).where(
+        User.id == int(user_id), UserSession.token_hash == _hash(token), UserSession.revoked_at.is_(None))).first()
+    if found is None:
+        return None
+    user, row = found
+    if not user.can_log_in:
+        return None
+    user.session_token = token
+    g.mcc_user_session = row
+    now = utcnow()
+    if row.last_seen_at is None or now - row.last_seen_at > SEEN_EVERY:
+        row.last_seen_at = now  # saved if this request writes anyway
+    return user
+
+
+def current() -> UserSession | None:
+    return g.get("mcc_user_session")
+
+
+def log_out() -> None:
+    """End this browser's login on the server, then forget the cookies."""
+    row = current()
+    if row is not None:
+        row.revoked_at = utcnow()
+    logout_user()
+
+
+def revoke_all(user: User, keep: UserSession | None = None) -> int:
+    """End every login of ``user`` but ``keep`` (a password change keeps the browser that made it; a reset by
+    e-mail or a deactivation keeps none)."""
+    query = update(UserSession).where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+    if keep is not None:
+        query = query.where(UserSession.id != keep.id)
+    return db.session.execute(query.values(revoked_at=utcnow())).rowcount or 0
+
+
+def revoke(user: User, session_id: int) -> bool:
+    """End one login of ``user`` (from the profile's list); False when it is not theirs or already ended."""
+    return bool(db.session.execute(update(UserSession).where(
+        UserSession.id == session_id, UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())).rowcount)
+
+
+def active(user: User) -> list[UserSession]:
+    """The logins still valid, newest first."""
+    return list(db.session.scalars(select(UserSession).where(
+        UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+        .order_by(UserSession.last_seen_at.desc().nulls_last(), UserSession.id.desc())))

@@ -1,0 +1,32 @@
+// What the page scripts share. base.html loads this first (deferred scripts run in document order), so a page script
+// can use window.MCC; the strict CSP allows no inline code, so every script is a file served by the app.
+window.MCC = (function () {
+  "use strict";
+
+  /** Sets the page up with setUp(element) when it has the element with this id (deferred: the page is parsed). */
+  function whenPresent(id, setUp) {
+    const element = document.getElementById(id);
+    if (element) setUp(element);
+  }
+
+  /** The elements with these ids, in the same order. */
+  function byIds(...ids) {
+    return ids.map((id) => document.getElementById(id));
+  }
+
+  /** The CSRF token of the page (every POST the app answers must carry it). */
+  function csrfToken() {
+    return document.querySelector('meta[name="csrf-token"]').content;
+  }
+
+  /** POSTs `body` as JSON with the CSRF token; `options` adds to fetch's (e.g. keepalive). Answers the Response. */
+  function postJSON(url, body, options) {
+    return fetch(url, Object.assign({
+      method: "POST", credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken()},
+      body: JSON.stringify(body || {}),
+    }, options));
+  }
+
+  return Object.freeze({whenPresent, byIds, csrfToken, postJSON});
+})();
