@@ -120,6 +120,16 @@ class Config:
     CACHE_KEY_PREFIX = "mcc:"
     REPORT_CACHE_SECONDS = env_int("REPORT_CACHE_SECONDS", 120)
 
+    # Background work (app/jobs): the job queue. sqlite:///… is the embedded default (one machine, no server);
+    # redis://host:6379/1 lets any number of workers on any number of machines share it.
+    QUEUE_URL = env_str("QUEUE_URL", f"sqlite:///{INSTANCE_DIR / 'queue.sqlite3'}")
+    #: The queue's name in its storage (several installations may share one Redis).
+    QUEUE_NAME = env_str("QUEUE_NAME", "mcc")
+    #: A failed job is retried after this many seconds, then twice as long each time (at most an hour apart).
+    JOB_RETRY_SECONDS = env_int("JOB_RETRY_SECONDS", 60)
+    #: How long a worker holds a job before another may take it (a worker that died frees its jobs after this).
+    JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 900)
+
     # Mail: "outbox" writes each message as an .eml file under MAIL_OUTBOX (and logs it), "smtp" sends it.
     MAIL_BACKEND = env_str("MAIL_BACKEND", "outbox")
     MAIL_OUTBOX = Path(env_str("MAIL_OUTBOX", str(INSTANCE_DIR / "outbox")))

@@ -9,12 +9,13 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 
+from app.core.db import will_write
 from config import Config, config_from_env
 
 APP_DIR = Path(__file__).resolve().parent
 
 #: Domain packages, each exposing blueprints and, optionally, ``init_app(app)``. Order is navigation order.
-DOMAINS = ("core", "accounts", "certificates", "catalogue", "enrolment", "training", "learning", "placements",
+DOMAINS = ("core", "jobs", "accounts", "certificates", "catalogue", "enrolment", "training", "learning", "placements",
            "reporting", "privacy", "audit")
 
 
@@ -115,10 +116,13 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _configure_sqlite(engine) -> None:
-    """Give SQLite real transactions (SAVEPOINT, BEGIN IMMEDIATE-free reads), foreign keys and WAL.
+    """Give SQLite real transactions (SAVEPOINT), foreign keys and WAL, and writers that never lose a lock race.
 
     pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT; SQLAlchemy's documented recipe
-    takes it over. WAL lets readers proceed while the one writer writes.
+    takes it over. WAL lets readers proceed while the one writer writes. A transaction that reads and then writes
+    cannot wait for the write lock once another writer committed after its first read ("database is locked" at
+    once, busy timeout or not): so work that will write (a writing request, a worker's job: ``core.db.writes``)
+    takes the lock with BEGIN IMMEDIATE up front and waits its turn; reading requests stay concurrent.
     """
 
     @event.listens_for(engine, "connect")
@@ -133,4 +137,4 @@ def _configure_sqlite(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if will_write() else "BEGIN")

@@ -18,11 +18,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from app import create_app
 from app.extensions import db as _db, limiter
@@ -104,6 +106,7 @@ class RequestIsolatingClient(FlaskClient):
 
 
 def make_test_app(database_url: str, media_root: Path, **overrides):
+    overrides.setdefault("QUEUE_URL", f"sqlite:///{Path(media_root).parent / 'queue.sqlite3'}")
     return create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url, MEDIA_ROOT=media_root, **overrides)
 
 
@@ -155,10 +158,53 @@ def client(app, db) -> RequestIsolatingClient:
     return app.test_client()
 
 
+class QueuedMail(Sequence):
+    """The mails the test's requests queued in the outbox, as the messages a worker will send (read afresh at
+    every look; delivering them is tested with a real worker in tests/jobs)."""
+
+    def _messages(self) -> list:
+        from email.message import EmailMessage
+
+        from app.jobs.models import OutboxMessage
+
+        _db.session.expire_all()
+        messages = []
+        for row in _db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "mail.send")
+                                       .order_by(OutboxMessage.id)):
+            message = EmailMessage()
+            message["To"], message["Subject"] = row.payload["to"], row.payload["subject"]
+            message.set_content(row.payload["body"])
+            for attachment in row.payload.get("attachments") or ():
+                maintype, _, subtype = attachment["content_type"].partition("/")
+                message.add_attachment(attachment["text"].encode(), maintype=maintype,
+                                       subtype=subtype.split(";")[0], filename=attachment["filename"])
+            messages.append(message)
+        return messages
+
+    def __getitem__(self, index):
+        return self._messages()[index]
+
+    def __len__(self) -> int:
+        return len(self._messages())
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other)
+
+    __hash__ = None
+
+    def clear(self) -> None:
+        from sqlalchemy import delete
+
+        from app.jobs.models import OutboxMessage
+
+        _db.session.execute(delete(OutboxMessage).where(OutboxMessage.kind == "mail.send"))
+        _db.session.commit()
+
+
 @pytest.fixture
-def sent_mail(app, db) -> list:
-    """Messages sent during the test (the testing mail backend keeps them in memory)."""
-    return app.extensions["mcc_sent_mail"]
+def sent_mail(app, db) -> QueuedMail:
+    """Mails queued during the test (the outbox rows the requests wrote)."""
+    return QueuedMail()
 
 
 @pytest.fixture

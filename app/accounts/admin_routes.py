@@ -8,11 +8,12 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from app.accounts import admin_bp, mails, services
-from app.accounts.forms import ConfirmForm, InviteForm, UserAdminForm, UserSearchForm
+from app.accounts.forms import InviteForm, UserAdminForm, UserSearchForm
 from app.accounts.models import Country, Invitation, User
 from app.accounts.policies import can_manage_user, can_resend_invitation
+from app.core.forms import ConfirmForm
 from app.core.permissions import Role, load_or_403, role_required
-from app.core.uow import after_commit, form_page, refusals
+from app.core.uow import form_page, refusals
 from app.extensions import db
 
 
@@ -31,11 +32,6 @@ def users():
     return render_template("accounts/admin/users.html", page=page, form=form)
 
 
-def _send_invitation_after_commit(invitation: Invitation) -> None:
-    # The link names the invitation row: it is mailed only once that row is saved.
-    after_commit(lambda: mails.send_invitation(invitation))
-
-
 @admin_bp.route("/invite", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def invite():
@@ -44,7 +40,7 @@ def invite():
         with refusals(form):
             invitation = services.invite_user(form.email.data, form.full_name.data, Role(form.role.data),
                                               form.language.data, Country(form.country.data), current_user)
-            _send_invitation_after_commit(invitation)
+            mails.send_invitation(invitation)
             flash(_("Invitation sent to %(email)s.", email=invitation.user.email), "success")
             return redirect(url_for("accounts_admin.users"), 303)
     return form_page("accounts/admin/invite.html", form=form)
@@ -79,6 +75,6 @@ def resend_invitation(user_id: int):
     form = ConfirmForm(prefix="resend")
     if form.validate_on_submit():
         with refusals():
-            _send_invitation_after_commit(services.renew_invitation(user, current_user))
+            mails.send_invitation(services.renew_invitation(user, current_user))
             flash(_("A new invitation has been sent."), "success")
     return redirect(url_for("accounts_admin.edit", user_id=user_id), 303)

@@ -107,12 +107,6 @@ class UserAdminForm(Form):
     submit = SubmitField(_l("Save changes"))
 
 
-class ConfirmForm(Form):
-    """A bare form for POST buttons: only the CSRF token."""
-
-    submit = SubmitField(_l("Confirm"))
-
-
 class UserSearchForm(Form):
     class Meta:
         csrf = False

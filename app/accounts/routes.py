@@ -10,7 +10,6 @@ from app.accounts import bp, mails, services, sessions
 from app.accounts.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
-    ConfirmForm,
     ForgotPasswordForm,
     LoginForm,
     ProfileForm,
@@ -19,6 +18,7 @@ from app.accounts.forms import (
 )
 from app.accounts.models import Country, Gender
 from app.core.errors import DomainError
+from app.core.forms import ConfirmForm
 from app.core.i18n import ZONE_FOR_LANGUAGE, select_locale, select_timezone
 from app.core.limits import per_address, per_typed_email, refused_answer
 from app.core.settings import self_registration_enabled
@@ -166,8 +166,7 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         user = services.find_user_by_email(form.email.data)
-        if user is not None and user.can_log_in:
-            mails.send_password_reset(user)
+        mails.send_password_reset(user if user is not None and user.can_log_in else None)
         # Same answer either way: the page must not reveal who has an account.
         flash(_("If an account exists for this address, we have sent it a link to reset the password."), "info")
         return redirect(url_for("accounts.login"), 303)

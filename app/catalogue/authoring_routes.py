@@ -7,7 +7,6 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.accounts.forms import ConfirmForm
 from app.accounts.models import User
 from app.catalogue import bp, services
 from app.catalogue.forms import (
@@ -31,7 +30,7 @@ from app.catalogue.policies import (
     can_manage_module,
 )
 from app.catalogue.uploads import UPLOAD_TOKEN_MAX_AGE
-from app.core.forms import flash_form_errors
+from app.core.forms import ConfirmForm, flash_form_errors
 from app.core.permissions import Role, has_role, load_or_403, load_or_404, role_required
 from app.core.translated import pick
 from app.core.uow import form_page, refusals

@@ -63,3 +63,16 @@ class Base(DeclarativeBase):
 
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def declare_writing() -> None:
+    """The work in this app context will write: SQLite transactions begin IMMEDIATE (take the write lock first)."""
+    from flask import g
+
+    g.mcc_writing = True
+
+
+def will_write() -> bool:
+    from flask import g, has_app_context
+
+    return has_app_context() and bool(g.get("mcc_writing"))

@@ -144,3 +144,9 @@ class SearchFilters(Form):
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
     specialisation = SelectField(_l("Specialisation"), validators=[Optional()])
+
+
+class ConfirmForm(Form):
+    """A bare form for POST buttons: only the CSRF token."""
+
+    submit = SubmitField(_l("Confirm"))

@@ -14,15 +14,21 @@ from app.core.db import utcnow
 log = logging.getLogger(__name__)
 
 
-def send_mail(to: str, subject: str, body: str) -> EmailMessage:
-    """Send a plain-text message with the configured backend and return it."""
+def send_mail(to: str, subject: str, body: str, *, message_id: str | None = None,
+              attachments: tuple[dict, ...] | list[dict] = ()) -> EmailMessage:
+    """Send a plain-text message with the configured backend and return it (requests do not call this: they
+    queue mail with ``app.jobs.mail.queue_mail``; workers send it)."""
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]
     message["To"] = to
     message["Subject"] = subject
-    message["Message-ID"] = make_msgid(domain="mcc.localhost")
+    message["Message-ID"] = message_id or make_msgid(domain="mcc.localhost")
     message.set_content(body)
+    for attachment in attachments:
+        maintype, _, subtype = attachment["content_type"].partition("/")
+        message.add_attachment(attachment["text"].encode(), maintype=maintype, subtype=subtype.split(";")[0],
+                               filename=attachment["filename"])
 
     backend = config["MAIL_BACKEND"]
     if backend == "smtp":

@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.core import bp, settings
 from app.core.forms import LanguageForm, SiteSettingsForm
+from app.core.health import CHECKS
 from app.core.i18n import LANGUAGES
 from app.core.permissions import Role, role_required
 from app.core.uow import form_page
@@ -50,6 +51,14 @@ def health():
         log.error("health check: storage unavailable: %s", error)
         state["storage"] = "unavailable"
     healthy = state["database"] == "ok" and state["storage"] == "ok"
+    for name, check in CHECKS.items():
+        try:
+            facts, ok = check()
+        except Exception as error:  # a check that breaks is reported, never a 500
+            log.error("health check %s failed: %s", name, error)
+            facts, ok = {"status": "unavailable"}, False
+        state[name] = facts
+        healthy = healthy and ok
     state["status"] = "ok" if healthy else "unavailable"
     return jsonify(state), 200 if healthy else 503
 

@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 
 from flask import (
     Flask,
+    current_app,
     flash,
     g,
     jsonify,
@@ -44,6 +45,7 @@ from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
+from app.core.db import declare_writing
 from app.core.errors import DomainError, wants_json
 from app.core.forms import apply_domain_error
 from app.core.urls import safe_next_url
@@ -235,8 +237,17 @@ def unit_of_work(view: F) -> F:
     return run  # type: ignore[return-value]
 
 
+def _declare_if_writing() -> None:
+    """Before anything else in a request (rate-limit keys and the login already query): a request to a writing
+    view takes SQLite's write lock with its first statement (``core.db.declare_writing``)."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    if request.method not in SAFE_METHODS or getattr(view, "_mcc_writes", False):
+        declare_writing()
+
+
 def install(app: Flask) -> None:
     """Put every view of ``app`` inside the unit of work (call once all blueprints are registered)."""
+    app.before_request_funcs.setdefault(None, []).insert(0, _declare_if_writing)
     for endpoint, view in list(app.view_functions.items()):
         if endpoint != "static" and not getattr(view, "_mcc_unit_of_work", False):
             wrapped = unit_of_work(view)

@@ -13,9 +13,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from app.accounts.forms import ConfirmForm
 from app.accounts.models import Country, Gender, User
 from app.catalogue.models import Course, CourseStatus
+from app.core.forms import ConfirmForm
 from app.core.permissions import Role, has_role, load_or_403, load_or_404, role_required
 from app.core.uow import form_page, refusals
 from app.enrolment import bp, bulk, mails, participants, services

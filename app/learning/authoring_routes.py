@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.accounts.forms import ConfirmForm
 from app.catalogue.forms import fill_texts, texts_from
 from app.catalogue.models import Course
 from app.catalogue.policies import can_manage_course
+from app.core.forms import ConfirmForm
 from app.core.permissions import Role, load_or_403, role_required
 from app.core.translated import pick
 from app.core.uow import form_page, refusals

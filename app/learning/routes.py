@@ -8,10 +8,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.accounts.forms import ConfirmForm
 from app.catalogue.models import Lesson, Material
 from app.certificates.models import Certificate
 from app.core.errors import DomainError
+from app.core.forms import ConfirmForm
 from app.core.json import json_body
 from app.core.limits import per_account
 from app.core.permissions import Role, load_or_403, role_required

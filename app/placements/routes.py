@@ -8,12 +8,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.accounts.forms import ConfirmForm
 from app.accounts.models import User
 from app.catalogue.models import Specialisation
 from app.certificates.services import valid_for_placement
 from app.core.files import send_attached_file
-from app.core.forms import flash_form_errors
+from app.core.forms import ConfirmForm, flash_form_errors
 from app.core.permissions import Role, deny, load_or_403, load_or_404, role_required
 from app.core.translated import pick
 from app.core.uow import form_page, refusals

@@ -11,13 +11,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager
 
-from app.accounts.forms import ConfirmForm
 from app.accounts.models import Country, User
 from app.catalogue.models import Course, course_trainers
 from app.core.audit import record_event
 from app.core.db import utcnow
 from app.core.files import send_attached_file
-from app.core.forms import flash_form_errors
+from app.core.forms import ConfirmForm, flash_form_errors
 from app.core.permissions import Role, has_role, load_or_403, role_required
 from app.core.uow import form_page, refusals, writes
 from app.core.urls import external_url

@@ -54,13 +54,14 @@ def test_every_xlsx_export_writes_what_people_typed_as_text(client, login, db, f
 
 
 # -- 3. e-mailed links never follow the Host header ---------------------------------------------------------------
-def test_a_reset_link_is_built_on_the_configured_address_not_the_host_header(app, client, db, monkeypatch):
+def test_a_reset_link_is_built_on_the_configured_address_not_the_host_header(app, client, db, monkeypatch,
+                                                                            sent_mail):
     monkeypatch.setitem(app.config, "BASE_URL", "https://mcc.example.eu")
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)  # the session cookie belongs to "localhost"
     user = create_user(Role.TRAINEE)
     response = client.post("/forgot-password", data={"email": user.email}, headers={"Host": "evil.example"})
     assert response.status_code == 303
-    body = app.extensions["mcc_sent_mail"][-1].get_content()
+    body = sent_mail[-1].get_content()
     assert "https://mcc.example.eu/reset-password/" in body and "evil.example" not in body
 
 

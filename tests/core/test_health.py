@@ -10,13 +10,18 @@ def test_liveness_answers_without_touching_anything(client):
 def test_readiness_reports_database_and_storage(client):
     response = client.get("/healthz")
     assert response.status_code == 200
+    queue = response.json.pop("queue")
     assert response.json == {"status": "ok", "database": "ok", "storage": "ok", "storage_backend": "local"}
+    # No worker runs beside the test app: what the other tests queued waits (tests/jobs run real workers).
+    assert queue["status"] == "ok" and queue["workers_seen"] == 0 and queue["failed"] == 0
+    assert isinstance(queue["queued"], int) and queue["oldest_waiting_seconds"] == 0
 
 
 def test_readiness_is_503_when_storage_is_unusable(backend, app, tmp_path):
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("a file where the media root should be")
-    broken = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], blocker / "media")
+    broken = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], blocker / "media",
+                           QUEUE_URL=f"sqlite:///{tmp_path / 'queue.sqlite3'}")
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["storage"] == "unavailable"
@@ -32,7 +37,7 @@ def test_readiness_is_503_when_the_database_is_down(backend, tmp_path):
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json == {"status": "unavailable", "database": "unavailable", "storage": "ok",
-                             "storage_backend": "local"}
+                             "storage_backend": "local", "queue": {"status": "unavailable"}}
 
 
 def test_pages_answer_503_in_the_users_language_when_the_database_is_down(tmp_path):

@@ -161,7 +161,12 @@ def demo_world() -> dict[str, list[int]]:
     for argument, table in tables.items():
         table_obj = _db.metadata.tables.get(table)
         if table_obj is not None:
-            world[argument] = list(_db.session.scalars(select(table_obj.c.id).limit(3)))
+            world[argument] = list(_db.session.scalars(select(table_obj.c.id).order_by(table_obj.c.id).limit(3)))
+    # URLs that name a parent and its child need a child of that parent (/courses/<c>/lessons/<l>).
+    lessons = _db.metadata.tables["lessons"]
+    if world.get("course_id"):
+        world["lesson_id"] = list(_db.session.scalars(select(lessons.c.id).where(
+            lessons.c.course_id == world["course_id"][0]).order_by(lessons.c.id).limit(3))) or world["lesson_id"]
     return world
 
 

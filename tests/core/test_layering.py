@@ -14,7 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 
 APP = Path(__file__).resolve().parents[2] / "app"
-INFRASTRUCTURE = {"core", "extensions", "storage"}
+INFRASTRUCTURE = {"core", "extensions", "storage", "jobs"}
 
 
 def _module_name(path: Path) -> str:

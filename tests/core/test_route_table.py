@@ -29,6 +29,8 @@ WHO = (ANONYMOUS, Role.TRAINEE, Role.TRAINER, Role.COORDINATOR, Role.ADMIN)
 # fmt: off
 TABLE: dict[str, str] = {
     "GET /": "ooooo",
+    "GET /admin/jobs/failed": "lfffo",
+    "POST /admin/jobs/<int:message_id>/retry": "lfffn",
     "GET /admin/settings": "lfffo",
     "POST /admin/settings": "lfffo",
     "GET /admin/users/": "lfffo",

@@ -289,6 +289,8 @@ ALLOWED_TO_COMMIT = {
     "core/cli.py", "accounts/cli.py", "catalogue/cli.py", "storage/cli.py",  # CLI commands
     "backup.py", "benchdata.py",  # CLI commands (backup, benchmark data)
     "catalogue/maintenance.py",  # `flask storage purge`: each material's purge is committed before its object goes
+    # The workers' own unit of work: claim a message, do it and mark it done in one transaction, record failures.
+    "jobs/outbox.py", "jobs/queue.py", "jobs/schedule.py", "jobs/cli.py",
 }
 #: The error handlers also roll back: an error raised outside a view (a before-request hook) has no seam around it.
 ALLOWED_TO_ROLL_BACK = ALLOWED_TO_COMMIT | {"core/errors.py"}

@@ -122,3 +122,18 @@ def browser_login(page, live_server):
         page.wait_for_load_state()
 
     return login
+
+
+def queued_mail_bodies(app) -> list[str]:
+    """The bodies of the mails the live server queued (no worker runs beside it: tests/jobs deliver them)."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.jobs.models import OutboxMessage
+
+    with app.app_context():
+        try:
+            return [row.payload["body"] for row in db.session.scalars(
+                select(OutboxMessage).where(OutboxMessage.kind == "mail.send").order_by(OutboxMessage.id))]
+        finally:
+            db.session.remove()

@@ -1,6 +1,7 @@
 from playwright.sync_api import expect
 
 from app.core.permissions import Role
+from tests.e2e.conftest import queued_mail_bodies
 
 
 def test_log_in_wrong_password_switch_to_lithuanian_and_log_out(page, live_server, make_user):
@@ -45,7 +46,7 @@ def test_admin_invites_a_trainer_who_activates_the_account(page, live_server, ma
 
     import re
 
-    body = live_server.app.extensions["mcc_sent_mail"][-1].get_content()
+    body = queued_mail_bodies(live_server.app)[-1]
     link = re.search(r"http://\S+/invitation/\S+", body).group(0)
     invitee = browser.new_context(locale="lt-LT").new_page()
     invitee.goto(link)
