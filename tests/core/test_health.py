@@ -10,8 +10,9 @@ def test_liveness_answers_without_touching_anything(client):
 def test_readiness_reports_database_and_storage(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    queue = response.json.pop("queue")
-    assert response.json == {"status": "ok", "database": "ok", "storage": "ok", "storage_backend": "local"}
+    body = response.json
+    queue = body.pop("queue")
+    assert body == {"status": "ok", "database": "ok", "storage": "ok", "storage_backend": "local"}
     # No worker runs beside the test app: what the other tests queued waits (tests/jobs run real workers).
     assert queue["status"] == "ok" and queue["workers_seen"] == 0 and queue["failed"] == 0
     assert isinstance(queue["queued"], int) and queue["oldest_waiting_seconds"] == 0
