@@ -15,8 +15,8 @@ from config import Config, config_from_env
 APP_DIR = Path(__file__).resolve().parent
 
 #: Domain packages, each exposing blueprints and, optionally, ``init_app(app)``. Order is navigation order.
-DOMAINS = ("core", "jobs", "accounts", "certificates", "catalogue", "enrolment", "training", "learning", "placements",
-           "reporting", "privacy", "audit")
+DOMAINS = ("core", "jobs", "accounts", "notifications", "certificates", "catalogue", "enrolment", "training",
+           "learning", "placements", "reporting", "privacy", "audit")
 
 
 def create_app(config_class: type[Config] | None = None, **overrides: Any) -> Flask:

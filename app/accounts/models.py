@@ -56,6 +56,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     consent_at: Mapped[datetime | None]
     #: Set when the person's data was erased on request (the row stays, anonymised, for the statistics).
     erased_at: Mapped[datetime | None]
+    #: Notifications not read yet: the header's badge without a query on every page (kept by app.notifications).
+    unread_notifications: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email or '-'} {self.role}>"

@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 
 def send_mail(to: str, subject: str, body: str, *, message_id: str | None = None,
-              attachments: tuple[dict, ...] | list[dict] = ()) -> EmailMessage:
+              attachments: tuple[dict, ...] | list[dict] = (), headers: dict[str, str] | None = None) -> EmailMessage:
     """Send a plain-text message with the configured backend and return it (requests do not call this: they
     queue mail with ``app.jobs.mail.queue_mail``; workers send it)."""
     config = current_app.config
@@ -24,6 +24,8 @@ def send_mail(to: str, subject: str, body: str, *, message_id: str | None = None
     message["To"] = to
     message["Subject"] = subject
     message["Message-ID"] = message_id or make_msgid(domain="mcc.localhost")
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(body)
     for attachment in attachments:
         maintype, _, subtype = attachment["content_type"].partition("/")
