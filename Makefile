@@ -7,16 +7,20 @@ FLASK := MCC_ENV=development $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint bench setup dev-setup translations migrate seed clean
+.PHONY: run test lint bench setup dev-setup translations migrate seed clean settings-table lock
 
-# Serve the app with demo data on http://127.0.0.1:5000 (SQLite + local storage; a second run reuses all).
+# Serve the app with demo data on http://127.0.0.1:5000 (SQLite + local storage; a second run reuses all), with a
+# worker beside it for background work (mails land in instance/outbox/); Ctrl-C stops both.
 run: setup translations migrate seed
-	@echo "MCC on http://$(HOST):$(PORT)/ — demo accounts are listed in README.md"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "MCC on http://$(HOST):$(PORT)/ with a background worker — demo accounts are listed in README.md"
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(FLASK) jobs worker --workers 2 & \
+	  $(FLASK) run --host $(HOST) --port $(PORT)
 
-# Run the whole test suite (PostgreSQL too when TEST_DATABASE_URL is set; see .ci/run).
+# Run the whole test suite (PostgreSQL too when TEST_DATABASE_URL is set; see .ci/run), on TEST_JOBS processes.
+TEST_JOBS ?= 2
 test: dev-setup translations
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_JOBS) $(PYTEST_ARGS)
 
 lint: dev-setup
 	$(BIN)/ruff check .
@@ -63,3 +67,16 @@ bench: dev-setup translations
 
 clean:
 	rm -rf $(VENV) instance/mcc.sqlite3* .ruff_cache
+
+# The README's settings table, regenerated from config.py (tests/core/test_config.py checks they agree).
+settings-table: setup
+	@$(BIN)/python - <<'PY'
+import pathlib, re, config
+readme = pathlib.Path("README.md")
+text = readme.read_text()
+begin, end = "<!-- settings:", "<!-- /settings -->"
+head, rest = text.split(begin, 1)
+marker, _, tail = rest.partition("\n")
+body, _, after = tail.partition(end)
+readme.write_text(head + begin + marker + "\n" + config.settings_table() + end + after)
+PY

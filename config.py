@@ -43,13 +43,24 @@ def secret_key_problem(key: str | None) -> str | None:
     return None
 
 
-def env_str(name: str, default: str | None = None) -> str | None:
+#: Every MCC_ variable the settings read, with the default of its first reading (the base class's): the README's
+#: settings table is generated from this and DOCS (``python config.py --table``), and a test keeps them equal.
+READ: dict[str, object] = {}
+
+
+def _read(name: str, default: object) -> str | None:
+    READ.setdefault(name, default)
     value = os.environ.get(f"MCC_{name}")
-    return value if value not in (None, "") else default
+    return value if value not in (None, "") else None
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    value = _read(name, default)
+    return value if value is not None else default
 
 
 def env_bool(name: str, default: bool) -> bool:
-    value = env_str(name)
+    value = _read(name, default)
     if value is None:
         return default
     if value.lower() in {"1", "true", "yes", "on"}:
@@ -60,13 +71,26 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 def env_int(name: str, default: int) -> int:
-    value = env_str(name)
+    value = _read(name, default)
     if value is None:
         return default
     try:
         return int(value)
     except ValueError:
         raise ConfigError(f"MCC_{name} must be a whole number, not {value!r}.") from None
+
+
+def env_float(name: str, default: float, low: float, high: float) -> float:
+    value = _read(name, default)
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ConfigError(f"MCC_{name} must be a number, not {value!r}.") from None
+    if not low <= number <= high:
+        raise ConfigError(f"MCC_{name} must be between {low} and {high}, not {value!r}.")
+    return number
 
 
 class Config:
@@ -111,8 +135,15 @@ class Config:
     RESET_RATE_LIMIT = env_str("RESET_RATE_LIMIT", "5 per hour")
     RATELIMIT_STORAGE_URI = env_str("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down must not lock people out: the limits go on per process (logged as a warning) until it is back;
+    # short timeouts so a hung Redis costs a request half a second, not a minute.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
     # The privacy notice people agree to; raise the version when its text changes (consent is recorded with it).
     PRIVACY_NOTICE_VERSION = env_str("PRIVACY_NOTICE_VERSION", "2026-11")
+    #: The date of the project's final payment (YYYY-MM-DD) once known: the evidence kept "5 years after the final
+    #: payment" (the privacy notice's retention table) is erased or anonymised at the end of that period.
+    PROJECT_FINAL_PAYMENT = env_str("PROJECT_FINAL_PAYMENT")
     # Computed report figures are cached (shared by all app processes when MCC_CACHE_URL names a Redis).
     CACHE_URL = env_str("CACHE_URL")
     CACHE_TYPE = env_str("CACHE_TYPE") or ("RedisCache" if CACHE_URL else "SimpleCache")
@@ -129,6 +160,8 @@ class Config:
     JOB_RETRY_SECONDS = env_int("JOB_RETRY_SECONDS", 60)
     #: How long a worker holds a job before another may take it (a worker that died frees its jobs after this).
     JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 900)
+    #: Files built on request (evidence packs, XLSX exports) are offered for this many days, then deleted.
+    GENERATED_FILES_DAYS = env_int("GENERATED_FILES_DAYS", 7)
 
     # Mail: "outbox" writes each message as an .eml file under MAIL_OUTBOX (and logs it), "smtp" sends it.
     MAIL_BACKEND = env_str("MAIL_BACKEND", "outbox")
@@ -164,10 +197,30 @@ class Config:
     #: Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 
+    #: Web processes (gunicorn.conf.py reads the same variable): more than one needs shared limits and cache.
+    WEB_WORKERS = env_int("WEB_WORKERS", 2)
+    #: Risks production accepts knowingly (comma-separated): outbox-mail, process-limits, process-cache.
+    ACCEPTED_RISKS = frozenset(r.strip() for r in (env_str("ACCEPT_RISKS") or "").split(",") if r.strip())
+
+    #: Signs backup manifests (HKDF-derived; falls back to MCC_SECRET_KEY: set it so rotating that key keeps old
+    #: archives verifiable). ``flask backup generate-key`` prints one.
+    BACKUP_KEY = env_str("BACKUP_KEY")
+    #: 32 bytes (hex or base64) that encrypt archives made with ``backup create --encrypt``.
+    BACKUP_ENCRYPTION_KEY = env_str("BACKUP_ENCRYPTION_KEY")
+
     LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+    #: ``json`` (one object per line, with the request id) or ``text``; production defaults to json.
+    LOG_FORMAT = env_str("LOG_FORMAT", "text")
+    #: Bearer token a Prometheus scraper shows at /metrics (without one the endpoint answers 404).
+    METRICS_TOKEN = env_str("METRICS_TOKEN")
+    #: Sentry error reporting (off when empty).
+    SENTRY_DSN = env_str("SENTRY_DSN")
+    #: PostgreSQL: connections per process, and the longest a statement may run (ms; 0: no limit).
+    DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 5)
+    DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 30000)
 
     #: Share of a video that must be watched (really played, see app/learning/watching.py) for the lesson to count.
-    LEARNING_WATCH_SHARE = float(env_str("LEARNING_WATCH_SHARE", "0.9"))
+    LEARNING_WATCH_SHARE = env_float("LEARNING_WATCH_SHARE", 0.9, 0.1, 1.0)
 
     # The programme printed on attendance sheets, certificates and reports for the funder.
     PROJECT_NAME = env_str("PROJECT_NAME", "Klastry warunkiem efektywnego rozwoju pogranicza polsko-litewskiego / "
@@ -189,6 +242,8 @@ class DevelopmentConfig(Config):
     ENV_NAME = "development"
     # A fixed development key keeps sessions across restarts of `make run`; it is refused in production.
     SECRET_KEY = Config.SECRET_KEY or DEVELOPMENT_SECRET_KEY
+    #: Links in the mails `make run`'s worker writes point at the development server.
+    BASE_URL = Config.BASE_URL or "http://127.0.0.1:5000"
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
@@ -208,6 +263,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    LOG_FORMAT = env_str("LOG_FORMAT", "json")
 
     @classmethod
     def validate(cls) -> None:
@@ -236,10 +292,32 @@ class ProductionConfig(Config):
             raise ConfigError(f"MCC_STORAGE_BACKEND must be local or s3, not {cls.STORAGE_BACKEND!r}.")
         if cls.STORAGE_BACKEND == "s3" and not cls.S3_BUCKET:
             raise ConfigError("MCC_STORAGE_BACKEND is s3 but MCC_S3_BUCKET is not set.")
+        for problem in unsafe_production_settings(cls):
+            raise ConfigError(problem)
 
     @classmethod
     def trusted_hosts(cls) -> list[str] | None:
         return [urlsplit(cls.BASE_URL or "").hostname or "", "localhost", "127.0.0.1", *cls.EXTRA_TRUSTED_HOSTS]
+
+
+def unsafe_production_settings(config: type[Config]) -> list[str]:
+    """Settings that work on a laptop and fail people in production, unless ``MCC_ACCEPT_RISKS`` names them."""
+    problems = []
+    accepted = config.ACCEPTED_RISKS
+    if config.MAIL_BACKEND != "smtp" and "outbox-mail" not in accepted:
+        problems.append("MCC_MAIL_BACKEND is not smtp: mails would only be written to files (and nobody would get "
+                        "an invitation or a reset link). Set MCC_MAIL_BACKEND=smtp and MCC_SMTP_HOST, or accept it "
+                        "with MCC_ACCEPT_RISKS=outbox-mail.")
+    several = config.WEB_WORKERS > 1
+    if several and config.RATELIMIT_STORAGE_URI.startswith("memory://") and "process-limits" not in accepted:
+        problems.append(f"MCC_RATELIMIT_STORAGE_URI is memory:// with MCC_WEB_WORKERS={config.WEB_WORKERS}: each "
+                        "process would count on its own (ten attempts become twenty). Point it at Redis "
+                        "(redis://host:6379/0), or accept it with MCC_ACCEPT_RISKS=process-limits.")
+    if several and config.CACHE_TYPE != "RedisCache" and "process-cache" not in accepted:
+        problems.append(f"MCC_CACHE_URL is not set with MCC_WEB_WORKERS={config.WEB_WORKERS}: each process would "
+                        "keep its own report figures. Set MCC_CACHE_URL=redis://host:6379/1, or accept it with "
+                        "MCC_ACCEPT_RISKS=process-cache.")
+    return problems
 
 
 CONFIGS: dict[str, type[Config]] = {
@@ -256,3 +334,106 @@ def config_from_env() -> type[Config]:
         return CONFIGS[name]
     except KeyError:
         raise ConfigError(f"MCC_ENV must be one of {', '.join(CONFIGS)}, not {name!r}.") from None
+
+
+#: What each MCC_ variable means, and how its default reads when the value itself would mislead (a path on this
+#: machine, a long text). Keep one entry per variable the classes above read (tests/core/test_config.py checks).
+DOCS: dict[str, tuple[str, str | None]] = {
+    "ENV": ("`development`, `testing` or `production`", None),
+    "SECRET_KEY": ("Signs sessions and e-mailed links; ≥ 32 random characters in production", "— (development: a "
+                   "fixed dev key)"),
+    "INSTANCE_DIR": ("Where the SQLite files and the mail outbox live", "`instance/`"),
+    "DATABASE_URL": ("SQLAlchemy URL; production: `postgresql+psycopg://user:pass@host/db`",
+                     "`sqlite:///instance/mcc.sqlite3`"),
+    "DATABASE_POOL_SIZE": ("PostgreSQL connections per process", None),
+    "DATABASE_STATEMENT_TIMEOUT_MS": ("PostgreSQL: the longest a statement may run (0: no limit)", None),
+    "STORAGE_BACKEND": ("`local` (files under `MCC_MEDIA_ROOT`) or `s3`", None),
+    "MEDIA_ROOT": ("Root folder of local storage", "`media/`"),
+    "S3_ENDPOINT_URL": ("S3 API endpoint the app talks to, e.g. `http://minio:9000`", "— (AWS)"),
+    "S3_PUBLIC_ENDPOINT_URL": ("Endpoint browsers reach, if different (presigned URLs and the CSP)", "= endpoint"),
+    "S3_REGION": ("Region name used for SigV4 signing", None),
+    "S3_BUCKET": ("Bucket for materials and documents (required with `s3`)", None),
+    "S3_ACCESS_KEY_ID": ("S3 credentials (else boto3's usual sources)", None),
+    "S3_SECRET_ACCESS_KEY": ("S3 credentials (else boto3's usual sources)", None),
+    "S3_ADDRESSING_STYLE": ("`path` (MinIO, Ceph) or `virtual`", None),
+    "S3_PRESIGN_EXPIRES": ("Lifetime in seconds of presigned download/upload URLs", None),
+    "MAX_UPLOAD_BYTES": ("Largest accepted material", "`5368709120` (5 GiB)"),
+    "SELF_REGISTRATION": ("Initial value of \"open self-registration\" (admins change it in Settings)", None),
+    "INVITATION_MAX_AGE_DAYS": ("Lifetime of invitation links", None),
+    "PASSWORD_RESET_MAX_AGE_MINUTES": ("Lifetime of password-reset links", None),
+    "MIN_PASSWORD_LENGTH": ("Shortest accepted password", None),
+    "LOGIN_RATE_LIMIT": ("Failed logins per account (from any address)", None),
+    "LOGIN_FAILURES_PER_ADDRESS": ("Failed logins from one address, over all accounts", None),
+    "ATTEMPTS_PER_ADDRESS": ("All login, registration and reset requests from one address (a class behind one "
+                             "router stays far below)", None),
+    "RESET_RATE_LIMIT": ("Password-reset requests per account", None),
+    "RATELIMIT_STORAGE_URI": ("Rate-limit counters; `redis://host:6379/0` with several processes (per process "
+                              "while Redis is down)", None),
+    "PRIVACY_NOTICE_VERSION": ("Version of the privacy notice recorded with each consent", None),
+    "PROJECT_FINAL_PAYMENT": ("Date of the project's final payment (ISO); retention periods count from it", None),
+    "CACHE_URL": ("Shared cache of computed report figures, e.g. `redis://host:6379/1`", "— (per process)"),
+    "CACHE_TYPE": ("Flask-Caching backend; follows `MCC_CACHE_URL` unless set", "`RedisCache` with a URL, else "
+                   "`SimpleCache`"),
+    "REPORT_CACHE_SECONDS": ("How long dashboard and at-risk figures are reused (exports are always fresh)", None),
+    "QUEUE_URL": ("The job queue: `sqlite:///…` (one machine) or `redis://host:6379/2`",
+                  "`sqlite:///instance/queue.sqlite3`"),
+    "QUEUE_NAME": ("The queue's name in its storage", None),
+    "JOB_RETRY_SECONDS": ("First retry delay of a failed job (doubling, at most an hour)", None),
+    "JOB_LEASE_SECONDS": ("How long a worker holds a job; a dead worker's jobs are taken up after it", None),
+    "GENERATED_FILES_DAYS": ("How long prepared downloads (evidence packs, large exports) are kept", None),
+    "MAIL_BACKEND": ("`smtp`, or `outbox` (files in `MCC_MAIL_OUTBOX`: development)", None),
+    "MAIL_OUTBOX": ("Folder of the outbox backend", "`instance/outbox`"),
+    "MAIL_FROM": ("Sender of e-mails", None),
+    "SMTP_HOST": ("SMTP server", None),
+    "SMTP_PORT": ("SMTP port", None),
+    "SMTP_USERNAME": ("SMTP login", None),
+    "SMTP_PASSWORD": ("SMTP password", None),
+    "SMTP_STARTTLS": ("Use STARTTLS", None),
+    "BASE_URL": ("Public address: every link in mails, PDFs and QR codes; production requires it and refuses other "
+                 "Host headers", "— (development: `http://127.0.0.1:5000`)"),
+    "TRUSTED_HOSTS": ("Further host names requests may use in production (comma-separated)", None),
+    "DEFAULT_LANGUAGE": ("Language when neither the user nor the browser names pl/lt/en", None),
+    "DEFAULT_TIMEZONE": ("Zone for visitors whose language implies none", None),
+    "SESSION_COOKIE_SECURE": ("Send cookies only over HTTPS", "`true` (development: `false`)"),
+    "FORCE_HTTPS": ("Redirect to HTTPS and send HSTS (when the proxy does not)", None),
+    "TRUSTED_PROXIES": ("Number of reverse proxies whose `X-Forwarded-*` headers to trust", None),
+    "WEB_WORKERS": ("gunicorn processes (gunicorn.conf.py); more than one needs shared limits and cache", None),
+    "ACCEPT_RISKS": ("Production risks accepted knowingly: `outbox-mail`, `process-limits`, `process-cache`", None),
+    "BACKUP_KEY": ("Signs backup manifests (else derived from `MCC_SECRET_KEY`); `flask backup generate-key`", None),
+    "BACKUP_ENCRYPTION_KEY": ("32 bytes (hex or base64) encrypting `backup create --encrypt` archives", None),
+    "LOG_LEVEL": ("Logging level", None),
+    "LOG_FORMAT": ("`json` (one object per line, with the request id) or `text`", "`text` (production: `json`)"),
+    "METRICS_TOKEN": ("Bearer token for `/metrics` (Prometheus); without it the endpoint is 404", None),
+    "SENTRY_DSN": ("Sentry error reporting (off when empty)", None),
+    "LEARNING_WATCH_SHARE": ("Share of a video that must really be played for its lesson to count (0.1–1)", None),
+    "PROJECT_NAME": ("The programme printed on sheets, certificates and reports", "the project's bilingual name"),
+    "FUNDING_NOTICE": ("The co-financing statement on documents", "Interreg Lietuva–Polska · ERDF"),
+    "ISSUER_NAME": ("Who issues certificates", "the cluster's partners"),
+}
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    return f"`{value}`"
+
+
+def settings_table() -> str:
+    """The README's settings table, from what the classes read and DOCS."""
+    lines = ["| Variable | Default | Meaning |", "|---|---|---|"]
+    for name in sorted(READ, key=lambda n: (n != "ENV", n)):
+        meaning, shown = DOCS.get(name, ("(undocumented)", None))
+        lines.append(f"| `MCC_{name}` | {shown or _shown(READ[name])} | {meaning} |")
+    return "\n".join(lines) + "\n"
+
+
+READ.setdefault("ENV", "production")  # read by config_from_env, when the app starts
+
+
+if __name__ == "__main__":  # python config.py --table: print the settings table for the README
+    import sys
+
+    if "--table" in sys.argv:
+        print(settings_table(), end="")

@@ -13,10 +13,12 @@ from app.core.db import will_write
 from config import Config, config_from_env
 
 APP_DIR = Path(__file__).resolve().parent
+#: What the embedded SQLite default serves well (tests/core/test_sqlite_workers.py: 4 workers, 32 people at once).
+SQLITE_MAX_WEB_WORKERS = 4
 
 #: Domain packages, each exposing blueprints and, optionally, ``init_app(app)``. Order is navigation order.
-DOMAINS = ("core", "jobs", "accounts", "notifications", "certificates", "catalogue", "enrolment", "training",
-           "learning", "placements", "reporting", "privacy", "audit")
+DOMAINS = ("core", "jobs", "accounts", "notifications", "downloads", "certificates", "catalogue", "enrolment",
+           "training", "learning", "placements", "reporting", "privacy", "audit")
 
 
 def create_app(config_class: type[Config] | None = None, **overrides: Any) -> Flask:
@@ -29,7 +31,10 @@ def create_app(config_class: type[Config] | None = None, **overrides: Any) -> Fl
     # Flask answers 400 to a Host header not in this list (links never follow the Host header anyway).
     app.config["TRUSTED_HOSTS"] = config_class.trusted_hosts()
     app.config.update(overrides)
-    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from app.core.observability import init_observability
+
+    _database_options(app)
+    init_observability(app)  # first: every later log line carries the request id
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
@@ -90,8 +95,16 @@ def _init_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _configure_sqlite(db.engine)
+            if app.config["ENV_NAME"] != "testing":
+                logging.getLogger(__name__).info(
+                    "SQLite (the embedded default): one machine, up to %s web workers (writers queue for the one "
+                    "write lock; tested with 4 workers and 32 people at once); PostgreSQL for more",
+                    SQLITE_MAX_WEB_WORKERS)
     migrate.init_app(app, db, directory=str(APP_DIR.parent / "migrations"), compare_type=True)
 
+    if app.config["CACHE_TYPE"] == "RedisCache":
+        # A hung Redis costs a page half a second; the report pages then compute their figures themselves.
+        app.config.setdefault("CACHE_OPTIONS", {"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
     cache.init_app(app)
     login_manager.init_app(app)
     babel.init_app(
@@ -113,6 +126,19 @@ def _init_extensions(app: Flask) -> None:
         permissions_policy={"geolocation": "()", "microphone": "()", "camera": "(self)"},
     )
     init_storage(app)
+
+
+def _database_options(app: Flask) -> None:
+    """PostgreSQL: the pool size and a statement timeout from the settings (a runaway query cannot hold a
+    connection for ever)."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        return
+    options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    options["pool_size"] = app.config["DATABASE_POOL_SIZE"]
+    timeout = app.config["DATABASE_STATEMENT_TIMEOUT_MS"]
+    if timeout:
+        options["connect_args"] = {**options.get("connect_args", {}), "options": f"-c statement_timeout={timeout}"}
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _configure_sqlite(engine) -> None:

@@ -64,22 +64,37 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """Make the counts CI must see explicit: PostgreSQL and browser tests that ran."""
+    """Make the counts CI must see explicit, and fail CI when any PostgreSQL, browser or Redis test did not run:
+    every such test collected must have passed (a skip or an error is not "ran")."""
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is None:
         return
     passed = reporter.stats.get("passed", [])
-    postgres = sum(1 for r in passed if "[postgresql" in r.nodeid or "-postgresql" in r.nodeid)
-    browser = sum(1 for r in passed if "/e2e/" in r.nodeid or "tests/e2e" in r.nodeid)
+    reports = [r for outcome in ("passed", "failed", "skipped", "error") for r in reporter.stats.get(outcome, [])
+               if getattr(r, "when", "call") in ("call", "setup")]
+
+    def kind(nodeid: str) -> str | None:
+        if "[postgresql" in nodeid or "-postgresql" in nodeid:
+            return "PostgreSQL"
+        if "/e2e/" in nodeid or "tests/e2e" in nodeid:
+            return "browser"
+        if "-redis]" in nodeid or "[redis" in nodeid:
+            return "Redis"
+        return None
+
+    counts = {name: sum(1 for r in passed if kind(r.nodeid) == name) for name in ("PostgreSQL", "browser", "Redis")}
     skipped = len(reporter.stats.get("skipped", []))
-    reporter.write_line(f"MCC: {len(passed)} passed, of which {postgres} on PostgreSQL and {browser} in the browser; "
-                        f"{skipped} skipped")
-    if os.environ.get("MCC_REQUIRE_POSTGRES") == "1" and postgres == 0 and exitstatus == 0:
-        reporter.write_line("MCC_REQUIRE_POSTGRES=1 but no PostgreSQL test ran")
-        session.exitstatus = 1
-    if os.environ.get("MCC_REQUIRE_BROWSER") == "1" and browser == 0 and exitstatus == 0:
-        reporter.write_line("MCC_REQUIRE_BROWSER=1 but no browser test ran")
-        session.exitstatus = 1
+    reporter.write_line(f"MCC: {len(passed)} passed, of which {counts['PostgreSQL']} on PostgreSQL, "
+                        f"{counts['browser']} in the browser and {counts['Redis']} on Redis; {skipped} skipped")
+    for name, variable in (("PostgreSQL", "MCC_REQUIRE_POSTGRES"), ("browser", "MCC_REQUIRE_BROWSER"),
+                           ("Redis", "MCC_REQUIRE_REDIS")):
+        if os.environ.get(variable) != "1":
+            continue
+        missed = sorted({r.nodeid for r in reports if kind(r.nodeid) == name and not r.passed})
+        if counts[name] == 0 or (missed and exitstatus == 0):
+            reporter.write_line(f"{variable}=1 but {len(missed) or 'all'} {name} tests did not pass: "
+                                + ", ".join(missed[:10]))
+            session.exitstatus = 1
 
 
 class RequestIsolatingClient(FlaskClient):

@@ -1,4 +1,9 @@
-"""Housekeeping of material objects."""
+"""Housekeeping of material objects, run by the workers on a schedule (and by hand: ``flask jobs run <name>``):
+
+- ``storage.cleanup_uploads`` (daily): uploads started more than a day ago and never completed are aborted, so
+  the privacy notice's "unfinished uploads: 2 days" holds;
+- ``storage.purge_materials`` (daily): the objects of materials deleted more than 30 days ago are removed.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,18 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.catalogue.models import Material, PendingUpload
+from app.catalogue.uploads import cleanup_abandoned_uploads
 from app.core.audit import record_event
 from app.core.db import utcnow
 from app.extensions import db
+from app.jobs.outbox import handler
+from app.jobs.schedule import every
 from app.storage import get_storage
+
+#: Uploads not completed within this are aborted (their tokens expire after 24 hours anyway).
+ABANDONED_AFTER = timedelta(hours=24)
+#: Deleted materials stay restorable this long; then their objects are removed.
+PURGE_AFTER = timedelta(days=30)
 
 
 def purge_deleted_materials(older_than: timedelta) -> int:
@@ -46,3 +59,19 @@ def pending_upload_references() -> Iterable[tuple[str, str]]:
     # A finished-but-unrecorded upload is not an orphan while its pending row exists.
     for upload_id, key in db.session.execute(select(PendingUpload.id, PendingUpload.storage_key)):
         yield key, f"pending upload #{upload_id}"
+
+
+@handler("catalogue.cleanup_uploads", attempts=3)
+def _cleanup_uploads(payload: dict) -> None:
+    count = cleanup_abandoned_uploads(timedelta(hours=payload.get("hours", ABANDONED_AFTER / timedelta(hours=1))))
+    if count:
+        record_event("catalogue.uploads_abandoned", object_type="pending_uploads", after={"aborted": count})
+
+
+@handler("catalogue.purge_materials", attempts=3)
+def _purge_materials(payload: dict) -> None:
+    purge_deleted_materials(timedelta(days=payload.get("days", PURGE_AFTER.days)))
+
+
+every("storage.cleanup_uploads", "catalogue.cleanup_uploads", hour=3, minute=10)
+every("storage.purge_materials", "catalogue.purge_materials", hour=3, minute=25)

@@ -42,7 +42,9 @@ class MaterialKind(enum.StrEnum):
 
 class MaterialStatus(enum.StrEnum):
     PENDING = "pending"  # upload started, object not verified yet
+    PROCESSING = "processing"  # uploaded; a worker is checking its size and content and computing its SHA-256
     READY = "ready"
+    REFUSED = "refused"  # the worker refused what arrived (``Material.refusal`` says why); the object is deleted
 
 
 #: Every lesson done, every quiz passed, and at least 80% of the course's meetings attended.
@@ -161,6 +163,8 @@ class Material(StoredFile, TimestampMixin, db.Model):
     #: Length of a video or audio in seconds, measured by the uploader's browser (the trainer's, trusted).
     duration_seconds: Mapped[float | None]
     description: Mapped[str | None] = mapped_column(Text)
+    #: Why a REFUSED upload was refused (a code of ``app.catalogue.uploads.REFUSALS``).
+    refusal: Mapped[str | None] = mapped_column(String(32))
 
     lesson: Mapped[Lesson] = relationship(back_populates="materials")
 
@@ -168,8 +172,9 @@ class Material(StoredFile, TimestampMixin, db.Model):
 class PendingUpload(TimestampMixin, db.Model):
     """A browser upload in progress: the multipart upload in storage, not yet a material.
 
-    The material row is only created once the object is complete and verified, so no row ever points to a
-    missing or unverified object. Abandoned uploads are aborted by ``flask storage cleanup-uploads``.
+    The material row is created when the upload is completed, as PROCESSING: nobody but its trainers sees it, and
+    nobody downloads it, until a worker has verified the object (``app.catalogue.uploads.verify_upload``).
+    Abandoned uploads are aborted by the daily upkeep (``storage.cleanup_uploads``).
     """
 
     __tablename__ = "pending_uploads"

@@ -11,8 +11,8 @@ from flask_login import current_user
 
 from app.catalogue import bp, uploads
 from app.catalogue.forms import StartUploadForm
-from app.catalogue.models import Lesson
-from app.catalogue.policies import can_manage_lesson
+from app.catalogue.models import Lesson, Material
+from app.catalogue.policies import can_manage_lesson, can_manage_material
 from app.catalogue.schemas import CompleteUploadSchema
 from app.core.errors import DomainError
 from app.core.i18n import LANGUAGES
@@ -73,13 +73,22 @@ def upload_part(token: str, number: int):
 @bp.post("/api/uploads/<token>/complete")
 @role_required(Role.TRAINER, Role.COORDINATOR)
 def complete_upload(token: str):
+    """202: the parts are joined and the material recorded as processing; a worker verifies it (the page polls
+    ``status_url``)."""
     pending = _pending(token)
     parts = [(part["number"], part["etag"]) for part in json_body(CompleteUploadSchema())["parts"]]
     keep()  # an upload refused for what arrived is discarded: its row goes with its parts
     material = uploads.complete_upload(current_user, pending, parts)
-    return jsonify(material={"id": material.id, "title": pick(material.title), "kind": material.kind.value,
-                             "size": material.size, "url": url_for("learning.material_file",
-                                                                   material_id=material.id)}), 201
+    return jsonify(material={**uploads.material_state(material), "title": pick(material.title),
+                             "status_url": url_for("catalogue.material_status", material_id=material.id)}), 202
+
+
+@bp.get("/api/materials/<int:material_id>/status")
+@role_required(Role.TRAINER, Role.COORDINATOR)
+def material_status(material_id: int):
+    """Where a worker stands with an uploaded material: processing, ready, or refused (with the reason)."""
+    material = load_or_403(Material, material_id, can_manage_material)
+    return jsonify(material={**uploads.material_state(material), "title": pick(material.title)})
 
 
 @bp.post("/api/uploads/<token>/abort")

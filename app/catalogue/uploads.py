@@ -4,11 +4,15 @@
    ``PendingUpload`` row, and returns a signed upload token.
 2. For each part the browser asks ``part_target`` for a URL: a short-lived presigned S3 URL (the bytes go
    straight to the bucket) or an app URL carrying the token (local storage: the app streams the part to disk).
-3. ``complete_upload`` joins the parts, then verifies what actually arrived — the real size against the limit
-   and the first bytes against the allow-list and the declared name — and only then records the Material.
-   Anything that fails verification is deleted (and its pending row with it: the route keeps that refusal);
-   the joined object of an accepted upload is deleted again if the transaction recording its row does not commit.
-4. ``abort_upload`` (the browser gives up) and ``cleanup_abandoned_uploads`` (nobody came back) remove parts.
+3. ``complete_upload`` (the web request) checks that every announced part was sent and has them joined — S3 joins
+   them itself (CompleteMultipartUpload); on local storage joining copies the bytes, so the worker does it — then
+   records the Material as PROCESSING and asks a worker to verify it. The web process never reads the object.
+4. The worker (``verify_upload``) joins local parts, checks what actually arrived — the real size against the
+   limit and the announcement, the first bytes against the allow-list and the name — computes the SHA-256, and
+   marks the material READY; or refuses it: the object is deleted, the row stays REFUSED with the reason (hidden
+   from the lesson, shown to its trainers on the lesson's edit page, so the uploader's page can say why), and
+   either way the uploader is notified. Until then trainees do not see it and trainers see "processing".
+5. ``abort_upload`` (the browser gives up) and ``cleanup_abandoned_uploads`` (nobody came back) remove parts.
 """
 
 from __future__ import annotations
@@ -19,22 +23,37 @@ from datetime import timedelta
 from typing import BinaryIO
 
 from flask import current_app, url_for
-from flask_babel import lazy_gettext as _l
+from flask_babel import force_locale, lazy_gettext as _l
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.catalogue.filetypes import ALLOWED_EXTENSIONS, SNIFF_BYTES, detect, extension_of
-from app.catalogue.models import Lesson, Material, MaterialStatus, PendingUpload
+from app.catalogue import notices  # noqa: F401  (the kinds the verification tells the uploader)
+from app.catalogue.filetypes import (
+    ALLOWED_EXTENSIONS,
+    BINARY,
+    SNIFF_BYTES,
+    TEXT,
+    TEXT_CONTENT_TYPES,
+    Detected,
+    detect,
+    extension_of,
+)
+from app.catalogue.models import Lesson, Material, MaterialKind, MaterialStatus, PendingUpload
 from app.catalogue.policies import can_manage_lesson
 from app.core.audit import record_event
 from app.core.db import utcnow
 from app.core.errors import DomainError
 from app.core.files import clean_filename
+from app.core.i18n import LANGUAGES
 from app.core.tokens import TokenExpired, TokenInvalid, load_token, make_token
-from app.core.uow import delete_unless_committed
+from app.core.uow import delete_after_commit, delete_unless_committed
+from app.core.urls import path_for
+from app.downloads.services import reading_only
 from app.extensions import db
+from app.jobs.outbox import enqueue, handler
+from app.notifications.services import notify
 from app.storage import generate_key, get_storage
-from app.storage.base import MAX_PARTS, MIN_PART_SIZE, ObjectTooLarge, UploadNotFound
+from app.storage.base import MAX_PARTS, MIN_PART_SIZE, ObjectNotFound, ObjectTooLarge, Storage, UploadNotFound
 
 UPLOAD_PURPOSE = "material-upload"
 #: Tokens outlive the longest reasonable upload (3 GB over a slow line) but not much more.
@@ -145,44 +164,149 @@ def _discard(pending: PendingUpload, object_too: bool) -> None:
     db.session.flush()
 
 
+INCOMPLETE = _l("The upload was incomplete or interrupted. Please upload the file again.")
+#: Why the worker refused an upload (``Material.refusal``): shown on the uploader's page, the lesson's edit page and
+#: in the notice. Filled with the file's name and the size limit.
+REFUSALS = {
+    "incomplete": INCOMPLETE,
+    "too_large": _l("The file is too large: at most %(mb)s MB are allowed."),
+    "wrong_type": _l("The content of the file does not match its type (%(name)s). It was not saved."),
+}
+
+
+def refusal_message(material: Material) -> str:
+    """Why ``material`` was refused, in the current language."""
+    text = str(REFUSALS.get(material.refusal or "", INCOMPLETE))
+    return text % {"mb": current_app.config["MAX_UPLOAD_BYTES"] // 2**20, "name": material.original_filename}
+
+
+def _provisional_type(filename: str) -> tuple[MaterialKind, str]:
+    """Kind and content type as the name says, until the worker has looked at the content."""
+    extension = extension_of(filename)
+    if extension in BINARY:
+        return BINARY[extension]
+    return TEXT[extension], TEXT_CONTENT_TYPES.get(extension, "text/plain; charset=utf-8")
+
+
+def joins_without_reading(storage: Storage) -> bool:
+    """S3 joins the parts of a multipart upload itself; local storage copies their bytes into the object."""
+    return storage.supports_presigned_urls
+
+
 def complete_upload(actor: User, pending: PendingUpload, parts: list[tuple[int, str]]) -> Material:
-    """Join the parts, verify size and content, and record the material; reject (and delete) otherwise."""
+    """Join the parts (S3) and record the material as PROCESSING; a worker verifies it (``verify_upload``). An
+    upload missing parts is refused and deleted at once."""
     storage = get_storage()
     if sorted(number for number, _etag in parts) != list(range(1, part_count(pending) + 1)):
         _discard(pending, object_too=False)
-        raise DomainError(_l("The upload was incomplete or interrupted. Please upload the file again."))
-    try:
-        stored = storage.complete_multipart_upload(pending.storage_key, pending.upload_id, parts)
-    except (ValueError, UploadNotFound):
-        _discard(pending, object_too=True)
-        raise DomainError(_l("The upload was incomplete or interrupted. Please upload the file again.")) from None
-    limit = current_app.config["MAX_UPLOAD_BYTES"]
-    if stored.size > limit:
-        # The browser may have lied about the size: what counts is what arrived.
-        _discard(pending, object_too=True)
-        raise DomainError(_l("The file is too large: at most %(mb)s MB are allowed.", mb=limit // 2**20))
-    if stored.size != pending.declared_size:
-        _discard(pending, object_too=True)
-        raise DomainError(_l("The upload was incomplete or interrupted. Please upload the file again."))
-    detected = detect(storage.read_range(pending.storage_key, 0, SNIFF_BYTES - 1), pending.original_filename)
-    if detected is None:
-        _discard(pending, object_too=True)
-        raise DomainError(_l("The content of the file does not match its type (%(name)s). It was not saved.",
-                             name=pending.original_filename))
-    sha256 = stored.sha256 or storage.sha256(pending.storage_key)
+        raise DomainError(INCOMPLETE)
+    if joins_without_reading(storage):
+        try:
+            storage.complete_multipart_upload(pending.storage_key, pending.upload_id, parts)
+        except (ValueError, UploadNotFound):
+            _discard(pending, object_too=True)
+            raise DomainError(INCOMPLETE) from None
+        join = None
+    else:
+        join = {"upload_id": pending.upload_id, "parts": [[number, etag] for number, etag in parts]}
     lesson = pending.lesson
-    material = Material(lesson=lesson, kind=detected.kind, status=MaterialStatus.READY, title=pending.title,
+    kind, content_type = _provisional_type(pending.original_filename)
+    material = Material(lesson=lesson, kind=kind, status=MaterialStatus.PROCESSING, title=pending.title,
                         position=max((m.position for m in lesson.materials), default=-1) + 1,
                         duration_seconds=pending.duration_seconds)
-    material.point_to(pending.storage_key, stored.size, detected.content_type, sha256, pending.original_filename,
+    material.point_to(pending.storage_key, pending.declared_size, content_type, None, pending.original_filename,
                       actor)
     delete_unless_committed(pending.storage_key, storage)  # no object stays behind if the row is not saved
     db.session.add(material)
     db.session.delete(pending)
     db.session.flush()
     record_event("catalogue.material_uploaded", actor=actor, obj=material,
-                 after={"lesson": lesson.id, "size": stored.size, "sha256": sha256, "kind": detected.kind})
+                 after={"lesson": lesson.id, "size": pending.declared_size, "status": material.status.value})
+    enqueue("catalogue.verify_upload", {"material": material.id, "join": join,
+                                        "link": path_for("catalogue.edit_lesson", lesson_id=lesson.id) + "#materials"})
     return material
+
+
+def material_state(material: Material) -> dict:
+    """What the uploader's page shows while a worker checks the file, and after."""
+    state = {"id": material.id, "status": material.status.value, "kind": material.kind.value,
+             "size": material.size, "message": None, "url": None}
+    if material.status == MaterialStatus.REFUSED:
+        state["message"] = refusal_message(material)
+    elif material.status == MaterialStatus.READY:
+        state["url"] = url_for("learning.material_file", material_id=material.id)
+    return state
+
+
+# -- the worker's part ----------------------------------------------------------------------------------------------
+@dataclass
+class Verdict:
+    refusal: str | None = None
+    detected: Detected | None = None
+    size: int = 0
+    sha256: str | None = None
+
+
+def _verify_object(storage: Storage, key: str, filename: str, declared_size: int, join: dict | None) -> Verdict:
+    """Join local parts, then check size and content and compute the SHA-256 (reads the whole object once)."""
+    sha256 = None
+    if join is not None and not storage.exists(key):  # not joined yet (a retried job finds it joined)
+        try:
+            sha256 = storage.complete_multipart_upload(key, join["upload_id"],
+                                                       [(number, etag) for number, etag in join["parts"]]).sha256
+        except (ValueError, UploadNotFound):
+            storage.abort_multipart_upload(key, join["upload_id"])
+            return Verdict("incomplete")
+    try:
+        size = storage.head(key).size
+    except ObjectNotFound:
+        return Verdict("incomplete")
+    if size > current_app.config["MAX_UPLOAD_BYTES"]:
+        return Verdict("too_large")  # the browser may have lied about the size: what counts is what arrived
+    if size != declared_size:
+        return Verdict("incomplete")
+    detected = detect(storage.read_range(key, 0, SNIFF_BYTES - 1), filename)
+    if detected is None:
+        return Verdict("wrong_type")
+    return Verdict(None, detected, size, sha256 or storage.sha256(key))
+
+
+@handler("catalogue.verify_upload", attempts=6)
+def verify_upload(payload: dict) -> None:
+    """Verify an uploaded material and mark it READY, or refuse it (the object is deleted); tell the uploader."""
+    material = db.session.get(Material, payload["material"])
+    if material is None or material.status != MaterialStatus.PROCESSING:
+        return  # done by an earlier delivery
+    material_id, key, filename, declared = material.id, material.storage_key, material.original_filename, material.size
+    storage = get_storage()
+    with reading_only():  # reading a large object takes a while: the web requests may write meanwhile
+        verdict = _verify_object(storage, key, filename, declared, payload.get("join"))
+    material = db.session.get(Material, material_id)
+    if material is None or material.status != MaterialStatus.PROCESSING:
+        return
+    uploader = db.session.get(User, material.uploaded_by_id) if material.uploaded_by_id else None
+    lesson = material.lesson
+    if verdict.refusal is not None:
+        now = utcnow()
+        material.status, material.refusal = MaterialStatus.REFUSED, verdict.refusal
+        material.deleted_at = material.purged_at = now  # hidden everywhere; nothing to restore: the object goes
+        delete_after_commit(key, storage)
+        record_event("catalogue.material_refused", obj=material,
+                     after={"lesson": lesson.id, "reason": verdict.refusal, "file": filename})
+        reason = {}
+        for language in LANGUAGES:
+            with force_locale(language):
+                reason[language] = refusal_message(material)
+        notify([uploader], "upload.refused", {"name": filename, "lesson": lesson.title, "reason": reason},
+               link=payload.get("link"), key=f"upload.refused:{material.id}")
+        return
+    detected = verdict.detected
+    material.status, material.kind, material.content_type = MaterialStatus.READY, detected.kind, detected.content_type
+    material.size, material.sha256 = verdict.size, verdict.sha256
+    record_event("catalogue.material_verified", obj=material,
+                 after={"lesson": lesson.id, "size": verdict.size, "sha256": verdict.sha256, "kind": detected.kind})
+    notify([uploader], "upload.processed", {"name": filename, "title": material.title, "lesson": lesson.title},
+           link=payload.get("link"), key=f"upload.processed:{material.id}")
 
 
 def abort_upload(pending: PendingUpload) -> None:
@@ -197,9 +321,12 @@ def cleanup_abandoned_uploads(older_than: timedelta) -> int:
         _discard(pending, object_too=False)
         count += 1
     known = set(db.session.scalars(select(PendingUpload.upload_id)))
+    # Local parts of a completed upload wait for the worker that joins them (under the material's key).
+    waiting = set(db.session.scalars(select(Material.storage_key).where(
+        Material.status == MaterialStatus.PROCESSING)))
     storage = get_storage()
     for key, upload_id, initiated in storage.list_multipart_uploads():
-        if upload_id not in known and initiated < cutoff:
+        if upload_id not in known and key not in waiting and initiated < cutoff:
             storage.abort_multipart_upload(key, upload_id)
             count += 1
     return count

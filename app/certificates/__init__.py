@@ -16,4 +16,6 @@ def blueprints():
 
 
 def init_app(app):
+    from app.certificates import notices  # noqa: F401  (notification kinds)
+
     register_nav("certificates.certificates_list", _l("Certificates"), 60, roles=(Role.COORDINATOR,))

@@ -1,5 +1,6 @@
 """Issuing, revoking and finding certificates. The domains that decide someone earned one (learning on
-completion, placements on a completed internship) pass the facts; this module keeps them and their codes."""
+completion, placements on a completed internship) pass the facts; this module keeps them and their codes, and tells
+the holder (kinds in ``app.certificates.notices``)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ from app.core.db import utcnow
 from app.core.errors import DomainError
 from app.core.i18n import LANGUAGES
 from app.core.permissions import Role, has_role
-from app.core.urls import external_url
+from app.core.urls import external_url, path_for
 from app.extensions import db
+from app.notifications.services import notify
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read aloud and typed
 
@@ -59,6 +61,14 @@ def valid_for_placement(placement_id: int) -> Certificate | None:
                                                        Certificate.revoked_at.is_(None)))
 
 
+def _tell_holder(certificate: Certificate, kind: str, **extra) -> None:
+    """Only the holder hears of their certificate; the link leads where they find it."""
+    link = path_for("placements.placement", placement_id=certificate.placement_id) if certificate.placement_id \
+        else path_for("learning.dashboard")
+    notify([db.session.get(User, certificate.user_id)], kind,
+           {"title": certificate.course_title, "code": certificate.code, **extra}, link=link)
+
+
 def issue(facts: Facts, actor: User | None = None) -> Certificate:
     """Issue a certificate with a new code, in the holder's language (Polish if theirs is not offered)."""
     holder = facts.holder
@@ -73,6 +83,7 @@ def issue(facts: Facts, actor: User | None = None) -> Certificate:
     record_event("learning.certificate_issued", actor=actor, obj=certificate,
                  after={"code": certificate.code, "kind": facts.kind, "enrolment": facts.enrolment_id,
                         "placement": facts.placement_id})
+    _tell_holder(certificate, "certificate.issued")
     return certificate
 
 
@@ -87,6 +98,7 @@ def revoke(certificate: Certificate, actor: User | None, reason: str) -> None:
     certificate.revoked_by_id = actor.id if actor else None
     record_event("learning.certificate_revoked", actor=actor, obj=certificate, after={"reason": reason.strip()})
     db.session.flush()
+    _tell_holder(certificate, "certificate.revoked", reason=reason.strip())
 
 
 def revoke_for_lost_completion(enrolment_id: int, actor: User | None) -> None:
@@ -97,6 +109,7 @@ def revoke_for_lost_completion(enrolment_id: int, actor: User | None) -> None:
         record_event("learning.certificate_revoked", actor=actor, obj=certificate,
                      after={"reason": "completion withdrawn"})
         db.session.flush()
+        _tell_holder(certificate, "certificate.withdrawn")
 
 
 def find_certificate(code: str) -> Certificate | None:

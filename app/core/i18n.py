@@ -7,6 +7,7 @@ chosen language (Warsaw for Polish, Vilnius for Lithuanian), else the configured
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -83,3 +84,15 @@ def format_in_zone(value: datetime | None, zone: str, format: str = "medium") ->
     from flask_babel import get_locale
 
     return babel_format_datetime(value, format, tzinfo=ZoneInfo(zone), locale=get_locale() or "en")
+
+
+def in_each_language(render: Callable[[str], str]) -> dict[str, str]:
+    """``render(language)`` for every language, each under its own locale: a text stored with a row and shown
+    later in the reader's language (a notification's reasons or dates, like a course title)."""
+    from flask_babel import force_locale
+
+    texts = {}
+    for language in LANGUAGES:
+        with force_locale(language):
+            texts[language] = str(render(language))
+    return texts

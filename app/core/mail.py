@@ -6,6 +6,7 @@ import logging
 import smtplib
 from email.message import EmailMessage
 from email.utils import make_msgid
+from pathlib import Path
 
 from flask import current_app
 
@@ -29,8 +30,13 @@ def send_mail(to: str, subject: str, body: str, *, message_id: str | None = None
     message.set_content(body)
     for attachment in attachments:
         maintype, _, subtype = attachment["content_type"].partition("/")
-        message.add_attachment(attachment["text"].encode(), maintype=maintype, subtype=subtype.split(";")[0],
-                               filename=attachment["filename"])
+        subtype = subtype.split(";")[0]
+        if maintype == "text":  # an .ics: text with its charset named
+            message.add_attachment(attachment["text"], subtype=subtype, charset="utf-8",
+                                   filename=attachment["filename"])
+        else:
+            message.add_attachment(attachment["text"].encode(), maintype=maintype, subtype=subtype,
+                                   filename=attachment["filename"])
 
     backend = config["MAIL_BACKEND"]
     if backend == "smtp":
@@ -43,7 +49,7 @@ def send_mail(to: str, subject: str, body: str, *, message_id: str | None = None
     elif backend == "memory":
         current_app.extensions.setdefault("mcc_sent_mail", []).append(message)
     else:
-        outbox = config["MAIL_OUTBOX"]
+        outbox = Path(config["MAIL_OUTBOX"])
         outbox.mkdir(parents=True, exist_ok=True)
         path = outbox / f"{utcnow():%Y%m%dT%H%M%S%f}-{abs(hash(message['Message-ID']))}.eml"
         path.write_bytes(message.as_bytes())

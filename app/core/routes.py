@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 from app.core import bp, settings
 from app.core.forms import LanguageForm, SiteSettingsForm
-from app.core.health import CHECKS
+from app.core.health import readiness
 from app.core.i18n import LANGUAGES
+from app.core.observability import metrics_response
 from app.core.permissions import Role, role_required
 from app.core.uow import form_page
 from app.core.urls import safe_next_url
-from app.extensions import csrf, db, limiter
-from app.storage import StorageUnavailable, get_storage
+from app.extensions import csrf, limiter
 
 log = logging.getLogger(__name__)
 
@@ -35,32 +33,19 @@ def live():
     return "ok\n", 200, {"Content-Type": "text/plain"}
 
 
+@bp.get("/metrics")
+@limiter.exempt
+def metrics():
+    """Prometheus metrics, for a scraper that shows MCC_METRICS_TOKEN (404 otherwise)."""
+    return metrics_response()
+
+
 @bp.get("/healthz")
 @limiter.exempt
 def health():
-    """Readiness: the state of the database and of the storage backend."""
-    state = {"database": "ok", "storage": "ok", "storage_backend": current_app.config["STORAGE_BACKEND"]}
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError as error:
-        log.error("health check: database unavailable: %s", error)
-        state["database"] = "unavailable"
-    try:
-        get_storage().check()
-    except StorageUnavailable as error:
-        log.error("health check: storage unavailable: %s", error)
-        state["storage"] = "unavailable"
-    healthy = state["database"] == "ok" and state["storage"] == "ok"
-    for name, check in CHECKS.items():
-        try:
-            facts, ok = check()
-        except Exception as error:  # a check that breaks is reported, never a 500
-            log.error("health check %s failed: %s", name, error)
-            facts, ok = {"status": "unavailable"}, False
-        state[name] = facts
-        healthy = healthy and ok
-    state["status"] = "ok" if healthy else "unavailable"
-    return jsonify(state), 200 if healthy else 503
+    """Readiness: "ok", "degraded" (200: keep the instance in rotation) or "unavailable" (503); see core.health."""
+    state = readiness()
+    return jsonify(state), 503 if state["status"] == "unavailable" else 200
 
 
 @bp.post("/language")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import (
     format_date,
     format_datetime,
@@ -41,6 +41,8 @@ def init_templating(app: Flask) -> None:
 
     @app.context_processor
     def layout_context():
+        if not has_request_context():  # a mail rendered by a worker has no page around it
+            return {}
         return {
             "nav_items": visible_nav_items(),
             "language_form": LanguageForm(formdata=None, next=request.full_path.rstrip("?")),

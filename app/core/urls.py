@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, request, url_for
+from flask import abort, current_app, has_request_context, request, url_for
 from werkzeug.routing import IntegerConverter
 
 
@@ -18,11 +18,21 @@ def safe_next_url(target: str | None, default_endpoint: str = "core.index") -> s
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute link for mails, PDFs and QR codes: on ``MCC_BASE_URL`` when set, else on the request's host."""
+    """An absolute link for mails, PDFs and QR codes: on ``MCC_BASE_URL`` when set (always in production), else on
+    the request's host; in a worker (no request) on ``MCC_BASE_URL`` or http://localhost."""
     base = current_app.config.get("BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
+    if base or not has_request_context():
+        return (base or "http://localhost").rstrip("/") + path_for(endpoint, **values)
     return url_for(endpoint, _external=True, **values)
+
+
+def path_for(endpoint: str, **values) -> str:
+    """A path in this app (a link kept in a row, e.g. a notification's), built the same with or without a request:
+    workers, scheduled jobs and CLI commands have an app context but no request, where ``url_for`` refuses."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    adapter = current_app.url_map.bind("localhost", script_name=current_app.config.get("APPLICATION_ROOT") or "/")
+    return adapter.build(endpoint, values)
 
 
 class IdConverter(IntegerConverter):

@@ -17,6 +17,6 @@ def blueprints():
 
 
 def init_app(app):
-    from app.enrolment import demo, participants  # noqa: F401  (merge step and demo seeder register themselves)
+    from app.enrolment import demo, notices, participants  # noqa: F401  (merge step, notification kinds, demo seeder)
 
     register_nav("enrolment.manage", _l("Enrolments"), 50, roles=(Role.COORDINATOR, Role.TRAINER))

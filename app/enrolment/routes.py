@@ -1,7 +1,8 @@
 """Enrolling, leaving, approving; coordinators' enrolment pages, managed participants and bulk import.
 
-Mails go through ``app.enrolment.mails.notify``/``invite``, called right after the service inside the request's
-transaction: they are sent once the seam has committed, never for a refused or failed request.
+The services tell the people concerned (notifications); invitations go through ``app.enrolment.mails.invite``,
+called right after the service inside the request's transaction: they are sent once the seam has committed, never
+for a refused or failed request.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def STATUS_LABELS():
 def _enrolled_message(status: EnrolmentStatus) -> str:
     return {EnrolmentStatus.ENROLLED: _("You are enrolled. Welcome to the course!"),
             EnrolmentStatus.WAITLISTED: _("The course is full: you are on the waiting list."),
-            EnrolmentStatus.REQUESTED: _("Your request has been sent. You will get an e-mail with the decision.")}[
+            EnrolmentStatus.REQUESTED: _("Your request has been sent. You will be notified of the decision.")}[
         status]
 
 
@@ -65,8 +66,7 @@ def withdraw(enrolment_id: int):
     form = ReasonForm()
     if form.validate_on_submit():
         with refusals():
-            outcome = services.withdraw(enrolment, current_user, form.reason.data)
-            mails.notify(outcome, include_self=enrolment.user_id != current_user.id)
+            services.withdraw(enrolment, current_user, form.reason.data)
             flash(_("The enrolment has been withdrawn. Its history is kept."), "success")
     if enrolment.user_id == current_user.id:
         return redirect(url_for("learning.course", course_id=enrolment.course_id), 303)
@@ -114,7 +114,6 @@ def enrol_person(course_id: int):
     if form.validate_on_submit():
         with refusals():
             outcome = services.enrol_participant(load_or_404(User, form.user.data), course, current_user)
-            mails.notify(outcome, include_self=True)
             flash(_("%(name)s: %(status)s.", name=outcome.enrolment.user.full_name,
                     status=STATUS_LABELS()[outcome.enrolment.status]), "success")
     else:
@@ -130,10 +129,9 @@ def decide(enrolment_id: int, decision: str):
     if form.validate_on_submit():
         with refusals():
             if decision == "approve":
-                outcome = services.approve(enrolment, current_user)
+                services.approve(enrolment, current_user)
             else:
-                outcome = services.reject(enrolment, current_user, form.reason.data or "")
-            mails.notify(outcome, reason=form.reason.data, include_self=True)
+                services.reject(enrolment, current_user, form.reason.data or "")
             flash(_("Decision saved and the person informed."), "success")
     return redirect(url_for("enrolment.course_enrolments", course_id=enrolment.course_id), 303)
 

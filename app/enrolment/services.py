@@ -2,8 +2,9 @@
 
 Capacity holds under concurrent requests: every change that can take a place locks the course row first
 (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite serialises writers anyway), counts, then decides.
-Services flush and return who must be told about a change (``Outcome``); the route registers the e-mails
-(``app.enrolment.mails.notify``), which leave once the request's transaction has committed.
+The person whose enrolment someone else changed is told where the change happens (``notify``: in MCC, and by mail
+as they prefer, once the transaction has committed); a trainee who acted themselves sees the outcome on the page,
+and a bulk import tells nobody (new addresses get their invitation instead). Kinds: ``app.enrolment.notices``.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from app.catalogue.models import Course, CourseStatus, EnrolmentPolicy
 from app.core.audit import record_event
 from app.core.db import utcnow
 from app.core.errors import DomainError
+from app.core.urls import path_for
 from app.enrolment.models import Enrolment, EnrolmentEvent, EnrolmentStatus
 from app.enrolment.policies import can_enrol_others, can_manage_enrolments, can_withdraw
 from app.extensions import db
+from app.notifications.services import notify
 
 #: Statuses from which a person may ask again (the same row is reused, its history grows).
 REOPENABLE = (EnrolmentStatus.WITHDRAWN, EnrolmentStatus.REJECTED)
@@ -30,7 +33,7 @@ REOPENABLE = (EnrolmentStatus.WITHDRAWN, EnrolmentStatus.REJECTED)
 @dataclass
 class Outcome:
     enrolment: Enrolment
-    #: Enrolments that got a place from the waiting list because of this change (to be told by e-mail).
+    #: Enrolments that got a place from the waiting list because of this change (they have been told).
     promoted: list[Enrolment] = field(default_factory=list)
 
 
@@ -68,6 +71,25 @@ def _change(enrolment: Enrolment, status: EnrolmentStatus, actor: User | None, s
     db.session.flush()
 
 
+#: What the person is told when their enrolment reaches a status (a place from the waiting list: "promoted").
+STATUS_NOTICES = {EnrolmentStatus.ENROLLED: "enrolment.enrolled", EnrolmentStatus.WAITLISTED: "enrolment.waitlisted",
+                  EnrolmentStatus.REJECTED: "enrolment.rejected", EnrolmentStatus.WITHDRAWN: "enrolment.withdrawn"}
+
+
+def _tell(enrolment: Enrolment, kind: str | None = None, reason: str | None = None) -> None:
+    """Tell the person the status their enrolment just reached."""
+    notify([enrolment.user], kind or STATUS_NOTICES[enrolment.status],
+           {"course": enrolment.course.title, **({"reason": reason} if reason else {})},
+           link=path_for("learning.course", course_id=enrolment.course_id))
+
+
+def _tell_trainers(enrolment: Enrolment) -> None:
+    """A request for an approval course: its trainers decide."""
+    course = enrolment.course
+    notify(course.trainers, "enrolment.requested", {"name": enrolment.user.full_name, "course": course.title},
+           link=path_for("enrolment.course_enrolments", course_id=course.id))
+
+
 def _place_or_waitlist(enrolment: Enrolment, course: Course, actor: User | None, source: str) -> None:
     status = EnrolmentStatus.ENROLLED if has_free_place(course) else EnrolmentStatus.WAITLISTED
     _change(enrolment, status, actor, source)
@@ -94,6 +116,7 @@ def request_enrolment(user: User, course: Course) -> Outcome:
     enrolment = _open_enrolment(user, course)
     if course.enrolment_policy == EnrolmentPolicy.APPROVAL:
         _change(enrolment, EnrolmentStatus.REQUESTED, user, "self")
+        _tell_trainers(enrolment)
     else:
         _place_or_waitlist(enrolment, course, user, "self")
     return Outcome(enrolment)
@@ -111,6 +134,8 @@ def enrol_participant(user: User, course: Course, actor: User, source: str = "co
         raise DomainError(_l("%(name)s is already registered for this course.", name=user.full_name))
     enrolment = enrolment or Enrolment(user_id=user.id, course_id=course.id, status=EnrolmentStatus.REQUESTED)
     _place_or_waitlist(enrolment, course, actor, source)
+    if source != "bulk-import" and user.id != actor.id:
+        _tell(enrolment)
     return Outcome(enrolment)
 
 
@@ -123,6 +148,7 @@ def approve(enrolment: Enrolment, actor: User) -> Outcome:
         raise DomainError(_l("This request has already been decided."))
     course = _lock_course(course)
     _place_or_waitlist(enrolment, course, actor, "approval")
+    _tell(enrolment)
     return Outcome(enrolment)
 
 
@@ -135,6 +161,7 @@ def reject(enrolment: Enrolment, actor: User, reason: str) -> Outcome:
     if not reason or not reason.strip():
         raise DomainError(_l("Please give the reason for the rejection."), field="reason")
     _change(enrolment, EnrolmentStatus.REJECTED, actor, "approval", reason.strip())
+    _tell(enrolment, reason=reason.strip())
     return Outcome(enrolment)
 
 
@@ -149,12 +176,14 @@ def withdraw(enrolment: Enrolment, actor: User, reason: str | None = None) -> Ou
     is_self = actor.id == enrolment.user_id
     _change(enrolment, EnrolmentStatus.WITHDRAWN, actor, "self" if is_self else "coordinator",
             (reason or "").strip() or None)
+    if not is_self:
+        _tell(enrolment)
     promoted = promote_from_waiting_list(course) if had_place else []
     return Outcome(enrolment, promoted)
 
 
 def promote_from_waiting_list(course: Course) -> list[Enrolment]:
-    """Give free places to the longest-waiting people (call with the course row locked)."""
+    """Give free places to the longest-waiting people (call with the course row locked); each is told."""
     promoted = []
     while has_free_place(course):
         waiting = db.session.scalar(select(Enrolment).where(
@@ -163,6 +192,7 @@ def promote_from_waiting_list(course: Course) -> list[Enrolment]:
         if waiting is None:
             break
         _change(waiting, EnrolmentStatus.ENROLLED, None, "waitlist-promotion")
+        _tell(waiting, "enrolment.promoted")
         promoted.append(waiting)
     return promoted
 

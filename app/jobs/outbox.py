@@ -83,6 +83,7 @@ def enqueue(kind: str, payload: dict | None = None, *, key: str | None = None,
     except IntegrityError:
         return None
     message_id, eta = message.id, message.available_at
+    log.info("queued %s #%s", kind, message_id)
     after_commit(lambda: dispatch(message_id, eta))
     return message
 
@@ -117,6 +118,7 @@ def process(message_id: int) -> str:
     message = db.session.get(OutboxMessage, message_id)
     if message is None:
         return "unknown"
+    g.request_id = message.request_id or f"job-{message_id}"  # the job's log lines carry its request's id
     work = HANDLERS.get(message.kind)
     if work is None:
         log.error("outbox message %s: no handler for %r", message_id, message.kind)
@@ -129,6 +131,7 @@ def process(message_id: int) -> str:
         work.run(dict(message.payload))
         message.done_at, message.locked_until, message.last_error = utcnow(), None, None
         db.session.commit()
+        log.info("done %s #%s", message.kind, message_id)
         return "done"
     except Exception as error:
         db.session.rollback()

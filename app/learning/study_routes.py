@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from app.catalogue.filetypes import extension_of
 from app.catalogue.markdown import render_markdown
-from app.catalogue.models import Course, Lesson, Material, MaterialKind, Module
+from app.catalogue.models import Course, Lesson, Material, MaterialKind, MaterialStatus, Module
 from app.catalogue.policies import can_manage_course
 from app.core.csp import framed_by_own_pages
 from app.core.files import send_stored_file
@@ -71,13 +71,21 @@ def lesson(course_id: int, lesson_id: int):
         log.warning("lesson visit of user %s not recorded: database busy", current_user.id)
     ordered = [each for module in course.modules for each in module.lessons]
     index = ordered.index(lesson)
+    can_manage = can_manage_course(current_user, course)
     return render_template(
         "learning/lesson.html", course=course, lesson=lesson,
-        materials=[m for m in lesson.materials if m.deleted_at is None],
+        materials=shown_materials(lesson, can_manage),
         body=render_markdown(pick(lesson.body, course.source_language)),
         previous=ordered[index - 1] if index > 0 else None,
         following=ordered[index + 1] if index + 1 < len(ordered) else None,
-        can_manage=can_manage_course(current_user, course), info=progress.lesson_panel(current_user, lesson))
+        can_manage=can_manage, info=progress.lesson_panel(current_user, lesson))
+
+
+def shown_materials(lesson: Lesson, can_manage: bool) -> list[Material]:
+    """Participants see the ready materials; those who manage the course also the uploads a worker is still
+    checking (shown as "processing")."""
+    return [m for m in lesson.materials if m.deleted_at is None and (
+        m.status == MaterialStatus.READY or (can_manage and m.status == MaterialStatus.PROCESSING))]
 
 
 @bp.get("/materials/<int:material_id>/file")
@@ -97,7 +105,9 @@ def material_file(material_id: int):
     material, course = row
     if not can_access_material(current_user, material, course):
         abort(403)
-    if material.kind == MaterialKind.LINK or not material.storage_key or material.purged_at:
+    # Only verified files are served: an upload still being checked (or refused) is nobody's download yet.
+    if material.kind == MaterialKind.LINK or not material.storage_key or material.purged_at \
+            or material.status != MaterialStatus.READY:
         abort(404)
     # Media and PDFs open in the browser; drawings, programs and office files download.
     inline = material.kind in INLINE_KINDS or extension_of(material.original_filename or "") == "pdf"

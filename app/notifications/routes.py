@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import force_locale, gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -86,7 +86,8 @@ def _unsubscribing(token: str) -> tuple[User, str]:
 def unsubscribe(token: str):
     """From a mail, without logging in: GET asks, POST stops that category's mail."""
     user, category = _unsubscribing(token)
-    if request.method == "POST":
-        services.set_delivery(user, category, Delivery.OFF)
-        return render_template("notifications/unsubscribed.html", category=CATEGORIES[category])
-    return render_template("notifications/unsubscribe.html", category=CATEGORIES[category], user=user)
+    with force_locale(user.language):  # the page speaks the mail's language, not the browser's
+        if request.method == "POST":
+            services.set_delivery(user, category, Delivery.OFF)
+            return render_template("notifications/unsubscribed.html", category=CATEGORIES[category])
+        return render_template("notifications/unsubscribe.html", category=CATEGORIES[category], user=user)

@@ -17,7 +17,7 @@ def blueprints():
 
 
 def init_app(app):
-    from app.placements import demo, maintenance  # noqa: F401  (demo seeder registers itself)
+    from app.placements import demo, maintenance, notices  # noqa: F401  (demo seeder, notification kinds)
     from app.placements.nav import shows_mentor_menu
     from app.storage.references import register_reference_source
 

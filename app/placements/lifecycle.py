@@ -3,6 +3,9 @@ the mentor's list and the internship certificate.
 
 Capacity and overlap hold under concurrent requests: creating a placement locks the company row and the trainee
 row first (``SELECT ... FOR UPDATE``, always in that order), then checks, then writes.
+
+The trainee and the host firm's mentors are told when a placement is proposed, agreed, completed or cancelled
+(nobody else: a placement is the trainee's business and the firm's); kinds in ``app.placements.notices``.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
+from babel.dates import format_interval
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 
@@ -20,10 +24,12 @@ from app.certificates.models import Certificate, CertificateKind
 from app.core.audit import record_event
 from app.core.db import utcnow
 from app.core.errors import DomainError
-from app.core.i18n import LANGUAGES
+from app.core.i18n import LANGUAGES, in_each_language
+from app.core.urls import path_for
 from app.extensions import db
+from app.notifications.services import notify
 from app.placements.companies import require_coordinator
-from app.placements.logbook import confirmed_hours
+from app.placements.logbook import confirmed_hours, firm_mentors
 from app.placements.models import (
     ACTIVE,
     TRANSITIONS,
@@ -85,6 +91,24 @@ def _event(placement: Placement, previous: PlacementStatus | None, actor: User |
                  after={"status": placement.status, "reason": reason})
 
 
+#: What the trainee and the firm's mentors are told when a placement reaches a status.
+STATUS_NOTICES = {PlacementStatus.PROPOSED: "placement.proposed", PlacementStatus.AGREED: "placement.agreed",
+                  PlacementStatus.COMPLETED: "placement.completed", PlacementStatus.CANCELLED: "placement.cancelled"}
+
+
+def _tell(placement: Placement) -> None:
+    """The trainee and the mentors (the firm's and the named one) learn the placement's new status."""
+    kind = STATUS_NOTICES.get(placement.status)
+    if kind is None:
+        return
+    period = in_each_language(lambda language: format_interval(placement.starts_on, placement.ends_on, "yMMMd",
+                                                               locale=language))
+    params = {"placement": placement.id, "trainee": placement.trainee.full_name, "company": placement.company.name,
+              "period": period, **({"reason": placement.cancel_reason} if placement.cancel_reason else {})}
+    notify([placement.trainee, *firm_mentors(placement)], kind, params,
+           link=path_for("placements.placement", placement_id=placement.id))
+
+
 def create_placement(actor: User, trainee: User, company: Company, specialisation: Specialisation,
                      starts_on: date, ends_on: date, planned_hours: int, mentor: User | None = None,
                      offer: InternshipOffer | None = None) -> Placement:
@@ -103,6 +127,7 @@ def create_placement(actor: User, trainee: User, company: Company, specialisatio
     db.session.flush()
     _event(placement, None, actor, None)
     db.session.flush()
+    _tell(placement)
     return placement
 
 
@@ -128,6 +153,7 @@ def transition(actor: User, placement: Placement, to: PlacementStatus, reason: s
     db.session.flush()
     _event(placement, previous, actor, (reason or "").strip() or None)
     db.session.flush()
+    _tell(placement)
 
 
 def evaluation_of(placement: Placement) -> Evaluation | None:

@@ -1,21 +1,47 @@
-"""The intern's logbook (one entry per day, confirmed or returned by the mentor) and the mentor's evaluation."""
+"""The intern's logbook (one entry per day, confirmed or returned by the mentor) and the mentor's evaluation.
+
+Submitted days are notified to the mentors (at most once per placement and day: in the daily summary by default),
+a returned day to the intern; kinds in ``app.placements.notices``."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from babel.dates import format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from app.accounts.models import User
 from app.core.audit import record_event
 from app.core.db import utcnow
 from app.core.errors import DomainError
+from app.core.i18n import in_each_language
+from app.core.urls import path_for
 from app.extensions import db
-from app.placements.models import EntryStatus, Evaluation, LogbookEntry, Placement
+from app.notifications.services import notify
+from app.placements.models import CompanyMember, EntryStatus, Evaluation, LogbookEntry, Placement
 from app.placements.policies import LOGBOOK_OPEN, can_evaluate, can_mentor, can_review_logbook, is_intern
 
 COMPETENCES = ("safety", "technical_skills", "quality", "teamwork", "communication", "independence")
+
+
+def firm_mentors(placement: Placement) -> list[User]:
+    """The placement's mentor and the host firm's mentors: who may see and review it besides the intern."""
+    return list(db.session.scalars(select(User).where(or_(
+        User.id == placement.mentor_id,
+        User.id.in_(select(CompanyMember.user_id).where(CompanyMember.company_id == placement.company_id,
+                                                        CompanyMember.is_mentor.is_(True))))).order_by(User.id)))
+
+
+def reviewers(placement: Placement) -> list[User]:
+    """Who is asked to review the logbook: the placement's mentor, or without one every mentor of the firm."""
+    if placement.mentor is not None and placement.mentor.is_active:
+        return [placement.mentor]
+    return firm_mentors(placement)
+
+
+def _day(day: date) -> dict[str, str]:
+    return in_each_language(lambda language: format_date(day, "long", locale=language))
 
 
 def confirmed_hours(placement: Placement) -> float:
@@ -50,6 +76,10 @@ def save_entry(actor: User, placement: Placement, day: date, hours: float, tasks
     entry.day, entry.hours, entry.tasks, entry.status = day, hours, tasks.strip(), EntryStatus.SUBMITTED
     db.session.add(entry)
     db.session.flush()
+    notify(reviewers(placement), "logbook.waiting",
+           {"placement": placement.id, "trainee": placement.trainee.full_name, "company": placement.company.name},
+           link=path_for("placements.placement", placement_id=placement.id),
+           key=f"logbook.waiting:{placement.id}:{utcnow():%Y-%m-%d}")
     return entry
 
 
@@ -67,6 +97,12 @@ def review_entry(actor: User, entry: LogbookEntry, confirm: bool, comment: str |
     record_event("placements.logbook_reviewed", actor=actor, obj=entry,
                  after={"status": entry.status, "hours": entry.hours})
     db.session.flush()
+    if not confirm:
+        placement = entry.placement
+        notify([placement.trainee], "logbook.returned",
+               {"placement": placement.id, "day": _day(entry.day), "comment": entry.mentor_comment,
+                "company": placement.company.name},
+               link=path_for("placements.edit_logbook_day", entry_id=entry.id))
 
 
 def save_evaluation(actor: User, placement: Placement, ratings: dict[str, int], comment: str | None) -> Evaluation:

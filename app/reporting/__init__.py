@@ -17,7 +17,7 @@ def blueprints():
 
 
 def init_app(app):
-    from app.reporting import demo  # noqa: F401  (demo seeder registers itself)
+    from app.reporting import demo, notices  # noqa: F401  (demo seeder, notification kinds and schedule)
     from app.reporting.services import unit_label
 
     app.add_template_filter(unit_label, "unit")

@@ -1,4 +1,7 @@
-"""Trainees slipping away: missed meetings, no activity, or completion out of reach — one query for everyone."""
+"""Trainees slipping away: missed meetings, no activity, or completion out of reach — one query for everyone.
+
+Every Monday each trainer is told the at-risk trainees of their own courses (one digest) and each of those
+trainees gets a nudge (``notify_at_risk``, scheduled in ``app.reporting.notices``)."""
 
 from __future__ import annotations
 
@@ -7,12 +10,18 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import selectinload
 
-from app.catalogue.models import Course
+from app.accounts.models import User
+from app.catalogue.models import Course, CourseStatus
 from app.core.db import utcnow
+from app.core.i18n import in_each_language
+from app.core.translated import pick
+from app.core.urls import path_for
 from app.enrolment.models import Enrolment
 from app.extensions import db
 from app.learning.models import LessonProgress, QuizAttempt
+from app.notifications.services import notify
 from app.reporting.measures import Person, Scope, enrolments
 from app.training.models import ATTENDED, Attendance, AttendanceStatus, MeetingStatus, TrainingSession
 
@@ -121,3 +130,52 @@ def at_risk_cached(scope: Scope, fresh: bool = False) -> tuple[datetime, list[At
     if fresh:
         cache_delete(key)
     return cached(key, lambda: (utcnow(), at_risk(scope)))
+
+
+#: The weekly notices leave out courses that ended longer ago than this (one Monday still mentions them).
+NOTICES_AFTER_END = timedelta(days=7)
+
+
+def _still_relevant(entry: AtRisk, today: date) -> bool:
+    ended = next((values["day"] for code, values in entry.reasons if code == "ended"), None)
+    return ended is None or date.fromisoformat(ended) >= today - NOTICES_AFTER_END
+
+
+def _digest_lines(entries: list[AtRisk]) -> dict[str, str]:
+    """One line per trainee and course, in every language (the reader's is picked when shown)."""
+    return in_each_language(lambda language: "\n".join(
+        f"- {e.full_name}, {pick(e.course_title, language=language)}: {'; '.join(e.reason_texts())}"
+        for e in entries))
+
+
+def notify_at_risk(today: date | None = None) -> tuple[int, int]:
+    """The weekly notices: each trainer gets the at-risk trainees of their own published courses in one digest;
+    each trainee of a course still running gets a nudge of their own (never about anyone else). Once a week each,
+    however often it runs. Returns (digests, nudges)."""
+    today = today or utcnow().date()
+    year, week, _ = today.isocalendar()
+    week_key = f"{year}-W{week:02d}"
+    entries = [e for e in at_risk(Scope(), today) if _still_relevant(e, today)]
+    courses = {c.id: c for c in db.session.scalars(select(Course).where(
+        Course.id.in_({e.course_id for e in entries}), Course.status == CourseStatus.PUBLISHED)
+        .options(selectinload(Course.trainers)))}
+    entries = [e for e in entries if e.course_id in courses]
+    by_trainer: dict[int, tuple[User, list[AtRisk]]] = {}
+    for entry in entries:
+        for trainer in courses[entry.course_id].trainers:
+            by_trainer.setdefault(trainer.id, (trainer, []))[1].append(entry)
+    digests = 0
+    for trainer, own in by_trainer.values():
+        digests += len(notify([trainer], "risk.digest", {"count": len(own), "lines": _digest_lines(own)},
+                              link=path_for("reporting.at_risk"), key=f"risk.digest:{week_key}"))
+    nudges = 0
+    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({e.user_id for e in entries})))}
+    for entry in entries:
+        if any(code == "ended" for code, _values in entry.reasons):
+            continue  # the course is over: nothing left to catch up
+        nudges += len(notify([people[entry.user_id]], "risk.nudge",
+                             {"course": entry.course_title,
+                              "reasons": in_each_language(lambda _language, e=entry: "; ".join(e.reason_texts()))},
+                             link=path_for("learning.course", course_id=entry.course_id),
+                             key=f"risk.nudge:{entry.enrolment_id}:{week_key}"))
+    return digests, nudges

@@ -12,15 +12,16 @@ from app.accounts.models import Country, Gender, User
 from app.catalogue.forms import fill_texts, texts_from
 from app.catalogue.models import Course, Specialisation
 from app.core.audit import record_event
-from app.core.exports import Column, export_response
-from app.core.i18n import COUNTRY_LABELS, LANGUAGE_NAMES
+from app.core.exports import export_response
+from app.core.i18n import LANGUAGE_NAMES
 from app.core.pagination import paginate_rows
 from app.core.permissions import Role, load_or_403, load_or_404, role_required
 from app.core.translated import pick
 from app.core.uow import form_page, refusals, writes
-from app.enrolment.models import Enrolment
+from app.downloads.services import ask_for_file
 from app.extensions import db
 from app.reporting import bp, measures, risk, services
+from app.reporting.downloads import PLACEMENT_ARGS, report_filters, risk_table, scope_params
 from app.reporting.forms import MEASURE_LABELS, IndicatorForm, ReportFilterForm
 from app.reporting.measures import Scope
 from app.reporting.models import Indicator, Measure
@@ -39,24 +40,7 @@ COMPANIES_SHOWN = 25
 
 
 def _filters() -> tuple[ReportFilterForm, Scope]:
-    form = ReportFilterForm(request.args)
-    specialisations = list(db.session.scalars(select(Specialisation).order_by(Specialisation.position)))
-    form.specialisation.choices = [("", _("All specialisations")), *[(str(s.id), pick(s.title))
-                                                                     for s in specialisations]]
-    course_ids = report_course_ids(current_user)
-    companies = select(User.company_name).where(User.role == Role.TRAINEE, User.company_name.is_not(None)) \
-        .distinct().order_by(User.company_name)
-    if course_ids is not None:
-        companies = companies.join(Enrolment, Enrolment.user_id == User.id).where(
-            Enrolment.course_id.in_(sorted(course_ids) or [-1]))
-    form.company.choices = [("", _("All companies")), *[(c, c) for c in db.session.scalars(companies)]]
-    scope = Scope(course_ids=course_ids)
-    if form.validate():
-        scope = scope.narrowed(start=form.start.data, end=form.end.data,
-                               specialisation_id=int(form.specialisation.data) if form.specialisation.data else None,
-                               country=Country(form.country.data) if form.country.data else None,
-                               company=form.company.data or None)
-    return form, scope
+    return report_filters(request.args, current_user)
 
 
 #: The arguments report pages carry to their links and exports (anything else in the URL is ignored).
@@ -71,9 +55,16 @@ def _args(**extra) -> dict:
 
 def _audit_export(what: str) -> None:
     """Exports of personal data are evidence-relevant: who took which list, with which filters. (Their views are
-    ``@writes``: the seam commits the entry when the view returns, before a CSV body streams.)"""
+    ``@writes``: the seam commits the entry when the view returns, before a CSV body streams; an XLSX file is
+    recorded when it is asked for, and only its asker can download it.)"""
     record_event("reporting.exported", actor=current_user, object_type="report", object_id=what,
                  after={"filters": _args(), "format": request.view_args.get("fmt")})
+
+
+def _generated(kind: str, params: dict, filename: str):
+    """XLSX exports are built by a worker (see ``app/reporting/downloads.py`` for the rule): the progress page."""
+    row = ask_for_file(current_user, kind, params, filename)
+    return redirect(url_for("downloads.show", file_id=row.id), 303)
 
 
 @bp.get("/")
@@ -112,6 +103,9 @@ def _matrix_courses(scope: Scope) -> list[tuple[int, str]]:
 def export_figures(dimension: str, fmt: str):
     _form, scope = _filters()
     _audit_export(f"figures-{dimension}")
+    if fmt == "xlsx":
+        return _generated("reporting.figures", {**scope_params(scope), "dimension": dimension},
+                          f"mcc-{dimension}.xlsx")
     rows = services.breakdown_rows(measures.breakdown(scope, dimension), services.group_labels(dimension))
     return export_response(fmt, f"mcc-{dimension}", services.breakdown_columns(dimension), rows)
 
@@ -135,22 +129,15 @@ def at_risk():
                            total=len(people), page=page, pages=pages, args=_args(), computed_at=computed_at)
 
 
-def _risk_table(people: list[risk.AtRisk]):
-    columns = [Column("name", _("Name")), Column("email", _("E-mail")), Column("country", _("Country")),
-               Column("company", _("Company")), Column("course", _("Course")),
-               Column("last_activity", _("Last activity (UTC)"), "datetime"), Column("reasons", _("Why"))]
-    rows = ((p.full_name, p.email or "", str(COUNTRY_LABELS[p.country]), p.company or "", pick(p.course_title),
-             p.last_activity, "; ".join(p.reason_texts())) for p in people)
-    return columns, rows
-
-
 @bp.get("/export/at-risk.<any(csv, xlsx):fmt>")
 @role_required(*READERS)
 @writes  # records who exported what
 def export_at_risk(fmt: str):
     _form, scope = _filters()
     _audit_export("at-risk")
-    columns, rows = _risk_table(risk.at_risk(scope))
+    if fmt == "xlsx":
+        return _generated("reporting.at_risk", scope_params(scope), "mcc-at-risk.xlsx")
+    columns, rows = risk_table(risk.at_risk(scope))
     return export_response(fmt, "mcc-at-risk", columns, rows, title=_("At risk"))
 
 
@@ -181,6 +168,9 @@ def export_people(fmt: str):
     if figure not in measures.FIGURES:
         abort(404)
     _audit_export(f"people-{figure}")
+    if fmt == "xlsx":
+        return _generated("reporting.people", {**scope_params(scope), "figure": figure},
+                          f"mcc-trainees-{figure}.xlsx")
     personal = can_see_all_figures(current_user)
     return export_response(fmt, f"mcc-trainees-{figure}", services.people_columns(personal),
                            services.people_rows(services.people_query(figure, scope), personal), title=_("Trainees"))
@@ -201,6 +191,9 @@ def export_attendance(course_id: int, fmt: str):
     course = load_or_403(Course, course_id, can_see_course_figures)
     _form, scope = _filters()
     _audit_export(f"attendance-{course.id}")
+    if fmt == "xlsx":
+        return _generated("reporting.attendance", {**scope_params(scope), "course": course.id},
+                          f"mcc-attendance-{course.key}.xlsx")
     columns, rows = services.attendance_matrix(course, scope)
     return export_response(fmt, f"mcc-attendance-{course.key}", columns, rows(), title=_("Attendance"))
 
@@ -210,6 +203,9 @@ def export_attendance(course_id: int, fmt: str):
 @writes  # records who exported what
 def export_placements(fmt: str):
     _audit_export("placements")
+    if fmt == "xlsx":
+        return _generated("reporting.placements", {k: v for k, v in request.args.items() if k in PLACEMENT_ARGS},
+                          "mcc-placements.xlsx")
     columns, rows = placement_register(request.args)
     return export_response(fmt, "mcc-placements", columns, rows, title=_("Placements"))
 

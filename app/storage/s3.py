@@ -54,16 +54,19 @@ class S3Storage(Storage):
     name = "s3"
     supports_presigned_urls = True
 
-    def __init__(self, client, bucket: str, presign_client=None, presign_expires: int = 300):
+    def __init__(self, client, bucket: str, presign_client=None, presign_expires: int = 300, health_client=None):
         self.client = client
         self.bucket = bucket
         # Presigned URLs must name the host the browser reaches, which may differ from the app's endpoint.
         self.presign_client = presign_client or client
         self.presign_expires = presign_expires
+        # The health check must answer within a couple of seconds even when S3 accepts and never answers.
+        self.health_client = health_client or client
 
     @classmethod
     def from_config(cls, config, *, connect_timeout: float = 5, max_attempts: int = 3) -> S3Storage:
-        def make_client(endpoint: str | None):
+        def make_client(endpoint: str | None, connect: float = connect_timeout, read: float = 60,
+                        attempts: int = max_attempts):
             return boto3.client(
                 "s3",
                 endpoint_url=endpoint,
@@ -73,24 +76,25 @@ class S3Storage(Storage):
                 config=BotoConfig(
                     signature_version="s3v4",
                     s3={"addressing_style": config["S3_ADDRESSING_STYLE"]},
-                    retries={"max_attempts": max_attempts, "mode": "standard"},
+                    retries={"max_attempts": attempts, "mode": "standard"},
                     # boto3 >= 1.36 adds CRC checksums to every upload by default; older MinIO and Ceph RGW
                     # releases refuse them, and presigned part URLs must not demand them from browsers.
                     request_checksum_calculation="when_required",
                     response_checksum_validation="when_required",
-                    connect_timeout=connect_timeout,
-                    read_timeout=60,
+                    connect_timeout=connect,
+                    read_timeout=read,
                 ),
             )
 
         client = make_client(config["S3_ENDPOINT_URL"])
         public = config.get("S3_PUBLIC_ENDPOINT_URL")
         presign_client = make_client(public) if public and public != config["S3_ENDPOINT_URL"] else client
-        return cls(client, config["S3_BUCKET"], presign_client, config["S3_PRESIGN_EXPIRES"])
+        health = make_client(config["S3_ENDPOINT_URL"], connect=0.8, read=0.8, attempts=1)
+        return cls(client, config["S3_BUCKET"], presign_client, config["S3_PRESIGN_EXPIRES"], health)
 
     def check(self) -> None:
         try:
-            self.client.head_bucket(Bucket=self.bucket)
+            self.health_client.head_bucket(Bucket=self.bucket)
         except (BotoCoreError, ClientError) as error:
             raise StorageUnavailable(f"bucket {self.bucket} unreachable: {error}") from error
 

@@ -17,7 +17,7 @@ def blueprints():
 
 def init_app(app):
     from app.storage.references import register_reference_source
-    from app.training import demo, maintenance, services  # noqa: F401  (merge step, demo seeder)
+    from app.training import demo, maintenance, notices, services  # noqa: F401  (merge step, demo seeder, kinds)
 
     register_reference_source("signed_sheets", maintenance.signed_sheet_references)
     register_nav("training.my_training", _l("My training"), 20, roles=(Role.TRAINEE,))

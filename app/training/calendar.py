@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
-from flask import url_for
 from icalendar import Calendar, Event
 from sqlalchemy import select
 
 from app.accounts.models import User
 from app.core.db import utcnow
 from app.core.translated import pick
+from app.core.urls import path_for
 from app.enrolment.models import Enrolment, EnrolmentStatus
 from app.extensions import db
 from app.training.models import MeetingStatus, TrainingSession
@@ -38,34 +39,53 @@ def user_for_token(token: str) -> User | None:
     return db.session.scalar(select(User).where(User.calendar_token == token, User.is_active.is_(True)))
 
 
+def _calendar() -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", "-//MCC Multimedia Competence Centre//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", "MCC")
+    return calendar
+
+
+def _event(meeting: TrainingSession, user: User, base_url: str | None) -> Event:
+    """One meeting as the person's calendar shows it: on the venue's clock (TZID), titled in their language."""
+    zone = ZoneInfo(meeting.timezone)
+    event = Event()
+    event.add("uid", f"meeting-{meeting.id}@mcc")
+    event.add("summary", f"{pick(meeting.course.title, meeting.course.source_language, user.language)}: "
+                         f"{meeting.title}")
+    event.add("dtstart", meeting.starts_at.astimezone(zone))
+    event.add("dtend", meeting.ends_at.astimezone(zone))
+    event.add("dtstamp", utcnow())
+    location = ", ".join(p for p in (meeting.venue_company, meeting.venue_address) if p) or meeting.online_url
+    if location:
+        event.add("location", location)
+    if base_url:
+        event.add("url", base_url.rstrip("/") + path_for("training.meeting", meeting_id=meeting.id))
+    if meeting.status == MeetingStatus.CANCELLED:
+        event.add("status", "CANCELLED")
+    return event
+
+
 def build_calendar(user: User, base_url: str) -> bytes:
     """Meetings of the person's courses from a month ago on, with times in the venue's zone (TZID + VTIMEZONE)."""
     meetings = db.session.scalars(select(TrainingSession).join(
         Enrolment, (Enrolment.course_id == TrainingSession.course_id) & (Enrolment.user_id == user.id)).where(
         Enrolment.status == EnrolmentStatus.ENROLLED, TrainingSession.ends_at >= utcnow() - timedelta(days=31))
         .order_by(TrainingSession.starts_at))
-    calendar = Calendar()
-    calendar.add("prodid", "-//MCC Multimedia Competence Centre//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", "MCC")
+    calendar = _calendar()
     for meeting in meetings:
-        from zoneinfo import ZoneInfo
+        calendar.add_component(_event(meeting, user, base_url))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
 
-        zone = ZoneInfo(meeting.timezone)
-        event = Event()
-        event.add("uid", f"meeting-{meeting.id}@mcc")
-        event.add("summary", f"{pick(meeting.course.title, meeting.course.source_language, user.language)}: "
-                             f"{meeting.title}")
-        event.add("dtstart", meeting.starts_at.astimezone(zone))
-        event.add("dtend", meeting.ends_at.astimezone(zone))
-        event.add("dtstamp", utcnow())
-        location = ", ".join(p for p in (meeting.venue_company, meeting.venue_address) if p) or meeting.online_url
-        if location:
-            event.add("location", location)
-        event.add("url", base_url.rstrip("/") + url_for("training.meeting", meeting_id=meeting.id))
-        if meeting.status == MeetingStatus.CANCELLED:
-            event.add("status", "CANCELLED")
-        calendar.add_component(event)
+
+def meeting_calendar(meeting: TrainingSession, user: User, base_url: str | None) -> bytes:
+    """A calendar holding this one meeting (attached to the reminder mail; the same UID as in the feed, so a
+    calendar that has both shows it once)."""
+    calendar = _calendar()
+    calendar.add("method", "PUBLISH")
+    calendar.add_component(_event(meeting, user, base_url))
     calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -21,11 +21,13 @@ from app.accounts.models import User
 from app.core.db import utcnow
 from app.core.errors import DomainError
 from app.core.tokens import TokenExpired, TokenInvalid, load_token, make_token
+from app.core.urls import path_for
 from app.enrolment.policies import is_enrolled
 from app.extensions import db
+from app.notifications.services import notify
 from app.training.models import Attendance, AttendanceMethod, AttendanceStatus, TrainingSession
 from app.training.policies import can_run_meeting
-from app.training.services import record_attendance
+from app.training.services import meeting_params, record_attendance
 
 WINDOW_SECONDS = 30
 #: Check-in opens this long before the start and closes at the end of the meeting.
@@ -78,7 +80,11 @@ def _accept(meeting: TrainingSession, user: User, method: AttendanceMethod, acto
                                                          Attendance.user_id == user.id))
     if current is not None and current.status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE):
         return current  # scanning twice changes nothing
-    return record_attendance(meeting, user, AttendanceStatus.PRESENT, None, actor, method)
+    attendance = record_attendance(meeting, user, AttendanceStatus.PRESENT, None, actor, method)
+    # The person's own proof that it counted (in MCC only: they are at the meeting, not at their mail).
+    notify([user], "checkin.confirmed", meeting_params(meeting),
+           link=path_for("training.meeting", meeting_id=meeting.id))
+    return attendance
 
 
 def check_in_with_token(meeting: TrainingSession, token: str, user: User, now: datetime | None = None) -> Attendance:

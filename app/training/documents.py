@@ -1,12 +1,13 @@
-"""Documents for the funder: the printable attendance sheet (PDF) and the evidence pack (ZIP)."""
+"""Documents for the funder: the printable attendance sheet (PDF) and the evidence pack (ZIP, built by a worker)."""
 
 from __future__ import annotations
 
 import csv
 import io
-import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 from xml.sax.saxutils import escape
 
 from flask import current_app
@@ -18,14 +19,17 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from sqlalchemy import select
 
-from app.catalogue.models import Lesson, Material
+from app.accounts.models import User
+from app.catalogue.models import Lesson, Material, MaterialStatus
 from app.core.exports import safe_cell
 from app.core.i18n import COUNTRY_LABELS, format_in_zone
 from app.core.pdf import register_fonts
 from app.core.translated import pick
+from app.downloads.services import NotBuildable, Progress, builder
 from app.extensions import db
 from app.storage import get_storage
 from app.training.models import TrainingSession
+from app.training.policies import can_run_meeting
 from app.training.services import roster
 
 
@@ -108,7 +112,8 @@ def attendance_csv(meeting: TrainingSession) -> bytes:
 def materials_csv(meeting: TrainingSession) -> bytes:
     rows = [["lesson", "material", "kind", "file", "size_bytes", "sha256", "url"]]
     materials = db.session.scalars(select(Material).join(Lesson).where(
-        Lesson.course_id == meeting.course_id, Material.deleted_at.is_(None)).order_by(Lesson.position, Material.id))
+        Lesson.course_id == meeting.course_id, Material.deleted_at.is_(None),
+        Material.status == MaterialStatus.READY).order_by(Lesson.position, Material.id))
     for material in materials:
         rows.append([pick(material.lesson.title, language=meeting.language), pick(material.title,
                                                                                    language=meeting.language),
@@ -117,22 +122,42 @@ def materials_csv(meeting: TrainingSession) -> bytes:
     return _csv_bytes(rows)
 
 
-def evidence_pack(meeting: TrainingSession) -> tempfile.SpooledTemporaryFile:
-    """A ZIP for the funder: sheet, signed scans, attendance records and materials used.
-
-    Written to a spooled temporary file (on disk once it passes 16 MB), so big scans never sit in memory.
-    """
-    pack = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115  (returned open to the caller)
+def write_evidence_pack(meeting: TrainingSession, out: BinaryIO, progress: Callable[[float], None]) -> None:
+    """A ZIP for the funder: sheet, signed scans, attendance records and materials used, written into ``out``
+    (a worker's temporary file: big scans never sit in memory)."""
     storage = get_storage()
-    with zipfile.ZipFile(pack, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    sheets = [(sheet.storage_key, sheet.original_filename, sheet.created_at, sheet.size or 0)
+              for sheet in meeting.signed_sheets]
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("attendance-sheet.pdf", attendance_sheet_pdf(meeting))
+        progress(10)
         archive.writestr("attendance.csv", attendance_csv(meeting))
         archive.writestr("materials.csv", materials_csv(meeting))
-        for number, sheet in enumerate(meeting.signed_sheets, 1):
-            suffix = Path(sheet.original_filename).suffix.lower() or ".bin"
-            with storage.open(sheet.storage_key) as source, \
-                    archive.open(f"signed-sheets/{number:02d}-{sheet.created_at:%Y%m%d-%H%M}{suffix}", "w") as target:
+        progress(20)
+        total, copied = sum(size for *_rest, size in sheets) or 1, 0
+        for number, (key, filename, created_at, _size) in enumerate(sheets, 1):
+            suffix = Path(filename).suffix.lower() or ".bin"
+            with storage.open(key) as source, \
+                    archive.open(f"signed-sheets/{number:02d}-{created_at:%Y%m%d-%H%M}{suffix}", "w") as target:
                 while chunk := source.read(1024 * 1024):
                     target.write(chunk)
-    pack.seek(0)
-    return pack
+                    copied += len(chunk)
+                    progress(20 + 75 * copied / total)
+
+
+def evidence_pack_name(meeting: TrainingSession) -> str:
+    return f"evidence-meeting-{meeting.id}-{meeting.starts_at:%Y%m%d}.zip"
+
+
+def _may_build_pack(user: User, params: dict) -> bool:
+    meeting = db.session.get(TrainingSession, params.get("meeting"))
+    return meeting is not None and can_run_meeting(user, meeting)
+
+
+@builder("training.evidence_pack", "application/zip", may_build=_may_build_pack)
+def _build_pack(params: dict, asker: User, out: BinaryIO, progress: Progress) -> None:
+    """The evidence pack, built by a worker (``app.downloads``) for the trainer or coordinator who asked."""
+    meeting = db.session.get(TrainingSession, params["meeting"])
+    if meeting is None:
+        raise NotBuildable(f"meeting {params['meeting']} is gone")
+    write_evidence_pack(meeting, out, progress)

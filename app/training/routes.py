@@ -5,7 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 import segno
-from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
@@ -20,6 +20,7 @@ from app.core.forms import ConfirmForm, flash_form_errors
 from app.core.permissions import Role, has_role, load_or_403, role_required
 from app.core.uow import form_page, refusals, writes
 from app.core.urls import external_url
+from app.downloads.services import ask_for_file
 from app.enrolment.services import active_enrolments
 from app.extensions import db
 from app.training import bp, calendar, checkin, documents, services
@@ -182,13 +183,14 @@ def signed_sheet(meeting_id: int, sheet_id: int):
 
 @bp.get("/meetings/<int:meeting_id>/evidence.zip")
 @role_required(*STAFF)
-@writes  # the pack holds the participants' names and attendance: taking it is recorded
+@writes  # the pack holds the participants' names and attendance: asking for it is recorded
 def evidence_pack(meeting_id: int):
+    """A worker builds the pack; the progress page offers it when ready (``app.downloads``)."""
     meeting = load_or_403(TrainingSession, meeting_id, can_run_meeting)
-    pack = documents.evidence_pack(meeting)
-    record_event("training.evidence_exported", actor=current_user, obj=meeting)
-    return send_file(pack, mimetype="application/zip", as_attachment=True,
-                     download_name=f"evidence-meeting-{meeting.id}-{meeting.starts_at:%Y%m%d}.zip")
+    row = ask_for_file(current_user, "training.evidence_pack", {"meeting": meeting.id},
+                       documents.evidence_pack_name(meeting))
+    record_event("training.evidence_exported", actor=current_user, obj=meeting, after={"generated_file": row.id})
+    return redirect(url_for("downloads.show", file_id=row.id), 303)
 
 
 @bp.get("/my/training")

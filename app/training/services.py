@@ -1,12 +1,14 @@
 """Meetings and attendance: who may run which meeting, how attendance is recorded and corrected.
 
 Every attendance value ever set is kept (``AttendanceChange``) and audited; the current one is on ``Attendance``.
+The course's participants are told when a meeting is planned, moved or cancelled, and reminded the day before
+(kinds in ``app.training.notices``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
@@ -19,10 +21,12 @@ from app.core.audit import record_event
 from app.core.db import utcnow
 from app.core.errors import DomainError
 from app.core.files import FileRule, store_upload
-from app.core.i18n import is_valid_timezone
+from app.core.i18n import in_each_language, is_valid_timezone
 from app.core.permissions import Role, has_role
+from app.core.urls import path_for
 from app.enrolment.models import Enrolment, EnrolmentStatus
 from app.extensions import db
+from app.notifications.services import as_param, notify
 from app.training.models import (
     ATTENDED,
     Attendance,
@@ -81,8 +85,36 @@ def _apply(meeting: TrainingSession, data: MeetingData) -> None:
     meeting.language = data.language
 
 
+# -- telling the participants ------------------------------------------------------------------------------------
+#: The reminder goes to meetings starting within this window ahead (the hourly job runs for each meeting about
+#: 24 hours before; the 12 hours of slack cover runs missed while no worker was up).
+REMINDER_WINDOW = (timedelta(hours=12), timedelta(hours=24))
+
+
+def participants(course_id: int) -> list[User]:
+    """The people a course's meetings concern: everyone ENROLLED in it."""
+    return list(db.session.scalars(select(User).join(Enrolment, Enrolment.user_id == User.id).where(
+        Enrolment.course_id == course_id, Enrolment.status == EnrolmentStatus.ENROLLED).order_by(User.id)))
+
+
+def _place(meeting: TrainingSession) -> str | dict:
+    place = ", ".join(p for p in (meeting.venue_company, meeting.venue_address) if p)
+    return place or in_each_language(lambda _language: _l("online"))
+
+
+def meeting_params(meeting: TrainingSession) -> dict:
+    """What a notification about the meeting shows (times on each reader's clock, the course in their language)."""
+    return {"meeting": meeting.id, "course": meeting.course.title, "title": meeting.title,
+            "starts_at": as_param(meeting.starts_at), "place": _place(meeting)}
+
+
+def _tell_participants(meeting: TrainingSession, kind: str, key: str | None = None, **extra) -> int:
+    return len(notify(participants(meeting.course_id), kind, {**meeting_params(meeting), **extra},
+                      link=path_for("training.meeting", meeting_id=meeting.id), key=key))
+
+
 def create_meeting(actor: User, course: Course, data: MeetingData) -> TrainingSession:
-    """Whoever manages the course plans its meetings."""
+    """Whoever manages the course plans its meetings; its participants are told (unless it is already over)."""
     if not can_plan_meetings(actor, course):
         raise DomainError(_l("You may only plan meetings for courses you teach."))
     meeting = TrainingSession(course=course)
@@ -90,18 +122,24 @@ def create_meeting(actor: User, course: Course, data: MeetingData) -> TrainingSe
     db.session.add(meeting)
     db.session.flush()
     record_event("training.meeting_created", actor=actor, obj=meeting, after={"course": course.id})
+    if meeting.ends_at > utcnow():
+        _tell_participants(meeting, "meeting.planned")
     return meeting
 
 
 def update_meeting(actor: User, meeting: TrainingSession, data: MeetingData) -> None:
-    """Those who run a meeting change its time, venue and trainer."""
+    """Those who run a meeting change its time, venue and trainer; a new start or place is told to the
+    participants (not for a meeting that is over or cancelled)."""
     if not can_run_meeting(actor, meeting):
         raise DomainError(_l("You may only change your own meetings."))
     before = {"starts_at": meeting.starts_at, "ends_at": meeting.ends_at}
+    was = (meeting.starts_at, _place(meeting))
     _apply(meeting, data)
     db.session.flush()
     record_event("training.meeting_changed", actor=actor, obj=meeting, before=before,
                  after={"starts_at": meeting.starts_at, "ends_at": meeting.ends_at})
+    if (meeting.starts_at, _place(meeting)) != was and not meeting.is_cancelled and meeting.ends_at > utcnow():
+        _tell_participants(meeting, "meeting.moved", was_at=as_param(was[0]))
 
 
 def cancel_meeting(actor: User, meeting: TrainingSession, reason: str) -> None:
@@ -113,6 +151,22 @@ def cancel_meeting(actor: User, meeting: TrainingSession, reason: str) -> None:
     meeting.status, meeting.cancel_reason = MeetingStatus.CANCELLED, reason.strip()
     record_event("training.meeting_cancelled", actor=actor, obj=meeting, after={"reason": meeting.cancel_reason})
     db.session.flush()
+    if meeting.ends_at > utcnow():
+        _tell_participants(meeting, "meeting.cancelled", reason=meeting.cancel_reason)
+
+
+def remind_of_meetings(now: datetime | None = None) -> int:
+    """The day before: every participant of a meeting starting within ``REMINDER_WINDOW`` is reminded, once per
+    person and start time (a moved meeting is reminded of again). Returns the number of reminders."""
+    now = now or utcnow()
+    meetings = db.session.scalars(select(TrainingSession).where(
+        TrainingSession.status == MeetingStatus.SCHEDULED, TrainingSession.starts_at > now + REMINDER_WINDOW[0],
+        TrainingSession.starts_at <= now + REMINDER_WINDOW[1]).order_by(TrainingSession.starts_at))
+    told = 0
+    for meeting in list(meetings):
+        told += _tell_participants(meeting, "meeting.reminder",
+                                   key=f"meeting.reminder:{meeting.id}:{meeting.starts_at.astimezone(UTC):%Y%m%dT%H%M}")
+    return told
 
 
 def roster(meeting: TrainingSession) -> list[tuple[User, Attendance | None]]:

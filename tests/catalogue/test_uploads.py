@@ -1,4 +1,5 @@
-"""Uploads on both storage backends: the app signs, streams (local) or redirects (S3), and verifies what arrived."""
+"""Uploads on both storage backends: the app signs, streams (local) or redirects (S3); a worker verifies what arrived
+(run here in the test's process; with real worker processes in tests/catalogue/test_upload_worker.py)."""
 
 from urllib.parse import parse_qs, urlsplit
 
@@ -6,7 +7,7 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from app.catalogue.models import Material, MaterialKind, PendingUpload
+from app.catalogue.models import Material, MaterialKind, MaterialStatus, PendingUpload
 from app.core.permissions import Role
 from app.storage import build_storage, get_storage
 from tests.accounts.helpers import issued_in_the_past
@@ -14,6 +15,7 @@ from tests.catalogue import uploading
 from tests.catalogue.samples import DXF, GCODE, MP4, PDF, PNG
 from tests.factories import create_user
 from tests.factories.catalogue import create_course, first_lesson
+from tests.workoff import work_off
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -50,8 +52,13 @@ def no_leftovers(db, storage) -> bool:
     ("zdjecie.png", PNG, MaterialKind.IMAGE)])
 def test_upload_records_a_verified_material(client, db, backend_storage, trainer_lesson, filename, data, kind):
     response = uploading.upload(client, trainer_lesson.id, filename, data)
-    assert response.status_code == 201, response.get_data(as_text=True)
+    assert response.status_code == 202, response.get_data(as_text=True)
+    assert response.json["material"]["status"] == "processing"
     material = db.session.get(Material, response.json["material"]["id"])
+    assert material.status == MaterialStatus.PROCESSING and material.sha256 is None
+    assert work_off("catalogue.verify_upload") == ["done"]
+    db.session.refresh(material)
+    assert material.status == MaterialStatus.READY
     assert (material.kind, material.size, material.original_filename) == (kind, len(data), filename)
     assert material.storage_backend == backend_storage.name
     assert material.storage_key.startswith("materials/") and filename not in material.storage_key
@@ -62,9 +69,10 @@ def test_multi_part_upload(client, db, backend_storage, trainer_lesson, monkeypa
     monkeypatch.setattr("app.catalogue.uploads.DEFAULT_PART_SIZE", 5 * 1024 * 1024)
     data = MP4 + bytes(range(256)) * (12 * 1024 * 1024 // 256)
     response = uploading.upload(client, trainer_lesson.id, "long.mp4", data)
-    assert response.status_code == 201
+    assert response.status_code == 202
+    work_off("catalogue.verify_upload")
     material = db.session.get(Material, response.json["material"]["id"])
-    assert material.size == len(data)
+    assert material.status == MaterialStatus.READY and material.size == len(data)
     assert backend_storage.read_range(material.storage_key, len(data) - 10, len(data) - 1) == data[-10:]
 
 
@@ -88,11 +96,15 @@ def test_presigned_part_urls_are_sigv4_short_and_exact(client, db, trainer_lesso
         app.extensions["mcc_storage"] = original
 
 
-def test_a_disguised_file_is_rejected_and_leaves_nothing(client, db, backend_storage, trainer_lesson):
+def test_a_disguised_file_is_refused_and_leaves_nothing(client, db, backend_storage, trainer_lesson):
     response = uploading.upload(client, trainer_lesson.id, "film.mp4", PNG)
-    assert response.status_code == 422
-    assert response.json["error"] == "Zawartość pliku nie odpowiada jego typowi (film.mp4). Nie został zapisany."
-    assert db.session.scalar(select(func.count()).select_from(Material)) == 0
+    assert response.status_code == 202
+    work_off("catalogue.verify_upload")
+    status = client.get(response.json["material"]["status_url"]).json["material"]
+    assert status["status"] == "refused"
+    assert status["message"] == "Zawartość pliku nie odpowiada jego typowi (film.mp4). Nie został zapisany."
+    material = db.session.get(Material, status["id"])
+    assert material.refusal == "wrong_type" and material.deleted_at is not None and material.purged_at is not None
     assert no_leftovers(db, backend_storage)
 
 
@@ -120,11 +132,14 @@ def test_a_browser_that_lies_about_the_size_is_held_to_its_announcement(client, 
     if target["direct"]:
         signed = parse_qs(urlsplit(target["url"]).query)["X-Amz-SignedHeaders"][0].split(";")
         assert "content-length" in signed
-        # moto does not check signatures: the oversized part gets in, and completion refuses the total.
+        # moto does not check signatures: the oversized part gets in, and the worker refuses the total.
         etag = requests.put(target["url"], data=oversized, timeout=30).headers["ETag"]
         response = uploading.complete(client, started, [{"number": 1, "etag": etag}])
-        assert response.status_code == 422
-        assert response.json["error"] == "Przesyłanie było niepełne lub przerwane. Prześlij plik ponownie."
+        assert response.status_code == 202
+        work_off("catalogue.verify_upload")
+        status = client.get(response.json["material"]["status_url"]).json["material"]
+        assert status["status"] == "refused"
+        assert status["message"] == "Przesyłanie było niepełne lub przerwane. Prześlij plik ponownie."
     else:
         response = client.put(target["url"], data=oversized, headers={"X-CSRFToken": token})
         assert response.status_code == 422 and "większa niż zapowiedziano" in response.json["error"]
@@ -137,8 +152,26 @@ def test_an_interrupted_upload_is_refused_and_cleaned(client, db, backend_storag
     started = uploading.start(client, trainer_lesson.id, "cut.mp4", 11 * 1024 * 1024).json
     parts = uploading.send_parts(client, started, [MP4 + bytes(5 * 1024 * 1024 - len(MP4))])
     response = uploading.complete(client, started, [*parts, {"number": 2, "etag": '"not-sent"'}])
-    assert response.status_code == 422
+    assert response.status_code == 422  # a part is missing: refused at once, on both backends
     assert response.json["error"] == "Przesyłanie było niepełne lub przerwane. Prześlij plik ponownie."
+    assert no_leftovers(db, backend_storage)
+
+
+def test_a_part_that_is_not_what_was_sent_is_refused_and_cleaned(client, db, backend_storage, trainer_lesson):
+    """Every part announced, one with an ETag that was never sent: S3 says no when the request joins; local parts
+    are joined by the worker, which refuses them."""
+    started = uploading.start(client, trainer_lesson.id, "cut.pdf", len(PDF)).json
+    uploading.send_parts(client, started, [PDF])
+    response = uploading.complete(client, started, [{"number": 1, "etag": '"not-sent"'}])
+    if backend_storage.supports_presigned_urls:
+        assert response.status_code == 422
+        assert response.json["error"] == "Przesyłanie było niepełne lub przerwane. Prześlij plik ponownie."
+    else:
+        assert response.status_code == 202
+        work_off("catalogue.verify_upload")
+        status = client.get(response.json["material"]["status_url"]).json["material"]
+        assert (status["status"], status["message"]) == (
+            "refused", "Przesyłanie było niepełne lub przerwane. Prześlij plik ponownie.")
     assert no_leftovers(db, backend_storage)
 
 

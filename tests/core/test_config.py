@@ -25,9 +25,14 @@ def production_env(monkeypatch):
     monkeypatch.setenv("MCC_STORAGE_BACKEND", "local")
 
 
+#: What a sound production installation sets (the services are not contacted when the app starts).
+SOUND = {"SECRET_KEY": STRONG_KEY, "BASE_URL": "https://mcc.example.eu", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+         "MAIL_BACKEND": "smtp", "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0", "CACHE_TYPE": "RedisCache",
+         "CACHE_REDIS_URL": "redis://127.0.0.1:6379/1"}
+
+
 def production_app(tmp_path, **attrs):
-    attrs = {"SECRET_KEY": STRONG_KEY, "BASE_URL": "https://mcc.example.eu", "SQLALCHEMY_DATABASE_URI": "sqlite://",
-             "MEDIA_ROOT": tmp_path, **attrs}
+    attrs = {**SOUND, "MEDIA_ROOT": tmp_path, "QUEUE_URL": f"sqlite:///{tmp_path / 'queue.sqlite3'}", **attrs}
     return create_app(production(**attrs))
 
 
@@ -62,7 +67,7 @@ def test_production_needs_an_explicit_database(monkeypatch):
     monkeypatch.delenv("MCC_DATABASE_URL", raising=False)
     monkeypatch.setenv("MCC_STORAGE_BACKEND", "local")
     with pytest.raises(ConfigError, match="MCC_DATABASE_URL"):
-        create_app(production(SECRET_KEY=STRONG_KEY, BASE_URL="https://mcc.example.eu"))
+        create_app(production(**SOUND))
 
 
 def test_production_s3_needs_a_bucket(production_env, monkeypatch, tmp_path):
@@ -84,3 +89,42 @@ def test_environment_chooses_the_config(monkeypatch):
         config_from_env()
     monkeypatch.delenv("MCC_ENV")
     assert config_from_env() is ProductionConfig
+
+
+@pytest.mark.parametrize(("unsafe", "risk", "names"), [
+    ({"MAIL_BACKEND": "outbox"}, "outbox-mail", "MCC_MAIL_BACKEND"),
+    ({"RATELIMIT_STORAGE_URI": "memory://"}, "process-limits", "MCC_RATELIMIT_STORAGE_URI"),
+    ({"CACHE_TYPE": "SimpleCache"}, "process-cache", "MCC_CACHE_URL"),
+])
+def test_production_refuses_each_unsafe_setting_unless_the_risk_is_accepted(production_env, tmp_path, unsafe, risk,
+                                                                           names):
+    with pytest.raises(ConfigError, match=names):
+        production_app(tmp_path, WEB_WORKERS=2, **unsafe)
+    app = production_app(tmp_path, WEB_WORKERS=2, ACCEPTED_RISKS=frozenset({risk}), **unsafe)
+    assert app.config["ENV_NAME"] == "production"
+
+
+def test_one_web_process_may_keep_limits_and_cache_to_itself(production_env, tmp_path):
+    app = production_app(tmp_path, WEB_WORKERS=1, RATELIMIT_STORAGE_URI="memory://", CACHE_TYPE="SimpleCache")
+    assert app.config["WEB_WORKERS"] == 1
+
+
+def test_every_setting_is_documented_in_the_readme_table_generated_from_config():
+    import re
+    from pathlib import Path
+
+    import config
+
+    assert sorted(set(config.READ) - set(config.DOCS)) == [], "settings read without a line in config.DOCS"
+    assert sorted(set(config.DOCS) - set(config.READ)) == [], "config.DOCS names settings nothing reads"
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    table = re.search(r"<!-- settings:[^\n]*\n(.*?)<!-- /settings -->", readme, re.S).group(1)
+    assert table == config.settings_table(), "README's settings table is stale: run `make settings-table`"
+
+
+def test_a_watch_share_that_is_no_number_is_a_clear_error(monkeypatch):
+    import config
+
+    monkeypatch.setenv("MCC_LEARNING_WATCH_SHARE", "ninety")
+    with pytest.raises(ConfigError, match="MCC_LEARNING_WATCH_SHARE must be a number"):
+        config.env_float("LEARNING_WATCH_SHARE", 0.9, 0.1, 1.0)

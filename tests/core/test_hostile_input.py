@@ -156,7 +156,8 @@ def demo_world() -> dict[str, list[int]]:
               "placement_id": "placements", "company_id": "companies", "offer_id": "internship_offers",
               "entry_id": "logbook_entries", "quiz_id": "quizzes", "question_id": "questions",
               "attempt_id": "quiz_attempts", "certificate_id": "certificates", "indicator_id": "indicators",
-              "sheet_id": "signed_sheets", "document_id": "placement_documents", "session_id": "user_sessions"}
+              "sheet_id": "signed_sheets", "document_id": "placement_documents", "session_id": "user_sessions",
+              "notification_id": "notifications", "message_id": "outbox_messages", "file_id": "generated_files"}
     world = {}
     for argument, table in tables.items():
         table_obj = _db.metadata.tables.get(table)

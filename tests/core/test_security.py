@@ -40,11 +40,13 @@ def test_production_cookies_are_secure(monkeypatch, tmp_path):
     monkeypatch.setenv("MCC_DATABASE_URL", "sqlite://")
     monkeypatch.setenv("MCC_STORAGE_BACKEND", "local")
     # A key production accepts (random, unpublished) and the public address it requires.
-    config = type("P", (ProductionConfig,), {"SECRET_KEY": secrets.token_urlsafe(48),
-                                              "BASE_URL": "https://mcc.example.eu"})
+    from tests.core.test_config import SOUND
+
+    config = type("P", (ProductionConfig,), {**SOUND, "SECRET_KEY": secrets.token_urlsafe(48)})
     app = make_test_app("sqlite://", tmp_path)
     assert app.config["SESSION_COOKIE_SECURE"] is False  # testing
-    production = __import__("app").create_app(config, SQLALCHEMY_DATABASE_URI="sqlite://", MEDIA_ROOT=tmp_path)
+    production = __import__("app").create_app(config, SQLALCHEMY_DATABASE_URI="sqlite://", MEDIA_ROOT=tmp_path,
+                                              QUEUE_URL=f"sqlite:///{tmp_path / 'queue.sqlite3'}")
     assert production.config["SESSION_COOKIE_SECURE"] is True
     assert production.config["REMEMBER_COOKIE_SECURE"] is True
 

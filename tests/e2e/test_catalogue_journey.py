@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from app.catalogue.models import CourseStatus
 from app.core.permissions import Role
+from tests.e2e.worker import worker_for
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -23,12 +24,14 @@ def make_course(live_server, trainer_email: str, trainee_email: str):
 
 
 def upload(page, path: Path, title: str):
+    """Upload as a trainer does; a worker checks the file meanwhile (the page says so), then the page reloads."""
     page.get_by_label("File", exact=True).set_input_files(str(path))
     page.get_by_label("Title shown to trainees").fill(title)
     page.get_by_role("button", name="Upload", exact=True).click()
     progress = page.locator("#uploader progress")
     expect(progress).to_be_visible()
     expect(page.get_by_text("Uploaded. The material has been added.")).to_be_visible(timeout=30_000)
+    expect(page.locator(".material-admin")).not_to_contain_text("processing", timeout=10_000)
     page.wait_for_load_state()
     expect(page.locator(".material-admin")).to_contain_text(title, timeout=10_000)
 
@@ -41,8 +44,9 @@ def test_trainer_uploads_video_and_pdf_publishes_and_a_trainee_seeks(page, brows
 
     browser_login(trainer["email"])
     page.goto(live_server(f"/teach/lessons/{lesson_id}"))
-    upload(page, FIXTURES / "welding-demo.webm", "Root pass, TIG")
-    upload(page, FIXTURES / "wps-example.pdf", "WPS example")
+    with worker_for(live_server.app):
+        upload(page, FIXTURES / "welding-demo.webm", "Root pass, TIG")
+        upload(page, FIXTURES / "wps-example.pdf", "WPS example")
     page.goto(live_server(f"/teach/courses/{course_id}"))
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_text("The course is published.")).to_be_visible()
@@ -82,7 +86,7 @@ def test_cancelled_upload_leaves_nothing(page, live_server, make_user, browser_l
     expect(page.get_by_text("Przesyłanie nie powiodło się: Ten typ pliku nie jest akceptowany.")).to_be_visible()
 
 
-def test_with_s3_the_browser_sends_parts_straight_to_the_bucket(page, s3_live_server):
+def test_with_s3_the_browser_sends_parts_straight_to_the_bucket(page, s3_live_server, s3_config):
     from tests.factories import create_user
 
     with s3_live_server.app.app_context():
@@ -97,7 +101,8 @@ def test_with_s3_the_browser_sends_parts_straight_to_the_bucket(page, s3_live_se
     page.get_by_label("Password", exact=True).fill("correct horse battery")
     page.get_by_role("button", name="Log in").click()
     page.goto(s3_live_server(f"/teach/lessons/{lesson_id}"))
-    upload(page, FIXTURES / "welding-demo.webm", "Root pass, TIG")
+    with worker_for(s3_live_server.app, **s3_config):
+        upload(page, FIXTURES / "welding-demo.webm", "Root pass, TIG")
     assert "PUT" in bucket_requests  # the bytes went to the bucket, not through the app
     from sqlalchemy import select
 
@@ -109,3 +114,23 @@ def test_with_s3_the_browser_sends_parts_straight_to_the_bucket(page, s3_live_se
         assert material.storage_backend == "s3" and material.size == (FIXTURES / "welding-demo.webm").stat().st_size
         assert abs(material.duration_seconds - 30) < 1  # measured by the trainer's browser, for watch tracking
     del course_id
+
+
+def test_a_file_whose_content_is_not_what_its_name_says_shows_processing_then_why_it_was_refused(
+        page, live_server, make_user, browser_login):
+    trainer = make_user(Role.TRAINER, language="en")
+    trainee = make_user(Role.TRAINEE)
+    _, lesson_id = make_course(live_server, trainer["email"], trainee["email"])
+    browser_login(trainer["email"])
+    page.goto(live_server(f"/teach/lessons/{lesson_id}"))
+    page.get_by_label("File", exact=True).set_input_files({"name": "film.mp4", "mimeType": "video/mp4",
+                                                          "buffer": (FIXTURES / "wps-example.pdf").read_bytes()})
+    page.get_by_label("Title shown to trainees").fill("Not a film")
+    page.get_by_role("button", name="Upload", exact=True).click()
+    expect(page.get_by_text("Uploaded. The file is being checked; you may leave this page.")).to_be_visible(
+        timeout=30_000)  # no worker yet: it waits, saying so
+    with worker_for(live_server.app):
+        expect(page.get_by_text("The file was refused: The content of the file does not match its type "
+                                "(film.mp4). It was not saved.")).to_be_visible(timeout=30_000)
+    page.reload()
+    expect(page.locator(".material-admin")).to_contain_text("refused")

@@ -5,6 +5,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from app.core.permissions import Role
+from tests.e2e.worker import worker_for
 
 
 def test_coordinator_filters_by_country_opens_the_at_risk_list_and_downloads_xlsx(page, live_server, make_user,
@@ -31,8 +32,14 @@ def test_coordinator_filters_by_country_opens_the_at_risk_list_and_downloads_xls
     expect(contact).to_have_attribute("href", f"mailto:{email}")
     expect(page.locator("tbody")).not_to_contain_text("Łukasz")  # the country filter came along
 
+    page.get_by_role("link", name="XLSX").click()  # a worker prepares it: the progress page
+    expect(page.get_by_role("heading", name="Your download")).to_be_visible()
+    expect(page.get_by_text("Waiting for its turn…")).to_be_visible()
+    with worker_for(live_server.app):
+        link = page.get_by_role("link", name="Download")
+        expect(link).to_be_visible(timeout=30_000)
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="XLSX").click()
+        link.click()
     download = download_info.value
     assert download.suggested_filename == "mcc-at-risk.xlsx"
     workbook = load_workbook(io.BytesIO(Path(download.path()).read_bytes()), read_only=True)

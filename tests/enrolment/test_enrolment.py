@@ -9,6 +9,7 @@ from app.enrolment import services
 from app.enrolment.models import Enrolment, EnrolmentEvent, EnrolmentStatus
 from tests.factories import create_user
 from tests.factories.catalogue import create_course
+from tests.notifications.helpers import body_of, deliver, kinds_of, mail_jobs, notices, shown, unread
 
 
 def history(db, enrolment):
@@ -36,8 +37,11 @@ def test_a_freed_place_goes_to_the_longest_waiting_and_they_are_told(client, log
     db.session.expire_all()
     assert services.find_enrolment(second, course).status == EnrolmentStatus.ENROLLED
     assert services.find_enrolment(third, course).status == EnrolmentStatus.WAITLISTED
-    assert [m["To"] for m in sent_mail] == [second.email]
-    assert "You have a place in the course" in sent_mail[0].get_content()
+    [promoted] = notices(second)
+    assert promoted.kind == "enrolment.promoted" and notices(first) == notices(third) == []
+    [mail] = deliver(promoted)
+    assert mail["To"] == second.email and "have a place in the course" in body_of(mail)
+    assert sent_mail == []  # status notices are notifications, not plain mails
 
 
 def test_unenrolment_keeps_the_history_and_allows_coming_back(db):
@@ -57,7 +61,7 @@ def test_unenrolment_keeps_the_history_and_allows_coming_back(db):
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "enrolment.status_changed")) is not None
 
 
-def test_approval_flow(client, login, db, sent_mail):
+def test_approval_flow(client, login, db):
     trainer = create_user(Role.TRAINER)
     course = create_course(policy=EnrolmentPolicy.APPROVAL, trainers=[trainer])
     trainee, other = create_user(language="lt"), create_user()
@@ -69,6 +73,7 @@ def test_approval_flow(client, login, db, sent_mail):
     client.post_form("/logout")
     first, second = services.find_enrolment(trainee, course), services.find_enrolment(other, course)
     assert first.status == second.status == EnrolmentStatus.REQUESTED
+    assert kinds_of(trainer) == ["enrolment.requested"] * 2 and kinds_of(trainee) == []
 
     login(trainer)
     assert client.post_form(f"/manage/enrolments/{first.id}/approve").status_code == 303
@@ -77,27 +82,28 @@ def test_approval_flow(client, login, db, sent_mail):
     client.post_form(f"/manage/enrolments/{second.id}/reject", {"reason": "Brak wymaganych uprawnień"})
     db.session.expire_all()
     assert first.status == EnrolmentStatus.ENROLLED and second.status == EnrolmentStatus.REJECTED
-    assert "Turite vietą kurse" in sent_mail[0].get_content()  # in the trainee's language
-    assert "Brak wymaganych uprawnień" in sent_mail[1].get_content()
-    assert len(sent_mail) == 2  # the refused rejection (no reason) told nobody
+    [accepted] = notices(trainee)
+    assert "Turite vietą kurse Kursas" in shown(accepted)[1]  # in the trainee's language
+    assert "Turite vietą kurse" in body_of(deliver(accepted)[0])
+    [rejected] = notices(other)  # the refused rejection (no reason) told nobody
+    assert rejected.kind == "enrolment.rejected" and "Brak wymaganych uprawnień" in shown(rejected)[1]
 
 
-def test_notices_leave_only_once_the_change_is_committed(app, db, sent_mail):
-    from app.enrolment import mails
-
+def test_notices_leave_only_once_the_change_is_committed(app, db):
     course = create_course(capacity=1)
     first, second = create_user(), create_user()
     for user in (first, second):
         services.request_enrolment(user, course)
     db.session.commit()
     with app.test_request_context():
-        mails.notify(services.withdraw(services.find_enrolment(first, course), first))
-        assert len(sent_mail) == 1  # written in the change's transaction
+        services.withdraw(services.find_enrolment(first, course), first)
+        assert kinds_of(second) == ["enrolment.promoted"] and len(mail_jobs()) == 1  # in the change's transaction
         db.session.rollback()
-        assert sent_mail == []  # nothing was saved: nobody is told
-        mails.notify(services.withdraw(services.find_enrolment(first, course), first))
+        assert notices(second) == [] and mail_jobs() == []  # nothing was saved: nobody is told
+        services.withdraw(services.find_enrolment(first, course), first)
         db.session.commit()
-    assert [m["To"] for m in sent_mail] == [second.email]
+    assert kinds_of(second) == ["enrolment.promoted"] and unread(second) == 1
+    assert [job.payload["notification"] for job in mail_jobs()] == [notices(second)[0].id]
 
 
 def test_only_the_courses_trainers_and_coordinators_decide(client, login, db):

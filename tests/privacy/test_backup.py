@@ -10,52 +10,39 @@ from sqlalchemy import select
 
 from app.backup import BackupError, create_backup, restore_backup, verify_backup
 from app.extensions import db
-from app.storage import get_storage
 from tests.conftest import make_test_app
 from tests.dbutil import BACKENDS, fresh_database, upgrade_to_head
+from tests.privacy.backups import KEYS, snapshot
 
 
-def snapshot(app) -> tuple[dict, dict]:
-    """Every row of every table (in portable form) and every object's checksum."""
-    from app.backup import _encode
-
-    with app.app_context():
-        rows = {}
-        for table in db.metadata.sorted_tables:
-            order = list(table.primary_key.columns) or list(table.columns)
-            rows[table.name] = [json.dumps({k: _encode(v) for k, v in r.items()}, sort_keys=True, default=str)
-                                for r in db.session.execute(select(table).order_by(*order)).mappings()]
-        storage = get_storage()
-        objects = {o.key: storage.sha256(o.key) for o in storage.iter_objects()}
-        db.session.remove()
-        db.engine.dispose()
-    return rows, objects
-
-
-def seeded_app(url, media):
-    app = make_test_app(url, media)
+def seeded_app(url, media, **settings):
+    app = make_test_app(url, media, **settings)
     upgrade_to_head(app)
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     return app
 
 
-@pytest.mark.parametrize(("source", "target"), [("sqlite", "sqlite"), ("sqlite", "postgresql"),
-                                                ("postgresql", "sqlite")])
-def test_backup_and_restore_round_trip(source, target, tmp_path):
+@pytest.mark.parametrize(("source", "target", "encrypted"), [
+    ("sqlite", "sqlite", False), ("sqlite", "postgresql", False), ("postgresql", "sqlite", False),
+    ("sqlite", "postgresql", True), ("postgresql", "sqlite", True)])
+def test_backup_and_restore_round_trip(source, target, encrypted, tmp_path):
     if "postgresql" in (source, target) and "postgresql" not in BACKENDS:
         pytest.skip("TEST_DATABASE_URL is not set: no PostgreSQL to restore into")
     archive = tmp_path / "mcc.zip"
+    # Unencrypted: both sides sign with the key derived from the (same) secret key; encrypted: with KEYS.
+    settings = KEYS if encrypted else {}
     with fresh_database(source, tmp_path) as source_url:
-        app = seeded_app(source_url, tmp_path / "media-a")
+        app = seeded_app(source_url, tmp_path / "media-a", **settings)
         with app.app_context():
-            manifest = create_backup(archive)
+            manifest = create_backup(archive, encrypt=encrypted)
+            assert verify_backup(archive) == []
             db.engine.dispose()
         original_rows, original_objects = snapshot(app)
     assert manifest["objects"] and sum(t["rows"] for t in manifest["tables"].values()) > 100
-    assert verify_backup(archive) == []
+    assert zipfile.is_zipfile(archive) is not encrypted
     with fresh_database(target, tmp_path) as target_url:
-        restored = make_test_app(target_url, tmp_path / "media-b")
+        restored = make_test_app(target_url, tmp_path / "media-b", **settings)
         upgrade_to_head(restored)
         result = restored.test_cli_runner().invoke(args=["backup", "restore", str(archive)])
         assert result.exit_code == 0, result.output
@@ -86,7 +73,8 @@ def test_verify_finds_a_damaged_archive_and_restore_refuses_it(tmp_path):
             if item.filename == "tables/users.jsonl":
                 data = data.replace(b"Katarzyna", b"Katarzynx")
             target.writestr(item, data)
-    problems = verify_backup(damaged)
+    with app.app_context():
+        problems = verify_backup(damaged)
     assert any(key in p for p in problems) and any("users.jsonl" in p for p in problems)
     with fresh_database("sqlite", tmp_path) as url:
         empty = make_test_app(url, tmp_path / "media-c")

@@ -61,18 +61,33 @@ def test_database_down_when_an_upload_completes_removes_the_object(client, login
     assert objects() == before
 
 
-def test_storage_down_when_an_upload_completes_creates_no_row(client, login, db, monkeypatch):
+def test_storage_down_when_an_upload_is_verified_leaves_it_processing_until_a_retry(client, login, db,
+                                                                                    monkeypatch):
+    """Local parts are joined by the worker: storage gone then is a failed attempt, retried later (never a refusal
+    of the trainer's file), and nothing is half-written meanwhile."""
+    from app.catalogue.models import MaterialStatus
+    from app.core.db import utcnow
+    from app.jobs.models import OutboxMessage
+    from tests.workoff import work_off
+
     trainer = create_user(Role.TRAINER)
     lesson = first_lesson(create_course(trainers=[trainer]))
     login(trainer)
     before = objects()
     started = uploading.start(client, lesson.id, "spawanie.mp4", len(MP4)).json
     parts = uploading.send_parts(client, started, [MP4])
-    monkeypatch.setattr(type(get_storage()), "complete_multipart_upload", storage_gone)
-    response = uploading.complete(client, started, parts)
-    assert response.status_code == 503
-    assert db.session.scalar(select(Material)) is None
-    assert objects() == before
+    assert uploading.complete(client, started, parts).status_code == 202
+    with monkeypatch.context() as patched:
+        patched.setattr(type(get_storage()), "complete_multipart_upload", storage_gone)
+        assert work_off("catalogue.verify_upload") == ["failed"]
+    material = db.session.scalar(select(Material))
+    assert material.status == MaterialStatus.PROCESSING and objects() == before
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "catalogue.verify_upload"))
+    message.available_at = utcnow()  # the retry is due
+    db.session.commit()
+    assert work_off("catalogue.verify_upload") == ["done"]
+    db.session.refresh(material)
+    assert material.status == MaterialStatus.READY and objects() == before | {material.storage_key}
 
 
 def test_storage_down_when_a_signed_sheet_is_uploaded(client, login, db, monkeypatch):
@@ -119,6 +134,6 @@ def test_taking_the_evidence_pack_is_audited(client, login, db):
     trainer = create_user(Role.TRAINER)
     meeting = create_meeting(create_course(trainers=[trainer]), trainer=trainer)
     login(trainer)
-    assert client.get(f"/meetings/{meeting.id}/evidence.zip").status_code == 200
+    assert client.get(f"/meetings/{meeting.id}/evidence.zip").status_code == 303  # to the pack's progress page
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "training.evidence_exported"))
     assert entry.actor_id == trainer.id and entry.object_id == str(meeting.id)

@@ -17,6 +17,7 @@ from app.training import services
 from app.training.models import Attendance, AttendanceChange, AttendanceMethod, AttendanceStatus, TrainingSession
 from app.training.signals import attendance_changed
 from tests.catalogue.samples import PDF, PNG
+from tests.downloads.helpers import fetch_generated
 from tests.factories import create_user
 from tests.factories.catalogue import create_course, create_material, first_lesson
 from tests.factories.enrolment import enrol
@@ -193,7 +194,8 @@ def test_the_evidence_pack_holds_sheet_scan_records_and_materials(client, login,
     client.post(f"/meetings/{meeting.id}/signed-sheets", data={"csrf_token": client.csrf_token(),
                                                                "file": (io.BytesIO(PDF), "scan.pdf")},
                 content_type="multipart/form-data")
-    response = client.get(f"/meetings/{meeting.id}/evidence.zip")
+    response = fetch_generated(client, f"/meetings/{meeting.id}/evidence.zip")  # built by a worker (here)
+    assert response.headers["Content-Disposition"].startswith("attachment")
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     names = archive.namelist()
     assert {"attendance-sheet.pdf", "attendance.csv", "materials.csv"} <= set(names)

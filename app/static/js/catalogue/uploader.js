@@ -1,6 +1,7 @@
 // MCC material uploader: one protocol for S3 (parts go straight to the bucket through presigned URLs)
 // and local storage (parts go to the app). Parts are sent in sequence; a failed part is retried;
-// cancelling (or leaving the page) aborts the upload so nothing is left behind.
+// cancelling (or leaving the page) aborts the upload so nothing is left behind. Once the parts are in, a worker
+// checks the file: the uploader shows "processing" and asks the server until the material is ready or refused.
 "use strict";
 MCC.whenPresent("uploader", (form) => {
   const fileInput = form.querySelector('input[type="file"]');
@@ -110,11 +111,34 @@ MCC.whenPresent("uploader", (form) => {
     }
     say(message("Verifying"));
     cancelButton.hidden = true;
-    await api(started.complete_url, {parts: parts});
+    const completed = await api(started.complete_url, {parts: parts});
     state.abortUrl = null;
     progress.value = 100;
+    const material = await untilChecked(completed.material);
+    if (material.status === "refused") {
+      throw Object.assign(new Error(material.message || ""), {refused: true});
+    }
     say(message("Done"));
     setTimeout(() => window.location.reload(), 800);
+  }
+
+  async function untilChecked(material) {
+    // A worker checks size and content and computes the checksum; this asks how it went (more slowly as it waits).
+    let delay = 1000;
+    while (material.status === "processing") {
+      say(message("Processing"));
+      await sleep(delay);
+      delay = Math.min(delay * 1.5, 5000);
+      try {
+        const response = await fetch(material.status_url, {credentials: "same-origin",
+                                                           headers: {"Accept": "application/json"}});
+        if (response.ok) {
+          const data = await response.json();
+          material = Object.assign({}, material, data.material);
+        }
+      } catch (error) { /* the network hiccuped: ask again */ }
+    }
+    return material;
   }
 
   async function abortCurrent() {
@@ -137,6 +161,8 @@ MCC.whenPresent("uploader", (form) => {
     } catch (error) {
       if (error.aborted) {
         say(message("Cancelled"));
+      } else if (error.refused) {
+        say(message("Refused", {reason: error.message}), true);
       } else {
         await abortCurrent();
         say(message("Failed", {reason: error.message}), true);
