@@ -41,14 +41,13 @@ from app.catalogue.filetypes import (
 from app.catalogue.models import Lesson, Material, MaterialKind, MaterialStatus, PendingUpload
 from app.catalogue.policies import can_manage_lesson
 from app.core.audit import record_event
-from app.core.db import utcnow
+from app.core.db import reading_only, utcnow
 from app.core.errors import DomainError
 from app.core.files import clean_filename
 from app.core.i18n import LANGUAGES
 from app.core.tokens import TokenExpired, TokenInvalid, load_token, make_token
 from app.core.uow import delete_after_commit, delete_unless_committed
 from app.core.urls import path_for
-from app.downloads.services import reading_only
 from app.extensions import db
 from app.jobs.outbox import enqueue, handler
 from app.notifications.services import notify

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, Enum, MetaData
@@ -70,6 +72,23 @@ def declare_writing() -> None:
     from flask import g
 
     g.mcc_writing = True
+
+
+@contextmanager
+def reading_only() -> Iterator[None]:
+    """Long reads in a worker (building a file, checking an upload) without holding SQLite's write lock: what the
+    job wrote so far is committed, the block's queries run in read transactions, and writing resumes afterwards
+    in a fresh transaction."""
+    from flask import current_app, g
+
+    session = current_app.extensions["sqlalchemy"].session  # (app.extensions imports this module)
+    session.commit()
+    g.mcc_writing = False
+    try:
+        yield
+        session.commit()
+    finally:
+        declare_writing()
 
 
 def will_write() -> bool:

@@ -20,18 +20,17 @@ import logging
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, BinaryIO
 
-from flask import current_app, g
+from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import delete, or_, select, update
 
 from app.accounts.models import User
 from app.core.audit import record_event
-from app.core.db import declare_writing, utcnow
+from app.core.db import reading_only, utcnow
 from app.core.uow import after_commit, delete_after_commit, delete_unless_committed
 from app.core.urls import path_for
 from app.downloads.models import GeneratedFile, GeneratedStatus
@@ -111,19 +110,6 @@ def ask_for_file(actor: User, kind: str, params: dict, filename: str) -> Generat
     db.session.flush()
     enqueue("downloads.build", {"file": row.id, "link": path_for("downloads.show", file_id=row.id)})
     return row
-
-
-@contextmanager
-def reading_only() -> Iterator[None]:
-    """Long reads (building a file) without holding SQLite's write lock: what the job wrote so far is committed,
-    the block's queries run in read transactions, and writing resumes afterwards in a fresh transaction."""
-    db.session.commit()
-    g.mcc_writing = False
-    try:
-        yield
-        db.session.commit()
-    finally:
-        declare_writing()
 
 
 class NotBuildable(Exception):

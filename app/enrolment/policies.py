@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.catalogue.models import Course, CourseStatus, Material
+from app.catalogue.models import Course, CourseStatus, Material, MaterialStatus
 from app.catalogue.policies import can_manage_course
 from app.core.permissions import Role, has_role
 from app.enrolment.models import Enrolment, EnrolmentStatus
@@ -44,8 +44,8 @@ def can_study_course(user: Any, course: Course) -> bool:
 def can_access_material(user: Any, material: Material, course: Course | None = None) -> bool:
     """``course`` saves the lookups through lesson and module when the caller loaded it with the material."""
     course = course or material.lesson.module.course
-    if material.deleted_at is not None:
-        return can_manage_course(user, course)
+    if material.deleted_at is not None or material.status != MaterialStatus.READY:
+        return can_manage_course(user, course)  # deleted, or not (yet) checked by a worker: its trainers only
     return can_study_course(user, course)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -47,9 +48,14 @@ def make_queue(app: Flask):
     huey_class, options = queue_storage(app)
     huey = huey_class(app.config["QUEUE_NAME"], results=False, utc=True, **options)
 
+    first_thread = threading.Lock()  # never released: held by the first worker thread of the process
+
     @huey.on_startup(name="mcc.ready")
     def ready() -> None:
         # A worker that starts says so, and takes up what a dead predecessor left (once its lease ran out).
+        # Huey runs this in each of the process's worker threads: the first one does it.
+        if not first_thread.acquire(blocking=False):
+            return
         with app.app_context():
             declare_writing()
             try:
@@ -90,11 +96,14 @@ def beat() -> None:
     """This worker is alive (``/healthz`` counts the workers seen in the last minute)."""
     from app.jobs.models import WorkerBeat
 
-    row = db.session.get(WorkerBeat, worker_name())
-    if row is None:
-        db.session.add(WorkerBeat(name=worker_name(), seen_at=utcnow()))
+    # One statement (an upsert): the startup hook and the first periodic run may beat at the same moment.
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
     else:
-        row.seen_at = utcnow()
+        from sqlalchemy.dialects.sqlite import insert
+    now = utcnow()
+    db.session.execute(insert(WorkerBeat).values(name=worker_name(), seen_at=now)
+                       .on_conflict_do_update(index_elements=[WorkerBeat.name], set_={"seen_at": now}))
     db.session.commit()
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.accounts.models import User
-from app.catalogue.models import Course, Lesson, Material, MaterialKind
+from app.catalogue.models import Course, Lesson, Material, MaterialKind, MaterialStatus
 from app.core.db import utcnow
 from app.core.errors import DomainError
 from app.core.translated import pick
@@ -80,7 +80,10 @@ def mark_read(user: User, lesson: Lesson, now: datetime | None = None) -> Lesson
 
 
 def videos_of(lesson: Lesson) -> list[Material]:
-    return [m for m in lesson.materials if m.kind == MaterialKind.VIDEO and m.deleted_at is None]
+    """The videos a trainee must watch: those that can be played (a video still being checked, or refused, does
+    not hold the lesson back)."""
+    return [m for m in lesson.materials
+            if m.kind == MaterialKind.VIDEO and m.deleted_at is None and m.status == MaterialStatus.READY]
 
 
 def check_watched(user: User, lesson: Lesson, now: datetime | None = None) -> bool:

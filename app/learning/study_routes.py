@@ -103,12 +103,12 @@ def material_file(material_id: int):
     if row is None:
         abort(404)
     material, course = row
-    if not can_access_material(current_user, material, course):
-        abort(403)
     # Only verified files are served: an upload still being checked (or refused) is nobody's download yet.
     if material.kind == MaterialKind.LINK or not material.storage_key or material.purged_at \
             or material.status != MaterialStatus.READY:
         abort(404)
+    if not can_access_material(current_user, material, course):
+        abort(403)
     # Media and PDFs open in the browser; drawings, programs and office files download.
     inline = material.kind in INLINE_KINDS or extension_of(material.original_filename or "") == "pdf"
     inline = inline and request.args.get("download") != "1"

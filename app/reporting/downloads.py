@@ -26,10 +26,11 @@ from sqlalchemy import select
 
 from app.accounts.models import Country, User
 from app.catalogue.models import Course, Specialisation
+from app.core.db import reading_only
 from app.core.exports import Column, xlsx_file
 from app.core.permissions import Role
 from app.core.translated import pick
-from app.downloads.services import NotBuildable, Progress, builder, reading_only
+from app.downloads.services import NotBuildable, Progress, builder
 from app.enrolment.models import Enrolment
 from app.extensions import cache, db
 from app.jobs.outbox import handler

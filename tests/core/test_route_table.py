@@ -107,7 +107,7 @@ TABLE: dict[str, str] = {
     "GET /manage/participants": "lffoo",
     "POST /manage/participants": "lffoo",
     "POST /manage/participants/<int:user_id>/login": "lffoo",
-    "GET /materials/<int:material_id>/file": "lffnn",
+    "GET /materials/<int:material_id>/file": "lffoo",
     "GET /meetings/": "lfooo",
     "GET /meetings/<int:meeting_id>": "lffoo",
     "POST /meetings/<int:meeting_id>/cancel": "lffoo",

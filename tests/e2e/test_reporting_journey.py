@@ -35,6 +35,7 @@ def test_coordinator_filters_by_country_opens_the_at_risk_list_and_downloads_xls
     page.get_by_role("link", name="XLSX").click()  # a worker prepares it: the progress page
     expect(page.get_by_role("heading", name="Your download")).to_be_visible()
     expect(page.get_by_text("Waiting for its turn…")).to_be_visible()
+    expect(page.get_by_role("link", name="Download")).to_be_hidden()  # nothing to click before it is built
     with worker_for(live_server.app):
         link = page.get_by_role("link", name="Download")
         expect(link).to_be_visible(timeout=30_000)

@@ -87,10 +87,15 @@ class JobsWorld:
         from app.extensions import db
         from app.jobs.models import WorkerBeat
 
+        # MCC_WORKER_LOG=/tmp/workers.log keeps the workers' logs (to see what a failing test's worker did).
+        log_path = os.environ.get("MCC_WORKER_LOG")
+        log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115  (the process writes it)
         process = subprocess.Popen(
             [sys.executable, "-m", "tests.run_worker", self.database_url, str(self.media),
-             *[f"{key}={value}" for key, value in self.settings.items()]], cwd=ROOT,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             *[f"{key}={value}" for key, value in self.settings.items()]], cwd=ROOT, stdout=subprocess.DEVNULL,
+            stderr=log)
+        if log_path:
+            log.close()
         self.workers.append(process)
 
         def ready():

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.catalogue.models import MaterialKind
+from app.catalogue.models import MaterialKind, MaterialStatus
 from app.core.db import utcnow
 from app.learning import progress, watching
 from app.learning.models import VideoProgress
@@ -50,6 +50,17 @@ def test_honest_viewing_completes_the_lesson(db, video, t0):
         watch(trainee, material, second, second + 10, t0 + timedelta(seconds=second + 10), n)
     assert progress.check_watched(trainee, lesson)
     assert progress_of(trainee.id, lesson.id).completed_at is not None
+
+
+def test_a_video_still_being_checked_does_not_hold_the_lesson_back(db, video, t0):
+    trainee, lesson, material = video
+    second = create_material(lesson, data=MP4, filename="mig.mp4", kind=MaterialKind.VIDEO,
+                             content_type="video/mp4", duration_seconds=DURATION)
+    second.status = MaterialStatus.PROCESSING  # a worker has not verified it yet: nobody can play it
+    for n, moment in enumerate(range(0, 600, 10), 1):
+        watch(trainee, material, moment, moment + 10, t0 + timedelta(seconds=moment + 10), n)
+    assert progress.videos_of(lesson) == [material]
+    assert progress.check_watched(trainee, lesson)
 
 
 def test_a_forged_beacon_claiming_the_whole_video_earns_seconds(db, video, t0):
