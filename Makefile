@@ -40,13 +40,23 @@ $(BIN)/python:
 	  fi; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Exactly the locked versions, checked against their hashes; then MCC itself (its dependencies are in the lock).
+$(VENV)/.installed-run: requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: requirements-dev.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	@touch $@ $(VENV)/.installed-run
+
+# Re-resolve the locks after changing the dependencies in pyproject.toml (newest versions within its bounds).
+LOCK := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --quiet
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet uv
+	$(LOCK) $(LOCK_ARGS) -o requirements.lock
+	$(LOCK) $(LOCK_ARGS) --extra dev -o requirements-dev.lock
 
 translations: setup
 	@$(FLASK) translations compile
@@ -70,13 +80,4 @@ clean:
 
 # The README's settings table, regenerated from config.py (tests/core/test_config.py checks they agree).
 settings-table: setup
-	@$(BIN)/python - <<'PY'
-import pathlib, re, config
-readme = pathlib.Path("README.md")
-text = readme.read_text()
-begin, end = "<!-- settings:", "<!-- /settings -->"
-head, rest = text.split(begin, 1)
-marker, _, tail = rest.partition("\n")
-body, _, after = tail.partition(end)
-readme.write_text(head + begin + marker + "\n" + config.settings_table() + end + after)
-PY
+	$(BIN)/python config.py --readme

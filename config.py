@@ -207,6 +207,10 @@ class Config:
     BACKUP_KEY = env_str("BACKUP_KEY")
     #: 32 bytes (hex or base64) that encrypt archives made with ``backup create --encrypt``.
     BACKUP_ENCRYPTION_KEY = env_str("BACKUP_ENCRYPTION_KEY")
+    #: Scheduled backups (made by a worker): where, when (cron, UTC) and how many are kept. Off without a folder.
+    BACKUP_DIR = env_str("BACKUP_DIR")
+    BACKUP_SCHEDULE = env_str("BACKUP_SCHEDULE", "30 1 * * *")
+    BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
 
     LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
     #: ``json`` (one object per line, with the request id) or ``text``; production defaults to json.
@@ -400,7 +404,13 @@ DOCS: dict[str, tuple[str, str | None]] = {
     "WEB_WORKERS": ("gunicorn processes (gunicorn.conf.py); more than one needs shared limits and cache", None),
     "ACCEPT_RISKS": ("Production risks accepted knowingly: `outbox-mail`, `process-limits`, `process-cache`", None),
     "BACKUP_KEY": ("Signs backup manifests (else derived from `MCC_SECRET_KEY`); `flask backup generate-key`", None),
-    "BACKUP_ENCRYPTION_KEY": ("32 bytes (hex or base64) encrypting `backup create --encrypt` archives", None),
+    "BACKUP_ENCRYPTION_KEY": ("32 bytes (hex or base64) encrypting `backup create --encrypt` archives (and every "
+                              "scheduled one)", None),
+    "BACKUP_DIR": ("Folder of scheduled backups, made by a worker (none without it); mount remote storage there",
+                   None),
+    "BACKUP_SCHEDULE": ("When scheduled backups are made: cron fields `minute hour day month weekday`, UTC", None),
+    "BACKUP_KEEP": ("How many scheduled backups are kept (older ones are deleted after a new one is complete)",
+                    None),
     "LOG_LEVEL": ("Logging level", None),
     "LOG_FORMAT": ("`json` (one object per line, with the request id) or `text`", "`text` (production: `json`)"),
     "METRICS_TOKEN": ("Bearer token for `/metrics` (Prometheus); without it the endpoint is 404", None),
@@ -432,8 +442,21 @@ def settings_table() -> str:
 READ.setdefault("ENV", "production")  # read by config_from_env, when the app starts
 
 
-if __name__ == "__main__":  # python config.py --table: print the settings table for the README
+def write_readme_table(path: str = "README.md") -> None:
+    """Replace the table between ``<!-- settings: ... -->`` and ``<!-- /settings -->`` in the README."""
+    from pathlib import Path
+
+    readme = Path(path)
+    head, rest = readme.read_text().split("<!-- settings:", 1)
+    marker, _, tail = rest.partition("\n")
+    _, _, after = tail.partition("<!-- /settings -->")
+    readme.write_text(f"{head}<!-- settings:{marker}\n{settings_table()}<!-- /settings -->{after}")
+
+
+if __name__ == "__main__":  # python config.py --table | --readme: print the table, or rewrite the README's
     import sys
 
-    if "--table" in sys.argv:
+    if "--readme" in sys.argv:
+        write_readme_table()
+    elif "--table" in sys.argv:
         print(settings_table(), end="")
