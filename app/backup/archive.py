@@ -14,9 +14,10 @@ from pathlib import Path
 
 from flask import current_app
 
-from app.backup.common import CHUNK, FORMAT, SILENT, VERSION, ArchiveDamaged, BackupError, Progress
+from app.backup.common import CHUNK, FORMAT, VERSION, ArchiveDamaged, BackupError
 from app.backup.keys import BackupKeys, backup_keys
 from app.backup.sealed import MAGIC, UnsealingReader
+from app.core.progress import SILENT, Progress
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.hmac"

@@ -5,9 +5,6 @@ from __future__ import annotations
 import base64
 import os
 import secrets
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -15,29 +12,15 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.backup.archive import verify_archive
-from app.backup.common import BackupError, Progress
+from app.backup.common import BackupError
 from app.backup.create import create_backup
 from app.backup.keys import BackupKeys, backup_keys
 from app.backup.restore import restore_backup
+from app.core.progress import BarProgress, quiet_option
 
 backup_cli = AppGroup("backup", help="Back up, verify and restore the database and the stored files.")
 
 PASSPHRASE_ENV = "MCC_BACKUP_PASSPHRASE"  # noqa: S105  (the variable's name, not a secret)
-
-
-class BarProgress(Progress):
-    """click's progress bars on standard error; none when it is not a terminal or with --quiet."""
-
-    def __init__(self, quiet: bool):
-        self.hidden = quiet or not sys.stderr.isatty()
-
-    @contextmanager
-    def step(self, label: str, total: int) -> Iterator[Callable[[int], None]]:
-        if self.hidden:
-            yield lambda _done: None
-            return
-        with click.progressbar(length=max(total, 1), label=f"{label:<14}", file=sys.stderr) as bar:
-            yield bar.update
 
 
 def _keys(ask: bool, *, confirm: bool) -> BackupKeys:
@@ -53,7 +36,6 @@ def _missing(manifest: dict) -> str:
                    for m in missing)
 
 
-quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 passphrase_option = click.option(
     "--passphrase", "ask", is_flag=True,
     help=f"Use a passphrase (from {PASSPHRASE_ENV}, or asked for) instead of MCC_BACKUP_ENCRYPTION_KEY.")

@@ -1,9 +1,7 @@
-"""What every backup step shares: its error, values in portable form, the tables in order, progress reports."""
+"""What every backup step shares: its error, values in portable form, the tables in order."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from enum import Enum
 
@@ -61,18 +59,3 @@ def revision(connection) -> str | None:
     return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-# -- progress ----------------------------------------------------------------------------------------------------
-class Progress:
-    """How far a long step has got. This one says nothing (library calls, tests, ``--quiet``)."""
-
-    @contextmanager
-    def step(self, label: str, total: int) -> Iterator[Callable[[int], None]]:
-        """A step of ``total`` units; the caller reports each unit (row, object, byte) done."""
-        yield _ignore
-
-
-def _ignore(_done: int) -> None:
-    return None
-
-
-SILENT = Progress()

@@ -16,9 +16,10 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from app.backup.archive import MANIFEST, SIGNATURE, object_entry, sign, table_entry
-from app.backup.common import CHUNK, FORMAT, SILENT, VERSION, BackupError, Progress, cause, encode, revision, tables
+from app.backup.common import CHUNK, FORMAT, VERSION, BackupError, cause, encode, revision, tables
 from app.backup.keys import BackupKeys, backup_keys
 from app.backup.sealed import SealingWriter
+from app.core.progress import SILENT, Progress
 from app.extensions import db
 from app.storage import Storage, get_storage
 from app.storage.base import ObjectNotFound

@@ -13,9 +13,10 @@ from flask import current_app
 from sqlalchemy import Integer, func, select, text
 
 from app.backup.archive import entry_problems, object_entry, open_archive, table_entry
-from app.backup.common import SILENT, ArchiveDamaged, BackupError, Progress, cause, decoder, revision, tables
+from app.backup.common import ArchiveDamaged, BackupError, cause, decoder, revision, tables
 from app.backup.keys import BackupKeys, backup_keys
 from app.core.db import declare_writing
+from app.core.progress import SILENT, Progress
 from app.extensions import db
 from app.storage import Storage, get_storage
 from app.storage.base import HashingReader

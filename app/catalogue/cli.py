@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 
 from app.catalogue import importer, uploads
 from app.catalogue.maintenance import purge_deleted_materials
+from app.core.progress import SILENT, BarProgress, Progress, quiet_option
 from app.extensions import db
 from app.storage.cli import storage_cli
 
@@ -19,10 +20,10 @@ def courses_cli() -> None:
     """Course content kept as files."""
 
 
-def run_import(root: Path) -> importer.ImportReport:
+def run_import(root: Path, progress: Progress = SILENT) -> importer.ImportReport:
     """Import and commit (objects stored by a failed import go with its rollback, replaced ones after the commit)."""
     try:
-        report = importer.import_courses(root)
+        report = importer.import_courses(root, progress)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -32,11 +33,12 @@ def run_import(root: Path) -> importer.ImportReport:
 
 @courses_cli.command("import")
 @click.argument("root", type=click.Path(exists=True, file_okay=False, path_type=Path), default="courses")
+@quiet_option
 @with_appcontext
-def import_command(root: Path) -> None:
+def import_command(root: Path, quiet: bool) -> None:
     """Create or update courses from ROOT (default: courses/). Running it twice changes nothing."""
     try:
-        report = run_import(root)
+        report = run_import(root, BarProgress(quiet))
     except importer.CourseFileError as error:
         raise click.ClickException(str(error)) from None
     for line in report.created:

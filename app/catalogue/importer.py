@@ -36,9 +36,12 @@ from app.catalogue.models import (
     Specialisation,
 )
 from app.core.i18n import LANGUAGES
+from app.core.progress import SILENT, Progress
 from app.core.uow import delete_after_commit, delete_unless_committed
 from app.extensions import db
 from app.storage import generate_key, get_storage
+
+CHUNK = 1 << 20
 
 
 class CourseFileError(Exception):
@@ -228,11 +231,11 @@ def _import_material(lesson: Lesson, position: int, data: dict, material: Materi
         path = folder / str(data.get("file", ""))
         if not data.get("file") or not path.is_file() or folder.resolve() not in path.resolve().parents:
             raise CourseFileError(f"{where} material {key}: file {data.get('file')!r} not found in the course folder")
-        content = path.read_bytes()
-        detected = detect(content[:SNIFF_BYTES], path.name)
+        with path.open("rb") as stream:
+            detected = detect(stream.read(SNIFF_BYTES), path.name)
         if detected is None or detected.kind != kind:
             raise CourseFileError(f"{where} material {key}: {path.name} is not a valid {kind.value} file")
-        digest = hashlib.sha256(content).hexdigest()
+        digest = _sha256(path, report.advance)  # in chunks: a training video may be several gigabytes
         if material is None or material.sha256 != digest or material.storage_key is None:
             storage = get_storage()
             storage_key = generate_key("materials")
@@ -248,14 +251,36 @@ def _import_material(lesson: Lesson, position: int, data: dict, material: Materi
     upsert(material, partial(Material, lesson=lesson, key=key), values, report, f"material {lesson.key}/{key}")
 
 
-def import_courses(root: Path) -> ImportReport:
-    """Import ``root/specialisations.yaml`` and every ``root/*/course.yaml`` (flushes; the caller commits)."""
+def _sha256(path: Path, advance: Callable[[int], None]) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(CHUNK):
+            digest.update(chunk)
+            advance(len(chunk))
+    return digest.hexdigest()
+
+
+def import_courses(root: Path, progress: Progress = SILENT) -> ImportReport:
+    """Import ``root/specialisations.yaml`` and every ``root/*/course.yaml`` (flushes; the caller commits).
+    ``progress`` is told the bytes of the course folders' files as they are checked."""
     report = ImportReport()
     if not (root / "specialisations.yaml").exists():
         raise CourseFileError(f"{root}: specialisations.yaml not found")
     import_specialisations(root / "specialisations.yaml", report)
     db.session.flush()
-    for folder in sorted(p for p in root.iterdir() if (p / "course.yaml").exists()):
-        import_course(folder, report)
+    folders = sorted(p for p in root.iterdir() if (p / "course.yaml").exists())
+    total = sum(f.stat().st_size for folder in folders for f in folder.rglob("*") if f.is_file())
+    read = 0
+    with progress.step("course files", total) as advance:
+
+        def count(size: int) -> None:
+            nonlocal read
+            read += size
+            advance(size)
+
+        report.advance = count
+        for folder in folders:
+            import_course(folder, report)
+        advance(max(0, total - read))  # the files no material names (course.yaml, lesson texts)
     db.session.flush()
     return report

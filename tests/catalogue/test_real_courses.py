@@ -48,3 +48,23 @@ def test_every_course_imports_quizzes_using_every_question_type(db):
         assert len(quizzes) >= 2, course.key
         kinds = {q.type.value for q in db.session.scalars(select(Question).where(Question.course_id == course.id))}
         assert kinds == {"single", "multiple", "true_false", "numeric", "short_text"}, course.key
+
+
+def test_the_import_reports_its_progress_in_bytes_up_to_the_folders_size(db):
+    from contextlib import contextmanager
+
+    from app.core.progress import Progress
+
+    class Recorder(Progress):
+        steps: list = []
+
+        @contextmanager
+        def step(self, label, total):
+            done = []
+            yield done.append
+            self.steps.append((label, total, sum(done), len(done)))
+
+    importer.import_courses(COURSES, Recorder())
+    size = sum(f.stat().st_size for f in COURSES.rglob("*") if f.is_file() and f.parent != COURSES)
+    [(label, total, done, reports)] = Recorder.steps
+    assert label == "course files" and total == done == size and reports > 1

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from app.backup import BackupError, create_backup
-from app.backup.cli import BarProgress
+from app.core.progress import BarProgress
 from app.extensions import db
 from app.storage import get_storage
 from app.storage.base import StorageUnavailable
