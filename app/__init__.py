@@ -62,7 +62,9 @@ def create_app(config_class: type[Config] | None = None, **overrides: Any) -> Fl
         if hasattr(module, "init_app"):
             module.init_app(app)
 
-    from app.backup import backup_cli
+    from app.backup import backup_cli, check_settings
+
+    check_settings(app.config)
     from app.benchdata import bench_data_command
     from app.core.errors import register_error_handlers
     from app.core.templating import init_templating

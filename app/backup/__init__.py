@@ -31,6 +31,7 @@ from app.backup.common import ArchiveDamaged, BackupError
 from app.backup.create import create_backup
 from app.backup.keys import BackupKeys, backup_keys
 from app.backup.restore import restore_backup
+from app.backup.scheduled import check_settings, make_scheduled_backup
 
-__all__ = ["ArchiveDamaged", "BackupError", "BackupKeys", "backup_cli", "backup_keys", "create_backup",
-           "restore_backup", "verify_archive", "verify_backup"]
+__all__ = ["ArchiveDamaged", "BackupError", "BackupKeys", "backup_cli", "backup_keys", "check_settings",
+           "create_backup", "make_scheduled_backup", "restore_backup", "verify_archive", "verify_backup"]

@@ -48,23 +48,26 @@ MAX_DELAY = timedelta(hours=1)
 class Handler:
     run: Callable[[dict], None]
     attempts: int
+    #: How long a worker holds such a job (default ``MCC_JOB_LEASE_SECONDS``): long work (a backup) needs longer,
+    #: or the sweeper would hand it to a second worker while the first still works on it.
+    lease_seconds: int | None = None
 
 
 HANDLERS: dict[str, Handler] = {}
 
 
-def handler(kind: str, *, attempts: int = 8) -> Callable:
+def handler(kind: str, *, attempts: int = 8, lease_seconds: int | None = None) -> Callable:
     """Register the function that does ``kind`` work (it flushes, never commits)."""
 
     def register(function: Callable[[dict], None]) -> Callable[[dict], None]:
-        HANDLERS[kind] = Handler(function, attempts)
+        HANDLERS[kind] = Handler(function, attempts, lease_seconds)
         return function
 
     return register
 
 
-def _lease() -> timedelta:
-    return timedelta(seconds=current_app.config["JOB_LEASE_SECONDS"])
+def _lease(work: Handler) -> timedelta:
+    return timedelta(seconds=work.lease_seconds or current_app.config["JOB_LEASE_SECONDS"])
 
 
 def enqueue(kind: str, payload: dict | None = None, *, key: str | None = None,
@@ -100,14 +103,14 @@ def dispatch(message_id: int, eta: datetime | None = None) -> None:
         log.exception("outbox message %s not handed to the queue; the sweeper will", message_id)
 
 
-def _claim(message_id: int) -> bool:
+def _claim(message_id: int, work: Handler) -> bool:
     """Take the message for this worker (one statement, so two workers never both take it)."""
     now = utcnow()
     taken = db.session.execute(update(OutboxMessage).where(
         OutboxMessage.id == message_id, OutboxMessage.done_at.is_(None), OutboxMessage.failed_at.is_(None),
         OutboxMessage.available_at <= now + timedelta(seconds=1),
         or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now))
-        .values(locked_until=now + _lease(), attempts=OutboxMessage.attempts + 1)).rowcount
+        .values(locked_until=now + _lease(work), attempts=OutboxMessage.attempts + 1)).rowcount
     db.session.commit()
     return bool(taken)
 
@@ -123,7 +126,7 @@ def process(message_id: int) -> str:
     if work is None:
         log.error("outbox message %s: no handler for %r", message_id, message.kind)
         return "no handler"
-    if not _claim(message_id):
+    if not _claim(message_id, work):
         return "not available"
     db.session.expire_all()
     message = db.session.get(OutboxMessage, message_id)

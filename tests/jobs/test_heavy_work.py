@@ -151,3 +151,32 @@ def test_the_scheduler_asks_for_an_upkeep_and_a_worker_does_it(jobs_world):
     with app.app_context():
         assert get_storage().list_multipart_uploads() == []
         db.session.remove()
+
+
+def test_the_nightly_backup_is_made_by_a_worker(jobs_world, tmp_path):
+    """MCC_BACKUP_SCHEDULE's slot comes; the scheduler asks once and a worker writes a sound archive."""
+    from app.backup import verify_archive
+    from app.jobs.schedule import enqueue_due
+
+    app = jobs_world.app
+    settings = {"BACKUP_DIR": str(tmp_path / "backups"), "BACKUP_SCHEDULE": "30 1 * * *",
+                "BACKUP_KEY": "kV3q9-Zb7wPp2LrX5tYcN8mHd4sQ6fJ1uE0aWgRi"}
+    app.config.update(settings)
+    jobs_world.settings.update(settings)
+    with app.app_context():
+        create_user(Role.TRAINEE)
+        db.session.commit()
+        db.session.remove()
+    jobs_world.start_worker()
+    slot = datetime.now(UTC).replace(hour=1, minute=30, second=0, microsecond=0)
+    with app.test_request_context("/"), app.app_context():
+        declare_writing()
+        assert enqueue_due(slot) >= 1
+        db.session.remove()
+    archives = wait_for(lambda: list((tmp_path / "backups").glob("mcc-*.zip")), 60, "the backup")
+    assert len(archives) == 1  # named by when it was made
+    wait_for(lambda: read(app, select(AuditEntry.id).where(AuditEntry.action == "backup.scheduled")), 30,
+             "the backup's audit entry")
+    with app.app_context():
+        assert verify_archive(archives[0]).problems == []
+        db.session.remove()
