@@ -1,19 +1,29 @@
 """`make bench`: load-test the app as in production and compare every journey with the liveness ceiling.
 
-    python -m bench.run [--pairs N] [--duration S] [--only journey,journey] [--skip-data]
+    python -m bench.run [--pairs N] [--duration S] [--only name,name] [--skip-data]
 
 1. Database: BENCH_DATABASE_URL (PostgreSQL) or a SQLite file under instance/; migrated, and filled once with
    `flask bench-data` (seeded, reproducible). A marker in the database says the dataset is there.
-2. gunicorn (`-w 2` sync, as in production) on 127.0.0.1, local storage under instance/bench-media.
-3. For each journey: at least 6 alternating pairs of wrk runs, ceiling (/healthz/live) then page, each with the
-   CPU time other processes used meanwhile; per pair the ratio page rps / ceiling rps; medians reported.
-4. Results to bench/results/latest.json and a table on stdout; exit status 1 when a budget in bench/budgets.toml
-   is missed (or a budgeted journey could not be measured).
+2. The app runs as production requires (``ProductionConfig.validate``): MCC_BASE_URL on the server's address,
+   rate limits, report cache and job queue shared in Redis (BENCH_RATELIMIT_URL, BENCH_CACHE_URL,
+   BENCH_QUEUE_URL; by default databases 5, 2 and 6 of 127.0.0.1:6379, none of them used by the tests), mail
+   written to instance/bench-outbox (accepted as the risk ``outbox-mail``).
+3. gunicorn (`-w 2` sync, gunicorn.conf.py as in production; its access log goes to instance/bench-gunicorn.log)
+   on 127.0.0.1, S3 storage on a local moto server.
+4. For each journey: at least 6 alternating pairs of wrk runs, ceiling (/healthz/live) then page, each with the
+   CPU time other processes used meanwhile; per pair the ratio page rps / ceiling rps; medians reported. No job
+   worker runs during the journeys.
+5. Then the measurements made once each (export, uploads), each with its own job worker beside gunicorn
+   (`flask jobs worker --workers 2`, same environment, its own process group, stopped after it; log in
+   instance/bench-worker.log).
+6. Results to bench/results/latest.json and a table on stdout; exit status 1 when a budget in bench/budgets.toml
+   is missed (or a budgeted journey could not be measured). ``--only`` takes journey and measurement names.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -26,6 +36,7 @@ import subprocess
 import sys
 import time
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +47,8 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 BIN = Path(sys.executable).parent
 CEILING = "/healthz/live"
+REDIS = "redis://127.0.0.1:6379"
+INSTANCE = ROOT / "instance"
 
 
 @dataclass
@@ -86,21 +99,46 @@ def start_s3() -> tuple[subprocess.Popen, dict[str, str]]:
                      "AWS_EC2_METADATA_DISABLED": "true"}
 
 
-def bench_env(database_url: str, storage: dict[str, str]) -> dict[str, str]:
+def bench_env(database_url: str, storage: dict[str, str], base_url: str, web_workers: int) -> dict[str, str]:
+    """Production settings that pass ``ProductionConfig.validate`` (config.py) on this machine."""
     env = dict(os.environ)
     env.update({
         "MCC_ENV": "production",
         "MCC_SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnop",
         "MCC_DATABASE_URL": database_url,
         **storage,
+        # Links are built on it; production answers 400 to other hosts (127.0.0.1 and localhost always pass, on
+        # any port: the upload measurement's second server shares this setting).
+        "MCC_BASE_URL": base_url,
         "MCC_SESSION_COOKIE_SECURE": "false",
-        # The login journey measures the cost of logging in, not the limiter refusing it.
+        "MCC_WEB_WORKERS": str(web_workers),
+        # Shared limits as production requires with several processes; the login journey measures the cost of
+        # logging in, not the limiter refusing it (every request comes from 127.0.0.1).
+        "MCC_RATELIMIT_STORAGE_URI": os.environ.get("BENCH_RATELIMIT_URL", f"{REDIS}/5"),
         "MCC_LOGIN_RATE_LIMIT": "1000000 per minute",
+        "MCC_ATTEMPTS_PER_ADDRESS": "1000000 per minute",
         "MCC_LOG_LEVEL": "WARNING",
         # As in production with several processes: the report cache is shared in Redis.
-        "MCC_CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/2"),
+        "MCC_CACHE_URL": os.environ.get("BENCH_CACHE_URL", f"{REDIS}/2"),
+        # The job queue the web processes hand work to and the bench's worker takes it from.
+        "MCC_QUEUE_URL": os.environ.get("BENCH_QUEUE_URL", f"{REDIS}/6"),
+        "MCC_QUEUE_NAME": "mcc-bench",
+        # Nobody reads the bench's mail: written as files, a risk accepted by name.
+        "MCC_MAIL_BACKEND": "outbox",
+        "MCC_MAIL_OUTBOX": str(INSTANCE / "bench-outbox"),
+        "MCC_ACCEPT_RISKS": "outbox-mail",
     })
     return env
+
+
+def check_redis(env: dict[str, str]) -> None:
+    import redis
+
+    for name in ("MCC_RATELIMIT_STORAGE_URI", "MCC_CACHE_URL", "MCC_QUEUE_URL"):
+        try:
+            redis.Redis.from_url(env[name], socket_connect_timeout=2).ping()
+        except redis.RedisError as error:
+            raise SystemExit(f"Redis is needed at {env[name]} ({name}): {error}") from None
 
 
 def flask(env: dict[str, str], *args: str, capture: bool = False) -> subprocess.CompletedProcess:
@@ -117,11 +155,24 @@ def prepare_database(env: dict[str, str], skip_data: bool) -> dict:
     return json.loads(info)
 
 
+def stop_group(process: subprocess.Popen, timeout: float = 30) -> None:
+    """Stop a process started with ``start_new_session=True`` and everything it started (its process group)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
 def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", str(workers), "--worker-class", "sync", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT, env=env, start_new_session=True)
+    with (INSTANCE / "bench-gunicorn.log").open("a") as log:  # the access log of gunicorn.conf.py
+        process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"), "--workers", str(workers),
+             "--worker-class", "sync", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -129,8 +180,48 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.P
                 return process
         except requests.RequestException:  # not listening yet, or still loading the app
             time.sleep(0.3)
-    process.kill()
-    raise SystemExit("gunicorn did not start")
+    stop_group(process)
+    raise SystemExit("gunicorn did not start (see instance/bench-gunicorn.log)")
+
+
+def start_worker(env: dict[str, str], threads: int = 2) -> subprocess.Popen:
+    """``flask jobs worker`` with the server's environment, in its own process group."""
+    log_path = INSTANCE / "bench-worker.log"
+    with log_path.open("a") as log:
+        log.write(f"--- {time.strftime('%H:%M:%S')} worker on {env['MCC_STORAGE_BACKEND']} storage\n")
+        log.flush()
+        process = subprocess.Popen([str(BIN / "flask"), "--app", "wsgi", "jobs", "worker", "--workers", str(threads)],
+                                   cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.time() + 60
+    while "MCC worker:" not in log_path.read_text(errors="replace").rsplit("--- ", 1)[-1]:
+        if process.poll() is not None or time.time() > deadline:
+            stop_group(process)
+            raise RuntimeError("the job worker did not start (see instance/bench-worker.log)")
+        time.sleep(0.2)
+    return process
+
+
+def wait_for_idle_queue(base: str, timeout: float = 300) -> dict:
+    """Until /healthz says nothing is waiting (work queued by the journeys is done before a measurement)."""
+    deadline = time.time() + timeout
+    while True:
+        queue = requests.get(f"{base}/healthz", timeout=10).json().get("queue", {})
+        if queue.get("queued") == 0 and queue.get("oldest_waiting_seconds") == 0:
+            return queue
+        if time.time() > deadline:
+            raise RuntimeError(f"the job queue did not empty: {queue}")
+        time.sleep(0.5)
+
+
+@contextlib.contextmanager
+def job_worker(env: dict[str, str], base: str) -> Iterator[subprocess.Popen]:
+    """A job worker beside the server at ``base`` for one measurement; stopped (its whole group) afterwards."""
+    process = start_worker(env)
+    try:
+        wait_for_idle_queue(base)
+        yield process
+    finally:
+        stop_group(process)
 
 
 def session_cookie(base: str, email: str, password: str) -> str:
@@ -238,33 +329,61 @@ def measure(base: str, journey: Journey, cookie: str | None, settings: dict, our
 
 
 def check_budgets(results: dict, budgets: dict) -> list[str]:
+    """``min_X`` / ``max_X`` in a budget bound the result's figure ``X`` (``max_p95_ms``: ``p95_ms``)."""
     missed = []
     for name, budget in budgets.items():
         result = results.get(name)
         if result is None or "error" in (result or {}):
             missed.append(f"{name}: not measured ({(result or {}).get('error', 'no such journey yet')})")
             continue
-        if "min_ratio" in budget and result["ratio"] < budget["min_ratio"]:
-            missed.append(f"{name}: ratio {result['ratio']:.3f} < {budget['min_ratio']}")
-        if "max_p95_ms" in budget and result["p95_ms"] > budget["max_p95_ms"]:
-            missed.append(f"{name}: p95 {result['p95_ms']:.0f} ms > {budget['max_p95_ms']} ms")
-        if "max_seconds" in budget and result["seconds"] > budget["max_seconds"]:
-            missed.append(f"{name}: {result['seconds']:.1f} s > {budget['max_seconds']} s")
-        if "max_peak_mb" in budget and result["peak_mb"] > budget["max_peak_mb"]:
-            missed.append(f"{name}: peak {result['peak_mb']:.0f} MB > {budget['max_peak_mb']} MB")
-        if "max_rss_growth_mb" in budget and result["rss_growth_mb"] > budget["max_rss_growth_mb"]:
-            missed.append(f"{name}: RSS growth {result['rss_growth_mb']:.0f} MB > {budget['max_rss_growth_mb']} MB")
+        for key, limit in budget.items():
+            bound, _, figure = key.partition("_")
+            if bound not in ("min", "max"):
+                continue
+            value = result.get(figure)
+            if value is None:
+                missed.append(f"{name}: {figure} not measured")
+            elif bound == "min" and value < limit:
+                missed.append(f"{name}: {figure} {_shown(figure, value)} < {_shown(figure, limit)}")
+            elif bound == "max" and value > limit:
+                missed.append(f"{name}: {figure} {_shown(figure, value)} > {_shown(figure, limit)}")
         if result.get("http_errors"):
             missed.append(f"{name}: {result['http_errors']} HTTP errors during the run")
+    for name, result in results.items():  # a page answering errors measured the errors, budget or not
+        if name not in budgets and result.get("http_errors"):
+            missed.append(f"{name}: {result['http_errors']} HTTP errors during the run (no budget)")
     return missed
 
 
+def access_log_errors() -> dict[str, dict[str, int]]:
+    """Responses >= 400 in gunicorn's access log, by request line and status (what the HTTP errors were)."""
+    found: dict[str, dict[str, int]] = {}
+    pattern = re.compile(r'"([A-Z]+) ([^ ?"]+)[^"]*" (\d{3}) ')
+    with contextlib.suppress(FileNotFoundError), (INSTANCE / "bench-gunicorn.log").open(errors="replace") as log:
+        for line in log:
+            match = pattern.search(line)
+            if match and int(match.group(3)) >= 400:
+                counts = found.setdefault(f"{match.group(1)} {match.group(2)}", {})
+                counts[match.group(3)] = counts.get(match.group(3), 0) + 1
+    return found
+
+
+def _shown(figure: str, value: float) -> str:
+    if figure.endswith("_ms"):
+        return f"{value:.0f} ms"
+    if figure.endswith("_mb"):
+        return f"{value:.0f} MB"
+    if figure.endswith("seconds"):
+        return f"{value:.2f} s"
+    return f"{value:.3f}"
+
+
 def print_table(results: dict) -> None:
-    print(f"\n{'journey':28} {'rps':>8} {'p50 ms':>8} {'p95 ms':>8} {'ceiling':>8} {'ratio':>7}")
+    print(f"\n{'journey':28} {'rps':>8} {'p50 ms':>8} {'p95 ms':>8} {'ceiling':>8} {'ratio':>7} {'errors':>7}")
     for name, r in results.items():
         if "rps" in r:
             print(f"{name:28} {r['rps']:8.0f} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} {r['ceiling_rps']:8.0f} "
-                  f"{r['ratio']:7.3f}")
+                  f"{r['ratio']:7.3f} {r['http_errors']:7d}")
         elif "error" in r:
             print(f"{name:28} {'— ' + r['error']}")
         else:
@@ -275,7 +394,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pairs", type=int)
     parser.add_argument("--duration", type=int)
-    parser.add_argument("--only", help="comma-separated journey names")
+    parser.add_argument("--only", help="comma-separated journey and measurement names (see bench/journeys.py)")
     parser.add_argument("--skip-data", action="store_true", help="reuse the existing dataset")
     args = parser.parse_args()
 
@@ -286,24 +405,28 @@ def main() -> int:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk")
 
-    (ROOT / "instance").mkdir(exist_ok=True)
-    database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{ROOT / 'instance' / 'bench.sqlite3'}"
+    INSTANCE.mkdir(exist_ok=True)
+    (INSTANCE / "bench-gunicorn.log").write_text("")
+    (INSTANCE / "bench-worker.log").write_text("")
+    database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{INSTANCE / 'bench.sqlite3'}"
+    port = free_port()
     s3_process, storage = start_s3()
-    env = bench_env(database_url, storage)
     try:
-        return run(args, settings, config, env, database_url)
+        env = bench_env(database_url, storage, f"http://127.0.0.1:{port}", settings["workers"])
+        check_redis(env)
+        return run(args, settings, config, env, database_url, port)
     finally:
-        os.killpg(s3_process.pid, signal.SIGTERM)
+        stop_group(s3_process)
 
 
-def run(args, settings: dict, config: dict, env: dict, database_url: str) -> int:
+def run(args, settings: dict, config: dict, env: dict, database_url: str, port: int) -> int:
+    load_before = os.getloadavg()
     started = time.time()
     dataset = prepare_database(env, args.skip_data)
     data_seconds = time.time() - started
 
     from bench.journeys import extra_measurements, journeys
 
-    port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = start_gunicorn(env, port, settings["workers"])
     results: dict[str, dict] = {}
@@ -313,10 +436,11 @@ def run(args, settings: dict, config: dict, env: dict, database_url: str) -> int
                    for role, account in dataset["accounts"].items()}
         wanted = set(args.only.split(",")) if args.only else None
         for journey in journeys(dataset, base, cookies, csrf_for):
-            if wanted and journey.name not in wanted:
-                continue
             if isinstance(journey, str):  # a journey the dataset cannot offer yet
-                results[journey] = {"error": "not available in this build"}
+                if not wanted or journey in wanted:
+                    results[journey] = {"error": "not available in this build"}
+                continue
+            if wanted and journey.name not in wanted:
                 continue
             print(f"measuring {journey.name} ({journey.path}) ...", flush=True)
             results[journey.name] = measure(base, journey, cookies.get(journey.role), settings, ours)
@@ -327,25 +451,32 @@ def run(args, settings: dict, config: dict, env: dict, database_url: str) -> int
                     results[name] = measurement()
                 except Exception as error:
                     results[name] = {"error": f"{type(error).__name__}: {error}"}
+                print(f"  {results[name]}", flush=True)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop_group(server)
 
     budgets = {k: v for k, v in config.get("budgets", {}).items() if not wanted or k in wanted}
     missed = check_budgets(results, budgets)
     report = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
+                    "load_average_before": [round(x, 2) for x in load_before],
+                    "load_average_after": [round(x, 2) for x in os.getloadavg()]},
         "database": "postgresql" if database_url.startswith("postgresql") else "sqlite",
         "dataset": {k: v for k, v in dataset.items() if k != "accounts"},
         "dataset_seconds": round(data_seconds, 1),
         "settings": settings,
         "results": results,
         "budgets_missed": missed,
+        "error_responses": access_log_errors(),
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2))
     print_table(results)
+    if report["error_responses"]:
+        print("\nerror responses (gunicorn access log):")
+        for line, counts in report["error_responses"].items():
+            print(f"  {line}: " + ", ".join(f"{count} x {status}" for status, count in counts.items()))
     print(f"\ndataset ready in {data_seconds:.0f} s; results in bench/results/latest.json")
     if missed:
         print("BUDGETS MISSED:\n  " + "\n  ".join(missed))

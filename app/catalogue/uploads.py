@@ -4,10 +4,11 @@
    ``PendingUpload`` row, and returns a signed upload token.
 2. For each part the browser asks ``part_target`` for a URL: a short-lived presigned S3 URL (the bytes go
    straight to the bucket) or an app URL carrying the token (local storage: the app streams the part to disk).
-3. ``complete_upload`` (the web request) checks that every announced part was sent and has them joined — S3 joins
-   them itself (CompleteMultipartUpload); on local storage joining copies the bytes, so the worker does it — then
-   records the Material as PROCESSING and asks a worker to verify it. The web process never reads the object.
-4. The worker (``verify_upload``) joins local parts, checks what actually arrived — the real size against the
+3. ``complete_upload`` (the web request) checks that every announced part was sent, records the Material as
+   PROCESSING and asks a worker to join and verify it: joining copies the bytes on local storage and takes S3 as
+   long as a copy (CompleteMultipartUpload of a 1 GB object: about 10 s on moto, seconds to minutes on S3), so the
+   request answers at once whatever the size. The web process never reads the object.
+4. The worker (``verify_upload``) joins the parts, checks what actually arrived — the real size against the
    limit and the announcement, the first bytes against the allow-list and the name — computes the SHA-256, and
    marks the material READY; or refuses it: the object is deleted, the row stays REFUSED with the reason (hidden
    from the lesson, shown to its trainers on the lesson's edit page, so the uploader's page can say why), and
@@ -187,27 +188,14 @@ def _provisional_type(filename: str) -> tuple[MaterialKind, str]:
     return TEXT[extension], TEXT_CONTENT_TYPES.get(extension, "text/plain; charset=utf-8")
 
 
-def joins_without_reading(storage: Storage) -> bool:
-    """S3 joins the parts of a multipart upload itself; local storage copies their bytes into the object."""
-    return storage.supports_presigned_urls
-
-
 def complete_upload(actor: User, pending: PendingUpload, parts: list[tuple[int, str]]) -> Material:
-    """Join the parts (S3) and record the material as PROCESSING; a worker verifies it (``verify_upload``). An
-    upload missing parts is refused and deleted at once."""
+    """Record the material as PROCESSING; a worker joins the parts and verifies it (``verify_upload``). An upload
+    missing parts is refused and deleted at once; a part that is not what was sent is refused by the worker."""
     storage = get_storage()
     if sorted(number for number, _etag in parts) != list(range(1, part_count(pending) + 1)):
         _discard(pending, object_too=False)
         raise DomainError(INCOMPLETE)
-    if joins_without_reading(storage):
-        try:
-            storage.complete_multipart_upload(pending.storage_key, pending.upload_id, parts)
-        except (ValueError, UploadNotFound):
-            _discard(pending, object_too=True)
-            raise DomainError(INCOMPLETE) from None
-        join = None
-    else:
-        join = {"upload_id": pending.upload_id, "parts": [[number, etag] for number, etag in parts]}
+    join = {"upload_id": pending.upload_id, "parts": [[number, etag] for number, etag in parts]}
     lesson = pending.lesson
     kind, content_type = _provisional_type(pending.original_filename)
     material = Material(lesson=lesson, kind=kind, status=MaterialStatus.PROCESSING, title=pending.title,
@@ -247,7 +235,7 @@ class Verdict:
 
 
 def _verify_object(storage: Storage, key: str, filename: str, declared_size: int, join: dict | None) -> Verdict:
-    """Join local parts, then check size and content and compute the SHA-256 (reads the whole object once)."""
+    """Join the parts, then check size and content and compute the SHA-256 (reads the whole object once)."""
     sha256 = None
     if join is not None and not storage.exists(key):  # not joined yet (a retried job finds it joined)
         try:
