@@ -291,9 +291,10 @@ ALLOWED_TO_COMMIT = {
     "catalogue/maintenance.py",  # `flask storage purge`: each material's purge is committed before its object goes
     # The workers' own unit of work: claim a message, do it and mark it done in one transaction, record failures.
     "jobs/outbox.py", "jobs/queue.py", "jobs/schedule.py", "jobs/cli.py",
-    # Long jobs (building a download, verifying an upload) commit what they wrote before reading for long, so
-    # SQLite's write lock is not held meanwhile, and write their progress in transactions of its own.
-    "downloads/services.py",
+    # Long jobs (building a download, verifying an upload, a scheduled backup) commit what they wrote before reading
+    # for long (core.db.reading_only), so SQLite's write lock is not held meanwhile, and a download's build writes
+    # its progress in transactions of its own.
+    "core/db.py", "downloads/services.py",
 }
 #: The error handlers also roll back: an error raised outside a view (a before-request hook) has no seam around it.
 ALLOWED_TO_ROLL_BACK = ALLOWED_TO_COMMIT | {"core/errors.py", "core/health.py"}
