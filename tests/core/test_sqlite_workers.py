@@ -10,7 +10,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
 import requests
 
 from app.core.permissions import Role
@@ -22,9 +21,8 @@ from tests.s3server import _free_port
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_32_logins_and_check_ins_at_once_on_four_workers_never_lock(backend, tmp_path):
-    if backend != "sqlite":
-        pytest.skip("this is about SQLite's single write lock")
+def test_32_logins_and_check_ins_at_once_on_four_workers_never_lock(tmp_path):
+    """SQLite only (not parametrised by backend): it is about SQLite's single write lock."""
     database = f"sqlite:///{tmp_path / 'mcc.sqlite3'}"
     app = make_test_app(database, tmp_path / "media")
     upgrade_to_head(app)
