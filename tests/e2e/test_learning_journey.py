@@ -48,7 +48,7 @@ def test_trainee_reads_watches_passes_completes_and_verifies(page, live_server, 
     page.evaluate("() => { const v = document.querySelector('video'); v.muted = true; v.playbackRate = 2; v.play(); }")
     expect(page.locator(".progress-state")).to_contain_text("Lesson done.", timeout=40_000)
 
-    page.get_by_role("link", name="Quiz: Gas quiz").click()
+    page.get_by_role("link", name="Gas quiz").click()
     page.get_by_role("button", name="Start the quiz").click()
     page.get_by_label("False").check()
     page.get_by_role("button", name="Submit answers").click()

@@ -47,7 +47,7 @@ def test_marking_done_by_hand_and_the_dashboard(client, login, db):
     login(trainee)
     lesson = first_lesson(course)
     page = client.get(f"/courses/{course.id}/lessons/{lesson.id}").get_data(as_text=True)
-    assert "Quiz: Quiz quiz" in page and "Mark as done" in page
+    assert "Quizzes</h3>" in page and ">Quiz quiz</a>" in page and "Mark as done" in page
     client.post_form(f"/learning/lessons/{lesson.id}/done")
     html = client.get("/learning/").get_data(as_text=True)
     assert "Lessons: 1 of 2" in html and 'value="33"' in html  # 1 of 2 lessons + 0 of 1 quizzes
@@ -60,3 +60,17 @@ def test_a_stranger_cannot_mark_progress(client, login, db):
     login(create_user(Role.TRAINEE))
     assert client.post_form(f"/learning/lessons/{lesson.id}/done").status_code == 403
     assert db.session.scalar(select(LessonProgress)) is None
+
+
+def test_a_quiz_titled_with_the_word_quiz_is_not_announced_twice(client, login, db):
+    """Course files title quizzes "Test: …" themselves: the lesson page used to say "Test: Test: …"."""
+    course = create_course(modules=1, lessons_per_module=1)
+    quiz = create_quiz(course)
+    quiz.title = {"pl": "Test: bezpieczeństwo laserów klasy 4"}
+    trainee = create_user(language="pl")
+    enrol(trainee, course)
+    db.session.commit()
+    login(trainee)
+    page = client.get(f"/courses/{course.id}/lessons/{first_lesson(course).id}").get_data(as_text=True)
+    assert page.count("Test: bezpieczeństwo laserów klasy 4") == 1
+    assert "Test: Test:" not in page and "Testy</h3>" in page
