@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -89,6 +91,25 @@ def test_reordering_modules_and_lessons(client, login, db):
     assert modules[0].id == second_module.id
     first_module_lessons = sorted(modules[1].lessons, key=lambda x: x.position)
     assert [lesson.key for lesson in first_module_lessons] == ["m0-l0", "m0-l2", "m0-l1"]
+
+
+def test_the_first_and_last_items_offer_only_the_move_they_can_make(client, login, db):
+    trainer = create_user(Role.TRAINER, language="en")
+    course = create_course(trainers=[trainer], modules=2, lessons_per_module=3)
+    login(trainer)
+    page = client.get(f"/teach/courses/{course.id}").get_data(as_text=True)
+
+    def offered(direction: str, path: str) -> bool:
+        form = re.search(rf'action="{re.escape(path)}"[^>]*>\s*<input[^>]*>\s*<input[^>]*value="{direction}"', page)
+        return form is not None
+
+    first, middle, last = course.modules[0].lessons
+    assert not offered("up", f"/teach/lessons/{first.id}/move") and offered("down", f"/teach/lessons/{first.id}/move")
+    assert offered("up", f"/teach/lessons/{middle.id}/move") and offered("down", f"/teach/lessons/{middle.id}/move")
+    assert offered("up", f"/teach/lessons/{last.id}/move") and not offered("down", f"/teach/lessons/{last.id}/move")
+    top, bottom = course.modules
+    assert not offered("up", f"/teach/modules/{top.id}/move") and offered("down", f"/teach/modules/{top.id}/move")
+    assert offered("up", f"/teach/modules/{bottom.id}/move") and not offered("down", f"/teach/modules/{bottom.id}/move")
 
 
 def test_editing_a_lesson_in_three_languages_and_moving_it(client, login, db):
