@@ -24,7 +24,10 @@ def make_course(live_server, trainer_email: str, trainee_email: str):
 
 
 def upload(page, path: Path, title: str):
-    """Upload as a trainer does; a worker checks the file meanwhile (the page says so), then the page reloads."""
+    """Upload as a trainer does; a worker checks the file meanwhile (the page says so), then the page reloads.
+    "Cancel upload" shows only while an upload runs (a `.button` used to override the `hidden` attribute)."""
+    cancel = page.get_by_role("button", name="Cancel upload")
+    expect(cancel).to_be_hidden()
     page.get_by_label("File", exact=True).set_input_files(str(path))
     page.get_by_label("Title shown to trainees").fill(title)
     page.get_by_role("button", name="Upload", exact=True).click()
