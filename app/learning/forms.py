@@ -31,6 +31,8 @@ def attempt_form(presented: list[dict], language: str, source_language: str, for
 
     class AttemptForm(Form):
         submit = SubmitField(_l("Submit answers"))
+        #: Offered once the page has said which questions are blank: the trainee may submit them blank.
+        submit_blank = SubmitField(_l("Submit anyway"))
 
     for index, item in enumerate(presented):
         label = pick(item["text"], source_language, language)

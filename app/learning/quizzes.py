@@ -92,6 +92,16 @@ def close_expired(attempt: QuizAttempt, now: datetime) -> None:
     db.session.flush()
 
 
+def unanswered(answers: dict[str, object]) -> list[int]:
+    """The numbers (1, 2, ...) of the questions left blank, as the trainee sees them numbered."""
+    return sorted(int(key) + 1 for key, value in answers.items()
+                  if value is None or value == [] or (isinstance(value, str) and not value.strip()))
+
+
+def time_is_up(attempt: QuizAttempt, now: datetime | None = None) -> bool:
+    return attempt.deadline is not None and (now or utcnow()) > attempt.deadline
+
+
 def submit_attempt(attempt: QuizAttempt, user: User, answers: dict[str, object],
                    now: datetime | None = None) -> QuizAttempt:
     """Grade the answers (keyed by question position, "0", "1", ...) unless the time is up."""

@@ -118,13 +118,18 @@ def attempt(attempt_id: int):
     shown = quizzes.presented(attempt)
     course = attempt.quiz.course
     form = attempt_form(shown, current_user.language, course.source_language)
+    blank = []
     if form.validate_on_submit():
-        keep()  # an attempt submitted after its time limit is closed and counted, its answers refused
-        with refusals():
-            quizzes.submit_attempt(attempt, current_user, answers_from(form, shown))
-            return redirect(url_for("learning.result", attempt_id=attempt.id), 303)
-        return redirect(url_for("learning.quiz", quiz_id=attempt.quiz_id), 303)
-    return form_page("learning/attempt.html", attempt=attempt, form=form, quiz=attempt.quiz,
+        answers = answers_from(form, shown)
+        blank = quizzes.unanswered(answers)
+        # Blank answers are asked about once (the page lists them); past the time limit there is nothing to ask.
+        if not blank or form.submit_blank.data or quizzes.time_is_up(attempt):
+            keep()  # an attempt submitted after its time limit is closed and counted, its answers refused
+            with refusals():
+                quizzes.submit_attempt(attempt, current_user, answers)
+                return redirect(url_for("learning.result", attempt_id=attempt.id), 303)
+            return redirect(url_for("learning.quiz", quiz_id=attempt.quiz_id), 303)
+    return form_page("learning/attempt.html", attempt=attempt, form=form, quiz=attempt.quiz, blank=blank,
                      questions=list(zip(shown, [getattr(form, f"q{i}") for i in range(len(shown))], strict=True)))
 
 

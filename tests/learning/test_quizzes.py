@@ -66,7 +66,7 @@ def test_a_perfect_attempt_passes_and_the_result_shows_the_key_afterwards(client
 
 def test_a_wrong_attempt_fails(client, db, taking_quiz):
     url = start(client, taking_quiz(pass_mark=60).quiz)
-    client.post_form(url, {"q3": "99999", "q4": "M05"})
+    client.post_form(url, {"q3": "99999", "q4": "M05", "submit_blank": "1"})
     attempt = db.session.scalar(select(QuizAttempt))
     db.session.refresh(attempt)
     assert attempt.submitted_at and not attempt.passed and attempt.percent == 0
@@ -75,7 +75,7 @@ def test_a_wrong_attempt_fails(client, db, taking_quiz):
 def test_the_attempts_limit_is_enforced_on_the_server(client, db, taking_quiz):
     quiz = taking_quiz(attempts_limit=2, language="pl").quiz
     for _ in range(2):
-        client.post_form(start(client, quiz), {})
+        client.post_form(start(client, quiz), {"submit_blank": "1"})
     response = client.post_form(f"/learning/quizzes/{quiz.id}/start", follow_redirects=True)
     assert "Wykorzystano wszystkie podejścia do tego testu (2)." in response.get_data(as_text=True)
     assert len(db.session.scalars(select(QuizAttempt)).all()) == 2
@@ -96,8 +96,8 @@ def test_the_time_limit_is_enforced_on_the_server(client, db, taking_quiz):
 
 def test_submitting_twice_is_refused(client, db, taking_quiz):
     url = start(client, taking_quiz().quiz)
-    client.post_form(url, {})
-    assert client.post_form(url, {}).status_code == 303  # the result page, not a second grading
+    client.post_form(url, {"submit_blank": "1"})
+    assert client.post_form(url, {"submit_blank": "1"}).status_code == 303  # the result page, not a second grading
     assert len(db.session.scalars(select(QuizAttempt)).all()) == 1
 
 
@@ -135,7 +135,7 @@ def test_others_cannot_take_or_see_an_attempt(client, login, db, taking_quiz):
 
 def test_a_result_is_seen_by_its_owner_and_coordinators_only(client, login, db, taking_quiz):
     url = start(client, taking_quiz().quiz)
-    result = client.post_form(url, {}).headers["Location"]
+    result = client.post_form(url, {"submit_blank": "1"}).headers["Location"]
     assert client.get(result).status_code == 200
     login(create_user())
     assert client.get(result).status_code == 403
@@ -143,3 +143,56 @@ def test_a_result_is_seen_by_its_owner_and_coordinators_only(client, login, db, 
     assert client.get(result).status_code == 403
     login(create_user(Role.COORDINATOR))
     assert client.get(result).status_code == 200
+
+
+def test_blank_answers_are_asked_about_once_and_kept(client, db, taking_quiz):
+    url = start(client, taking_quiz(language="pl").quiz)
+    attempt_id = int(url.rstrip("/").split("/")[-1])
+    answers = correct_answers(db, attempt_id)
+    given = {"q0": answers["q0"], "q3": answers["q3"]}
+    response = client.post_form(url, given)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Pytania 2, 3, 5 nie mają odpowiedzi." in html and "Wyślij mimo to" in html
+    assert re.search(rf'value="{answers["q0"]}"[^>]*checked|checked[^>]*value="{answers["q0"]}"', html)  # kept
+    db.session.expire_all()
+    assert db.session.get(QuizAttempt, attempt_id).submitted_at is None  # nothing graded yet
+
+    assert client.post_form(url, {**given, "submit_blank": "1"}).status_code == 303
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    db.session.refresh(attempt)
+    assert attempt.submitted_at is not None and attempt.percent > 0
+
+
+def test_a_complete_attempt_is_not_asked_about(client, db, taking_quiz):
+    url = start(client, taking_quiz().quiz)
+    attempt_id = int(url.rstrip("/").split("/")[-1])
+    assert client.post_form(url, correct_answers(db, attempt_id)).status_code == 303
+
+
+def test_past_the_time_limit_blank_answers_are_not_asked_about(client, db, taking_quiz):
+    url = start(client, taking_quiz(time_limit_minutes=10).quiz)
+    attempt = db.session.scalar(select(QuizAttempt))
+    attempt.deadline = utcnow() - timedelta(minutes=2)
+    db.session.commit()
+    response = client.post_form(url, {}, follow_redirects=True)
+    assert "The time limit has passed" in response.get_data(as_text=True)
+    db.session.refresh(attempt)
+    assert attempt.expired
+
+
+def test_the_result_shows_the_trainees_own_answers(client, db, taking_quiz):
+    url = start(client, taking_quiz(language="pl").quiz)
+    attempt_id = int(url.rstrip("/").split("/")[-1])
+    answers = correct_answers(db, attempt_id)
+    result = client.post_form(url, {"q0": answers["q0"], "q2": "false", "q3": "99999", "q4": "M05",
+                                    "submit_blank": "1"}).headers["Location"]
+    html = client.get(result).get_data(as_text=True)
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    single = attempt.snapshot[0]
+    chosen = next(c for c in single["choices"] if c["id"] == answers["q0"])["text"]["en"]
+    mine = re.findall(r"Twoja odpowiedź:\s*(.*?)</p>", html, re.S)
+    assert len(mine) == 5
+    assert chosen in mine[0]
+    assert "brak odpowiedzi" in mine[1]  # the multiple-choice question was left blank
+    assert "Fałsz" in mine[2] and "99999" in mine[3] and "M05" in mine[4]
