@@ -5,8 +5,8 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from app.accounts.models import Country, Gender
-from app.core.forms import Form
-from app.core.i18n import COUNTRY_LABELS, GENDER_LABELS, LANGUAGE_NAMES, ROLE_LABELS, timezone_choices
+from app.core.forms import Form, TimezoneField
+from app.core.i18n import COUNTRY_LABELS, GENDER_LABELS, LANGUAGE_NAMES, ROLE_LABELS
 from app.core.permissions import Role
 
 EMAIL_VALIDATORS = [
@@ -41,7 +41,7 @@ class ProfileFieldsMixin:
                                                          Length(max=200)], render_kw={"autocomplete": "name"})
     country = SelectField(_l("Country"), choices=_country_choices)
     language = SelectField(_l("Preferred language"), choices=_language_choices)
-    timezone = SelectField(_l("Time zone"), choices=timezone_choices)
+    timezone = TimezoneField(_l("Time zone"))
     company_name = StringField(_l("Employer (company)"), validators=[Optional(), Length(max=200)],
                                render_kw={"autocomplete": "organization"})
     gender = SelectField(_l("Gender (optional, used only for the funder's anonymous statistics)"),

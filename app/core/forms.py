@@ -16,7 +16,10 @@ from wtforms import (
     StringField,
     SubmitField,
 )
+from wtforms.fields.choices import Choice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from app.core.i18n import is_valid_timezone, timezone_choices
 
 
 class _AppTranslations:
@@ -71,6 +74,24 @@ def web_address(form, field) -> None:
 class FileNameField(StringField):
     """A file name as the browser reports it: control characters are cleaned away by ``clean_filename``, not refused
     (people do not type file names; their systems do)."""
+
+
+class TimezoneField(SelectField):
+    """The localised time-zone list (``core.i18n.timezone_choices``); any IANA zone is accepted, and a person's
+    zone that the list leaves out (an alias chosen earlier, e.g. "Poland") is offered as it is."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, choices=timezone_choices, **kwargs)
+
+    def iter_choices(self):
+        choices = list(super().iter_choices())
+        if self.data and all(choice.value != self.data for choice in choices):
+            choices.append(Choice(value=self.data, label=self.data, selected=True, render_kw={}))
+        return choices
+
+    def pre_validate(self, form) -> None:
+        if not is_valid_timezone(self.data or ""):
+            raise ValidationError(self.gettext("Not a valid choice."))
 
 
 class Form(FlaskForm):

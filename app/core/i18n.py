@@ -8,7 +8,8 @@ chosen language (Warsaw for Polish, Vilnius for Lithuanian), else the configured
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from flask import current_app, has_request_context, request, session
@@ -49,9 +50,40 @@ def _all_timezones() -> frozenset[str]:
 _TIMEZONES: frozenset[str] | None = None
 
 
+#: The regions of the canonical "Area/City" zones offered in pickers (aliases such as "Poland", "US/Eastern" or
+#: "Etc/GMT+5" are still accepted, just not listed).
+_AREAS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")
+
+
 def timezone_choices() -> list[tuple[str, str]]:
-    rest = sorted(_all_timezones() - set(COMMON_TIMEZONES))
-    return [(z, z.replace("_", " ")) for z in (*COMMON_TIMEZONES, *rest)]
+    """Time zones as people know them, in their language and with today's offset: "Polska – Warszawa
+    (UTC+01:00)"; the common ones first, then every other region's by name."""
+    from flask_babel import get_locale
+
+    return _timezone_choices(str(get_locale() or "en"), datetime.now(ZoneInfo("UTC")).date())
+
+
+@lru_cache(maxsize=12)
+def _timezone_choices(locale: str, day: date) -> list[tuple[str, str]]:
+    from babel.core import Locale, get_global
+    from babel.dates import get_timezone_location
+
+    territories, names = get_global("zone_territories"), Locale.parse(locale).territories
+    noon = datetime.combine(day, time(12), ZoneInfo("UTC"))
+
+    def label(zone: str) -> str:
+        if zone == "UTC":
+            return "UTC"
+        city = get_timezone_location(zone, locale=locale, return_city=True)
+        code = territories.get(zone, "001")  # 001: the world (Antarctic stations)
+        territory = names.get(code) if code != "001" else None
+        where = city if not territory or territory == city else f"{territory} – {city}"
+        offset = noon.astimezone(ZoneInfo(zone)).strftime("%z")
+        return f"{where} (UTC{offset[:3]}:{offset[3:]})"
+
+    rest = sorted((z for z in _all_timezones() if z.split("/")[0] in _AREAS and z not in COMMON_TIMEZONES),
+                  key=lambda z: label(z).casefold())
+    return [(zone, label(zone)) for zone in (*COMMON_TIMEZONES, *rest)]
 
 
 def select_locale() -> str:
