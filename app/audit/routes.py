@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.audit import bp
+from app.audit import bp, labels
 from app.audit.forms import AuditSearchForm
 from app.audit.policies import can_search_audit
 from app.audit.services import AuditFilter, search_query
@@ -42,4 +42,4 @@ def search():
     args = {k: v for k, v in request.args.items() if k != "page"}
     ids = {entry.actor_id for entry in page.items if entry.actor_id}
     actors = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
-    return render_template("audit/search.html", form=form, page=page, args=args, actors=actors)
+    return render_template("audit/search.html", form=form, page=page, args=args, actors=actors, labels=labels)

@@ -1,7 +1,11 @@
+import re
+from pathlib import Path
+
 import pytest
 from sqlalchemy import func, select
 
 from app.accounts import services
+from app.audit.labels import ACTIONS
 from app.core.models import AuditEntry
 from app.core.permissions import Role
 from tests.factories import create_user
@@ -83,7 +87,7 @@ def test_search_filters_by_object(client, login, db):
     db.session.commit()
     login(admin)
     html = client.get(f"/audit/?object_type=users&object_id={a.id}&action=accounts.").get_data(as_text=True)
-    assert f"users #{a.id}" in html and f"users #{b.id}" not in html
+    assert f"Person #{a.id}" in html and f"Person #{b.id}" not in html
 
 
 def test_bad_search_input_gets_a_message(client, login):
@@ -91,3 +95,25 @@ def test_bad_search_input_gets_a_message(client, login):
     response = client.get("/audit/?since=yesterday")
     assert response.status_code == 200
     assert "Nieprawidłowa data." in response.get_data(as_text=True)
+
+
+def test_entries_read_in_the_readers_language(client, login, db):
+    admin, person = create_user(Role.ADMIN, language="pl"), create_user(Role.TRAINEE)
+    services.change_role(person, Role.TRAINER, admin)
+    db.session.commit()
+    login(admin)
+    html = client.get(f"/audit/?object_type=users&object_id={person.id}").get_data(as_text=True)
+    row = re.search(r"<tr>\s*<td>[^<]*</td>\s*<td>Zmiana roli<br><code[^>]*>accounts.role_changed</code>.*?</tr>",
+                    html, re.S)
+    assert row, "the action is named in Polish, its code beside it"
+    assert f"Osoba #{person.id}" in row.group(0)
+    assert re.search(r"<dt>rola</dt><dd>Trener</dd>", row.group(0))
+    assert "{&#34;" not in html and '{"' not in html  # no raw JSON
+
+
+def test_every_recorded_action_has_a_label():
+    source = "\n".join(path.read_text() for path in (Path(__file__).parents[2] / "app").rglob("*.py"))
+    recorded = set(re.findall(r'record_event\(\s*"([a-z_]+\.[a-z_]+)"', source))
+    recorded |= set(re.findall(r'_record_move\(\s*"([a-z_]+\.[a-z_]+)"', source))
+    assert len(recorded) > 50
+    assert sorted(recorded - set(ACTIONS)) == [], "give new audit actions a label in app/audit/labels.py"
