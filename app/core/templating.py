@@ -28,6 +28,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["date"] = _format_date
     app.jinja_env.filters["decimal"] = lambda value, fmt=None: format_decimal(value, fmt) if value is not None else ""
     app.jinja_env.filters["percent"] = lambda value, fmt=None: format_percent(value, fmt) if value is not None else ""
+    app.jinja_env.filters["filesize"] = format_file_size
     app.jinja_env.filters["tr"] = pick
     app.jinja_env.filters["in_zone"] = i18n.format_in_zone
     app.jinja_env.globals.update(
@@ -58,3 +59,19 @@ def _format_date(value: date | datetime | None, fmt: str = "medium") -> str:
         # A datetime is shown as the date on the viewer's wall clock, not UTC's.
         value = to_user_timezone(value).date()
     return format_date(value, fmt)
+
+
+def format_file_size(size: int | None) -> str:
+    """A file's size for people, in their language: "47 kB", "1,5 MB", "2 GB" (binary multiples, one decimal)."""
+    if size is None:
+        return ""
+    from babel.units import format_unit
+    from flask_babel import get_locale
+
+    locale = str(get_locale() or "en")
+    if size < 1024:
+        return f"{format_decimal(size)}\xa0B"  # the symbol in every language (CLDR's English says "byte")
+    for unit, scale in (("digital-gigabyte", 1024**3), ("digital-megabyte", 1024**2), ("digital-kilobyte", 1024)):
+        if size >= scale:
+            return format_unit(size / scale, unit, length="short", format="#,##0.#", locale=locale)
+    raise AssertionError("unreachable")

@@ -69,3 +69,19 @@ def test_users_zone_beats_the_language_default(client, login, db):
     login(user)
     html = client.get("/profile").get_data(as_text=True)
     assert "Europe/Vilnius" in html  # the footer names the zone times are shown in
+
+
+@pytest.mark.parametrize(("language", "sizes"), [
+    ("pl", ["512 B", "47 kB", "1,5 MB", "2 GB"]),
+    ("lt", ["512 B", "47 kB", "1,5 MB", "2 GB"]),
+    ("en", ["512 B", "47 kB", "1.5 MB", "2 GB"]),
+])
+def test_file_sizes_read_in_the_readers_language(app, language, sizes):
+    """A 47 KB file used to read "0.0 MB"; decimals follow the language."""
+    from flask_babel import force_locale
+
+    from app.core.templating import format_file_size
+
+    with app.test_request_context(), force_locale(language):
+        shown = [format_file_size(size) for size in (512, 47 * 1024, 1536 * 1024, 2 * 1024**3)]
+    assert [s.replace("\xa0", " ") for s in shown] == sizes

@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,13 @@ def test_trainer_uploads_video_and_pdf_publishes_and_a_trainee_seeks(page, brows
     assert phone.evaluate("document.querySelector('video').currentTime") == pytest.approx(12, abs=1)
     assert phone.evaluate("document.querySelector('video').error") is None
     expect(phone.locator("iframe.pdf-preview")).to_have_attribute("title", "WPS example")
+    # A phone shows no PDF inside the page (the box stayed empty): the box is gone, a button opens the file.
+    expect(phone.locator("iframe.pdf-preview")).to_be_hidden()
+    open_pdf = phone.get_by_role("link", name=re.compile(r"^Open the PDF\W+WPS example$"))
+    expect(open_pdf).to_be_visible()
+    response = phone.request.get(live_server(open_pdf.get_attribute("href")))
+    assert response.ok and response.body().startswith(b"%PDF")
+    expect(phone.locator(".material-document .muted")).to_contain_text(re.compile(r"\d+(\.\d)? kB"))
     context.close()
 
 
