@@ -74,6 +74,14 @@ def nav_paths(page) -> list[str]:
     return sorted({h for h in hrefs if h.startswith("/")} | {"/"})
 
 
+#: Table cells squeezed narrower than 48 px with more than a few characters in them: text wrapped a letter or two
+#: per line (the roster's names were 37 px wide). Short cells ("3", "✓") may be narrow.
+CRUSHED_CELLS = """() => [...document.querySelectorAll('td, th')]
+    .filter(cell => cell.offsetParent !== null && cell.innerText.trim().length > 4
+                    && cell.getBoundingClientRect().width < 48)
+    .map(cell => `${cell.innerText.trim().slice(0, 30)} (${Math.round(cell.getBoundingClientRect().width)}px)`)"""
+
+
 def check_page(page, url: str, label: str, problems: list[str]) -> None:
     response = page.goto(url)
     VISITED.append(f"{label} {url} -> {response.status if response else '?'}")
@@ -83,6 +91,9 @@ def check_page(page, url: str, label: str, problems: list[str]) -> None:
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     if overflow > 0:
         problems.append(f"{label} {url}: scrolls sideways by {overflow}px at 360px")
+    crushed = page.evaluate(CRUSHED_CELLS)
+    if crushed:
+        problems.append(f"{label} {url}: table cells too narrow to read at 360px: {crushed[:3]}")
     outside = page.evaluate(CONTROLS_OUTSIDE)
     if outside:
         problems.append(f"{label} {url}: controls outside the viewport: {outside[:3]}")
@@ -135,4 +146,14 @@ def test_the_sweep_would_catch_a_violation(browser):
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document)")
     assert "label" in {v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")}
+    page.close()
+
+
+def test_the_sweep_would_catch_a_crushed_table(browser):
+    """A table whose cells may break anywhere, squeezed by a wide column: the check names the crushed cell."""
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    page.set_content('<!doctype html><html lang="en"><body style="margin:0"><table style="width:100%"><tr>'
+                     '<td style="overflow-wrap:anywhere">Gražina Šimkutė</td>'
+                     '<td style="white-space:nowrap">2026-12-04 2026-12-05 2026-12-06 2026-12-07</td></tr></table>')
+    assert page.evaluate(CRUSHED_CELLS)[0].startswith("Gražina")
     page.close()
