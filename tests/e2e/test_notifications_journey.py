@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 import subprocess
 import sys
 import threading
@@ -86,6 +87,13 @@ def test_a_moved_meeting_reaches_the_trainee_in_the_header_and_by_mail_on_her_cl
     phone.locator("#email").fill(trainee_email)
     phone.locator("#password").fill("correct horse battery")
     phone.get_by_role("button", name="Prisijungti").click()
+    # On a phone the menu is folded behind one button, which carries the unread count; the menu opens on a tap.
+    menu = phone.get_by_role("button", name=re.compile("^Meniu"))
+    expect(menu).to_contain_text("1")
+    expect(phone.locator("#notifications-link")).to_be_hidden()
+    assert phone.locator(".site-header").bounding_box()["height"] < 160  # it took a third of the screen
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
     header = phone.locator("#notifications-link")
     expect(header).to_contain_text("1")
     header.click()

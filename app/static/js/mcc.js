@@ -30,3 +30,23 @@ window.MCC = (function () {
 
   return Object.freeze({whenPresent, byIds, csrfToken, postJSON});
 })();
+
+// The main menu folds behind a "Menu" button on narrow screens (it took a third of a phone's screen on every page).
+(function () {
+  "use strict";
+  const toggle = document.querySelector(".menu-toggle");
+  const nav = document.getElementById("main-nav");
+  if (!toggle || !nav) return;
+  const narrow = window.matchMedia("(max-width: 40rem)");
+  function fold(folded) {
+    nav.classList.toggle("folded", folded);
+    toggle.setAttribute("aria-expanded", String(!folded));
+  }
+  function apply() {
+    toggle.hidden = !narrow.matches;
+    fold(narrow.matches);
+  }
+  toggle.addEventListener("click", () => fold(!nav.classList.contains("folded")));
+  narrow.addEventListener("change", apply);
+  apply();
+})();
