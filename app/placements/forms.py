@@ -75,7 +75,9 @@ translated_fields(OfferForm, "description", _l("Description"), TextAreaField, ma
 
 
 class ApplicationForm(Form):
-    first = SelectField(_l("First choice"), coerce=int)
+    # Nothing is preselected: the list starts with a "choose" line (0), which the trainee must replace.
+    first = SelectField(_l("First choice"), coerce=int, default=0, validators=[
+        DataRequired(message=_l("Choose the offer you want most."))])
     second = SelectField(_l("Second choice (optional)"), coerce=int, validators=[Optional()])
     third = SelectField(_l("Third choice (optional)"), coerce=int, validators=[Optional()])
     motivation = TextAreaField(_l("Motivation"), validators=[
@@ -139,16 +141,25 @@ class DocumentForm(Form):
     submit = SubmitField(_l("Upload"))
 
 
-def matching_form(applications, offers, proposed, formdata=None):
-    """One select per open application, pre-set to the proposed offer; the coordinator may change or clear it."""
+def matching_form(proposal, formdata=None):
+    """One select per open application, pre-set to the proposed offer; the coordinator may change or clear it. An
+    offer overlapping a placement the applicant already has is shown but cannot be chosen."""
 
     class MatchingForm(Form):
         submit = SubmitField(_l("Accept these matches"))
 
-    for application in applications:
-        options = [(0, _l("— no placement now —"))] + [
-            (choice.offer_id, f"{choice.rank}. {choice.offer.company.name}") for choice in application.choices
-            if choice.offer_id in offers]
+    for application in proposal.applications:
+        options = [(0, _l("— no placement now —"))]
+        for choice in application.choices:
+            if choice.offer_id not in proposal.offers:
+                continue
+            label = f"{choice.rank}. {choice.offer.company.name}"
+            if (application.id, choice.offer_id) in proposal.clashes:
+                options.append((choice.offer_id, _l("%(offer)s (overlaps a placement of this trainee)", offer=label),
+                                {"disabled": True}))
+            else:
+                options.append((choice.offer_id, label))
         setattr(MatchingForm, f"offer_{application.id}", SelectField(
-            application.user.full_name, coerce=int, choices=options, default=proposed.get(application.id) or 0))
+            application.user.full_name, coerce=int, choices=options,
+            default=proposal.proposed.get(application.id) or 0))
     return MatchingForm(formdata=formdata) if formdata is not None else MatchingForm()

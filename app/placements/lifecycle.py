@@ -52,8 +52,33 @@ def STATUS_LABELS():
 
 
 # -- the rules and proposing -------------------------------------------------------------------------------------
-def _overlaps(starts_on: date, ends_on: date):
-    return and_(Placement.starts_on <= ends_on, Placement.ends_on >= starts_on)
+def occupying(starts_on, ends_on):
+    """Active placements sharing at least one day with the period (both ends count: a placement ending on the day
+    another starts overlaps it). The one overlap rule: ``check_placement`` enforces it, the matching proposal and
+    applications respect it. ``starts_on``/``ends_on`` are dates or date columns (an offer's period)."""
+    return and_(Placement.status.in_(ACTIVE), Placement.starts_on <= ends_on, Placement.ends_on >= starts_on)
+
+
+def clashing_offers(trainee_ids, offer_ids) -> set[tuple[int, int]]:
+    """(trainee id, offer id) pairs whose offer overlaps an active placement of the trainee."""
+    if not trainee_ids or not offer_ids:
+        return set()
+    rows = db.session.execute(
+        select(Placement.trainee_id, InternshipOffer.id).select_from(Placement)
+        .join(InternshipOffer, occupying(InternshipOffer.starts_on, InternshipOffer.ends_on))
+        .where(Placement.trainee_id.in_(list(trainee_ids)), InternshipOffer.id.in_(list(offer_ids))).distinct())
+    return {(trainee_id, offer_id) for trainee_id, offer_id in rows}
+
+
+def taken_places(offer_ids) -> dict[int, int]:
+    """Offer id -> the host firm's active placements overlapping the offer's period (what its capacity counts)."""
+    if not offer_ids:
+        return {}
+    return dict(db.session.execute(
+        select(InternshipOffer.id, func.count(Placement.id)).select_from(InternshipOffer)
+        .join(Placement, and_(Placement.company_id == InternshipOffer.company_id,
+                              occupying(InternshipOffer.starts_on, InternshipOffer.ends_on)))
+        .where(InternshipOffer.id.in_(list(offer_ids))).group_by(InternshipOffer.id)).all())
 
 
 def check_placement(trainee: User, company: Company, specialisation_id: int, starts_on: date, ends_on: date,
@@ -61,15 +86,14 @@ def check_placement(trainee: User, company: Company, specialisation_id: int, sta
     """The rules every active placement obeys; call with the company and trainee rows locked."""
     if ends_on <= starts_on:
         raise DomainError(_l("The end must be after the start."), field="ends_on")
+    # The messages do not name the trainee: the form shows them beside the trainee, matching prefixes the name.
     if not is_enrolled_in_specialisation(trainee, specialisation_id):
-        raise DomainError(_l("%(name)s is not enrolled in a course of this specialisation.", name=trainee.full_name),
-                          field="trainee_id")
-    others = select(Placement.id).where(Placement.status.in_(ACTIVE), _overlaps(starts_on, ends_on))
+        raise DomainError(_l("The trainee is not enrolled in a course of this specialisation."), field="trainee_id")
+    others = select(Placement.id).where(occupying(starts_on, ends_on))
     if ignore_id:
         others = others.where(Placement.id != ignore_id)
     if db.session.scalar(others.where(Placement.trainee_id == trainee.id).limit(1)) is not None:
-        raise DomainError(_l("%(name)s already has a placement in this period.", name=trainee.full_name),
-                          field="starts_on")
+        raise DomainError(_l("The trainee already has a placement in this period."), field="starts_on")
     taken = db.session.scalar(select(func.count()).select_from(others.where(
         Placement.company_id == company.id).subquery())) or 0
     if taken >= company.intern_capacity:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -64,22 +64,30 @@ def _to_placement(placement_id: int, section: str = ""):
 def internships():
     open_offers = offers.open_offers()
     eligible = [o for o in open_offers if can_apply_for(current_user, o)]
+    busy = {o for _trainee, o in lifecycle.clashing_offers([current_user.id], [o.id for o in eligible])}
     form = ApplicationForm()
     choices = [(o.id, f"{pick(o.title)} – {o.company.name} ({o.company.country.value})") for o in eligible]
-    form.first.choices = choices
-    form.second.choices = form.third.choices = [(0, "—"), *choices]
+    # A posted offer that overlaps one of the trainee's placements passes the form, so the service says why not.
+    _offer_choices(form, choices)
     if form.validate_on_submit():
         with refusals(form):
             offers.apply(current_user, [form.first.data, form.second.data or 0, form.third.data or 0],
                          form.motivation.data)
             flash(_("Your application has been sent to the coordinators."), "success")
             return redirect(url_for("placements.internships"), 303)
+    _offer_choices(form, [choice for choice in choices if choice[0] not in busy])
     applications = list(db.session.scalars(select(Application).where(Application.user_id == current_user.id)
                                            .order_by(Application.created_at.desc())))
     placements = list(db.session.scalars(select(Placement).where(Placement.trainee_id == current_user.id)
                                          .order_by(Placement.starts_on.desc())))
     return form_page("placements/internships.html", offers=open_offers, eligible={o.id for o in eligible},
-                     form=form, applications=applications, placements=placements)
+                     busy=busy, can_choose=len(choices) > len(busy), form=form, applications=applications,
+                     placements=placements)
+
+
+def _offer_choices(form: ApplicationForm, choices: list) -> None:
+    form.first.choices = [(0, _("— choose an offer —")), *choices]
+    form.second.choices = form.third.choices = [(0, "—"), *choices]
 
 
 @bp.get("/mentor/interns")
@@ -144,17 +152,21 @@ def new_placement():
 @bp.route("/placements/matching", methods=["GET", "POST"])
 @role_required(Role.COORDINATOR)
 def matching():
-    applications, proposed, open_offers = offers.proposal()
-    form = matching_form(applications, open_offers, proposed)
+    proposal = offers.proposal()
+    form = matching_form(proposal)
     if form.validate_on_submit():
-        pairs = [(a.id, getattr(form, f"offer_{a.id}").data) for a in applications
-                 if getattr(form, f"offer_{a.id}").data]
+        pairs = [(a.id, form[f"offer_{a.id}"].data) for a in proposal.applications if form[f"offer_{a.id}"].data]
         with refusals():
-            placements = offers.accept_matches(current_user, pairs)
-            flash(_("%(n)s placements proposed.", n=len(placements)), "success")
-            return redirect(url_for("placements.register"), 303)
-    return form_page("placements/matching.html", applications=applications, proposed=proposed, offers=open_offers,
-                     form=form)
+            # Valid rows are saved (the request commits them), refused ones are named: back to the page they are on.
+            outcome = offers.accept_matches(current_user, pairs)
+            if outcome.placements or not outcome.refusals:
+                flash(ngettext("%(num)s placement proposed.", "%(num)s placements proposed.",
+                               len(outcome.placements)), "success")
+            for message in outcome.refusals:
+                flash(message, "error")
+            return redirect(url_for("placements.matching" if outcome.refusals else "placements.register"), 303)
+    return form_page("placements/matching.html", applications=proposal.applications, proposed=proposal.proposed,
+                     offers=proposal.offers, form=form)
 
 
 @bp.get("/placements/<int:placement_id>")
