@@ -82,3 +82,105 @@ def test_a_cross_border_placement_from_proposal_to_completion(page, live_server,
     expect(page.locator("#placement-status")).to_contain_text("completed")
     page.get_by_role("button", name="Issue the internship certificate").click()
     expect(page.get_by_role("link", name="Download the certificate (PDF)")).to_be_visible()
+
+
+def test_matching_on_a_phone_in_lithuanian_skips_an_overlap_and_saves_the_valid_rows(browser, live_server,
+                                                                                      make_user):
+    """A Lithuanian coordinator matches on her phone: the trainee whose placement runs into the first offer by one day
+    is proposed his second choice; a colleague places another applicant while the page is open, so confirming saves
+    the two valid rows and names the refused one once."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from app.accounts.models import User
+    from app.accounts.services import find_user_by_email
+    from app.extensions import db
+    from app.placements.models import (
+        Application,
+        ApplicationChoice,
+        Company,
+        InternshipOffer,
+        Placement,
+        PlacementStatus,
+    )
+    from tests.factories.catalogue import create_course, get_specialisation
+    from tests.factories.enrolment import enrol
+    from tests.factories.placements import create_company, create_placement
+
+    coordinator = make_user(Role.COORDINATOR, language="lt", full_name="Rūta Kazlauskienė", country=Country.LT)
+    mentor = make_user(Role.TRAINER, language="lt", full_name="Darius Vaitkus", country=Country.LT)
+    people = {name: make_user(Role.TRAINEE, language="lt", full_name=name, country=country) for name, country in (
+        ("Gražina Šimkutė", Country.LT), ("Łukasz Żółkiewski", Country.PL), ("Jonas Jonaitis", Country.LT))}
+    with live_server.app.app_context():
+        trainees = {name: find_user_by_email(person["email"]) for name, person in people.items()}
+        course = create_course(specialisation="cnc")
+        for trainee in trainees.values():
+            enrol(trainee, course)
+        tekinimas = create_company(Country.LT, name="UAB Tekinimo centras", capacity=5,
+                                   mentors=[find_user_by_email(mentor["email"])])
+        frezpol = create_company(Country.PL, name="Frez-Pol sp. z o.o.", capacity=5)
+        march, april = (InternshipOffer(company=company, specialisation=get_specialisation("cnc"),
+                                        title={"lt": title, "en": title}, starts_on=start, ends_on=end, places=3)
+                        for company, title, start, end in (
+                            (tekinimas, "CNC tekinimas", date(2027, 3, 1), date(2027, 3, 26)),
+                            (frezpol, "Frezowanie CNC", date(2027, 4, 5), date(2027, 4, 30))))
+        db.session.add_all([march, april])
+        # Jonas's agreed placement ends on 1 March, the first day of the March offer: they overlap by one day.
+        create_placement(trainees["Jonas Jonaitis"], frezpol, starts_on=date(2027, 2, 1), days=28,
+                         status=PlacementStatus.AGREED)
+        for name, choices in (("Gražina Šimkutė", [march]), ("Łukasz Żółkiewski", [march]),
+                              ("Jonas Jonaitis", [march, april])):
+            application = Application(user=trainees[name], motivation="Noriu išmokti CNC tekinimo tikroje gamykloje.")
+            application.choices = [ApplicationChoice(offer=offer, rank=n) for n, offer in enumerate(choices, 1)]
+            db.session.add(application)
+        db.session.commit()
+        ids = {name: trainee.id for name, trainee in trainees.items()}
+        march_id, april_id, frezpol_id = march.id, april.id, frezpol.id
+        applications = {a.user_id: a.id for a in db.session.scalars(select(Application))}
+        db.session.remove()
+
+    context = browser.new_context(locale="lt-LT", timezone_id="Europe/Vilnius", viewport={"width": 360, "height": 740})
+    phone = context.new_page()
+    phone.goto(live_server("/login"))
+    phone.locator("#email").fill(coordinator["email"])
+    phone.locator("#password").fill("correct horse battery")
+    phone.get_by_role("button", name="Prisijungti").click()
+    phone.goto(live_server("/placements/"))
+    phone.get_by_role("link", name="Paskirstyti paraiškas pasiūlymams").click()
+
+    # The proposal: Gražina and Łukasz get March; Jonas his second choice, March is shown but cannot be chosen.
+    jonas = phone.locator(f"#offer_{applications[ids['Jonas Jonaitis']]}")
+    expect(jonas).to_have_value(str(april_id))
+    expect(jonas.locator(f'option[value="{march_id}"]')).to_be_disabled()
+    expect(jonas.locator(f'option[value="{march_id}"]')).to_contain_text("sutampa su šio dalyvio praktika")
+    for name in ("Gražina Šimkutė", "Łukasz Żółkiewski"):
+        expect(phone.locator(f"#offer_{applications[ids[name]]}")).to_have_value(str(march_id))
+    overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the matching page scrolls sideways by {overflow}px at 360px"
+
+    # Meanwhile a colleague proposes Łukasz a placement in March elsewhere.
+    with live_server.app.app_context():
+        create_placement(db.session.get(User, ids["Łukasz Żółkiewski"]), db.session.get(Company, frezpol_id),
+                         starts_on=date(2027, 3, 10), days=14)
+        db.session.remove()
+    phone.get_by_role("button", name="Patvirtinti šiuos paskirstymus").click()
+    flashes = phone.locator(".flashes")
+    expect(flashes.locator(".flash-success")).to_have_text("Pasiūlytos 2 praktikos.")
+    expect(flashes.locator(".flash-error")).to_have_text(
+        "Łukasz Żółkiewski: Dalyvis šiuo laikotarpiu jau turi praktiką.")
+    assert flashes.inner_text().count("Łukasz Żółkiewski") == 1
+    # Back on the matching page: only Łukasz's application is still open.
+    expect(phone.locator("tbody tr")).to_have_count(1)
+    expect(phone.locator("tbody tr")).to_contain_text("Łukasz Żółkiewski")
+
+    with live_server.app.app_context():
+        saved = {(p.trainee_id, p.offer_id, p.status) for p in db.session.scalars(
+            select(Placement).where(Placement.offer_id.is_not(None)))}
+        assert saved == {(ids["Gražina Šimkutė"], march_id, PlacementStatus.PROPOSED),
+                         (ids["Jonas Jonaitis"], april_id, PlacementStatus.PROPOSED)}
+        statuses = {a.user_id: a.status for a in db.session.scalars(select(Application))}
+        assert statuses == {ids["Gražina Šimkutė"]: "placed", ids["Jonas Jonaitis"]: "placed",
+                            ids["Łukasz Żółkiewski"]: "open"}
+        db.session.remove()
+    context.close()
