@@ -464,7 +464,10 @@ def test_a_refused_match_leaves_no_entry(client, login, db):
     response = client.post_form("/placements/matching", {f"offer_{i}": str(offer.id) for i in ids},
                                 follow_redirects=True)
     assert "cannot host more interns in this period" in response.get_data(as_text=True)
-    assert entries(db, "placements.") == []
+    # The first row is saved with its entries; the refused second row leaves none.
+    [placement] = db.session.scalars(select(Placement)).all()
+    assert [(e.action, e.object_id) for e in entries(db, "placements.")] == [
+        ("placements.status_changed", str(placement.id)), ("placements.match_accepted", str(ids[0]))]
 
 
 # -- site settings --------------------------------------------------------------------------------------------------
