@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from zoneinfo import ZoneInfo
 
 import segno
@@ -213,8 +214,13 @@ def my_training():
 def my_ticket():
     """The trainee's personal QR ticket (scanned by a trainer when the trainee's phone cannot check in)."""
     qr = segno.make(checkin.ticket_for(current_user), error="m")
-    return Response(qr.svg_inline(scale=6, dark="#000", light="#fff"), mimetype="image/svg+xml",
-                    headers={"Cache-Control": "private, no-store"})
+    buffer = io.BytesIO()
+    # A standalone image needs the SVG namespace (``svg_inline`` leaves it out, and browsers then show the alt
+    # text); the viewBox lets the page scale the whole code to its box instead of cropping the quiet zone.
+    qr.save(buffer, kind="svg", scale=6, dark="#000", light="#fff")
+    width, height = qr.symbol_size(scale=6)
+    svg = buffer.getvalue().replace(b"<svg ", f'<svg viewBox="0 0 {width} {height}" '.encode(), 1)
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, no-store"})
 
 
 @bp.post("/my/calendar/regenerate")
