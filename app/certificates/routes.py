@@ -8,7 +8,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from app.certificates import bp, services
-from app.certificates.documents import certificate_pdf as render_pdf
+from app.certificates.documents import certificate_filename, certificate_pdf as render_pdf
 from app.certificates.forms import RevokeForm, VerifyForm
 from app.certificates.models import Certificate
 from app.certificates.policies import can_download
@@ -27,9 +27,9 @@ def certificate_pdf(code: str):
         abort(404)
     if not can_download(current_user, certificate):
         deny()
-    pdf = render_pdf(certificate, bilingual=request.args.get("bilingual") == "1")
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="certificate-{certificate.code}.pdf"'})
+    bilingual = request.args.get("bilingual") == "1"
+    return Response(render_pdf(certificate, bilingual=bilingual), mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{certificate_filename(certificate, bilingual)}"'})
 
 
 @bp.get("/verify/")
