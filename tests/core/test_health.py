@@ -115,6 +115,13 @@ def test_redis_stopped_during_the_day_logins_still_work_and_health_says_degraded
         if redis.poll() is None:
             redis.kill()
         database.__exit__(None, None, None)
+        # The limiter is one object per process and keeps the storage of the last app set up with it (and its
+        # "storage is dead" flag, which Flask-Limiter sets only in its constructor): point it back at process
+        # memory, alive, or later tests reach for the Redis stopped above or run on the fallback limits.
+        from app.extensions import limiter
+
+        make_test_app(f"sqlite:///{tmp_path / 'after.sqlite3'}", tmp_path / "after-media")
+        limiter._storage_dead = False
 
 
 def test_a_hung_s3_does_not_hang_the_health_check(backend, app, tmp_path):
