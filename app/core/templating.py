@@ -10,6 +10,7 @@ from flask_babel import (
     format_datetime,
     format_decimal,
     format_percent,
+    format_time,
     get_locale,
     get_timezone,
     to_user_timezone,
@@ -24,7 +25,7 @@ from app.core.translated import pick
 def init_templating(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.add_extension("jinja2.ext.loopcontrols")
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+    app.jinja_env.filters["datetime"] = _format_datetime
     app.jinja_env.filters["date"] = _format_date
     app.jinja_env.filters["decimal"] = lambda value, fmt=None: format_decimal(value, fmt) if value is not None else ""
     app.jinja_env.filters["percent"] = lambda value, fmt=None: format_percent(value, fmt) if value is not None else ""
@@ -50,6 +51,19 @@ def init_templating(app: Flask) -> None:
             "current_language": str(get_locale() or "en"),
             "current_timezone": str(get_timezone() or "UTC"),
         }
+
+
+def _format_datetime(value: datetime | None, fmt: str = "medium") -> str:
+    """A moment on the viewer's clock. "medium" is the medium date with the time to the minute ("4 gru 2026,
+    08:00", not CLDR's "08:00:00": nobody meets at a second), joined as the language joins them."""
+    if not value:
+        return ""
+    if fmt != "medium":
+        return format_datetime(value, fmt)
+    from babel import Locale
+
+    joined = Locale.parse(str(get_locale() or "en")).datetime_formats["medium"]
+    return joined.format(format_time(value, "short"), _format_date(value, "medium"))
 
 
 def _format_date(value: date | datetime | None, fmt: str = "medium") -> str:

@@ -85,3 +85,15 @@ def test_file_sizes_read_in_the_readers_language(app, language, sizes):
     with app.test_request_context(), force_locale(language):
         shown = [format_file_size(size) for size in (512, 47 * 1024, 1536 * 1024, 2 * 1024**3)]
     assert [s.replace("\xa0", " ") for s in shown] == sizes
+
+
+@pytest.mark.parametrize(("language", "shown"), [
+    ("pl", "4 gru 2026, 08:00"), ("lt", "2026-12-04 08:00"), ("en", "Dec 4, 2026, 8:00 AM")])
+def test_times_are_shown_to_the_minute(app, language, shown):
+    """Meetings read "08:00:00–14:00" (CLDR's medium time has seconds)."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale(language):
+        text = render_template_string("{{ when|datetime }}", when=datetime(2026, 12, 4, 7, 0, tzinfo=UTC))
+    assert text.replace("\u202f", " ") == shown
