@@ -30,6 +30,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["decimal"] = lambda value, fmt=None: format_decimal(value, fmt) if value is not None else ""
     app.jinja_env.filters["percent"] = lambda value, fmt=None: format_percent(value, fmt) if value is not None else ""
     app.jinja_env.filters["filesize"] = format_file_size
+    app.jinja_env.filters["unit_symbol"] = unit_symbol
     app.jinja_env.filters["tr"] = pick
     app.jinja_env.filters["in_zone"] = i18n.format_in_zone
     app.jinja_env.globals.update(
@@ -89,3 +90,15 @@ def format_file_size(size: int | None) -> str:
         if size >= scale:
             return format_unit(size / scale, unit, length="short", format="#,##0.#", locale=locale)
     raise AssertionError("unreachable")
+
+
+#: Exponents as typed on a keyboard, and as printed.
+_EXPONENTS = {"^-1": "⁻¹", "^-2": "⁻²", "^-3": "⁻³", "^2": "²", "^3": "³"}
+
+
+def unit_symbol(unit: str | None) -> str:
+    """A unit as printed ("min⁻¹", "mm²"), however it was typed ("min^-1", "mm^2")."""
+    text = unit or ""
+    for typed, printed in _EXPONENTS.items():
+        text = text.replace(typed, printed)
+    return text

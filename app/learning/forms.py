@@ -91,7 +91,7 @@ class QuestionForm(Form):
     correct_true = SelectField(_l("Correct answer"), choices=lambda: [("true", _l("True")), ("false", _l("False"))])
     answer = DecimalField(_l("Correct number"), places=None, validators=[Optional()])
     tolerance = DecimalField(_l("Tolerance (±, in the unit)"), places=None, validators=[Optional()])
-    unit = StringField(_l("Unit (e.g. min^-1, mm, kJ/mm, %)"), validators=[Optional(), Length(max=20)])
+    unit = StringField(_l("Unit (e.g. min⁻¹, mm, kJ/mm, %)"), validators=[Optional(), Length(max=20)])
     accepted = TextAreaField(_l("Accepted answers, one per line (any language)"),
                              validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Save question"))

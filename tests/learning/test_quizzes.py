@@ -61,7 +61,7 @@ def test_a_perfect_attempt_passes_and_the_result_shows_the_key_afterwards(client
     db.session.refresh(attempt)
     assert attempt.passed and attempt.percent == 100
     result = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Correct answer:" in result and "1273.2" in result
+    assert "Correct answer:" in result and "1,273.2 min⁻¹ (± 5)" in result  # the reader's numbers, a real exponent
 
 
 def test_a_wrong_attempt_fails(client, db, taking_quiz):
@@ -195,4 +195,5 @@ def test_the_result_shows_the_trainees_own_answers(client, db, taking_quiz):
     assert len(mine) == 5
     assert chosen in mine[0]
     assert "brak odpowiedzi" in mine[1]  # the multiple-choice question was left blank
-    assert "Fałsz" in mine[2] and "99999" in mine[3] and "M05" in mine[4]
+    assert "Fałsz" in mine[2] and "99999 min⁻¹" in mine[3] and "M05" in mine[4]
+    assert "Poprawna odpowiedź: 1\xa0273,2 min⁻¹ (± 5)" in html  # Polish digits, the unit as printed
