@@ -32,7 +32,7 @@ from app.catalogue.models import (
 )
 from app.core.models import SiteSetting
 from app.core.permissions import Role
-from app.enrolment.models import Enrolment, EnrolmentStatus
+from app.enrolment.models import Enrolment, EnrolmentEvent, EnrolmentStatus
 from app.extensions import db
 from app.learning.models import LessonProgress, ProgressSource, Question, QuestionType, Quiz, QuizAttempt
 from app.placements.models import (
@@ -194,7 +194,10 @@ def generate(media_objects: bool = True) -> dict:
                        "status_changed_at": now - timedelta(days=50), "created_at": now - timedelta(days=50),
                        "completed_at": now - timedelta(days=rng.randrange(1, 20)) if rng.random() < 0.25 else None}
                       for u, c in enrolled]
-    _insert(Enrolment, enrolment_rows)
+    enrolment_ids = _insert(Enrolment, enrolment_rows, Enrolment.id)
+    # Each with the history a real one has: meetings count for people enrolled by their start.
+    _insert(EnrolmentEvent, [{"enrolment_id": e, "to_status": EnrolmentStatus.ENROLLED, "source": "bench",
+                              "created_at": now - timedelta(days=50)} for e in enrolment_ids])
 
     # -- meetings and attendance ------------------------------------------------------------------------------
     meeting_rows = []
@@ -308,9 +311,11 @@ def generate(media_objects: bool = True) -> dict:
     journey_trainee = trainee_ids[ROSTER_SIZE]
     if not db.session.scalar(select(Enrolment.id).where(Enrolment.user_id == journey_trainee,
                                                         Enrolment.course_id == course_ids[1])):
-        db.session.execute(insert(Enrolment), [{"user_id": journey_trainee, "course_id": course_ids[1],
-                                                "status": EnrolmentStatus.ENROLLED, "status_changed_at": now,
-                                                "created_at": now}])
+        enrolment_id = _insert(Enrolment, [{"user_id": journey_trainee, "course_id": course_ids[1],
+                                            "status": EnrolmentStatus.ENROLLED, "status_changed_at": now,
+                                            "created_at": now}], Enrolment.id)[0]
+        _insert(EnrolmentEvent, [{"enrolment_id": enrolment_id, "to_status": EnrolmentStatus.ENROLLED,
+                                  "source": "bench", "created_at": now}])
     db.session.add(SiteSetting(key=MARKER, value=json.dumps(description)))
     return description
 

@@ -7,7 +7,8 @@ chosen language (Warsaw for Polish, Vilnius for Lithuanian), else the configured
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
@@ -106,6 +107,34 @@ def select_timezone() -> str:
     if chosen and is_valid_timezone(chosen):
         return chosen
     return ZONE_FOR_LANGUAGE.get(select_locale(), current_app.config["DEFAULT_TIMEZONE"])
+
+
+def zone_of(user) -> str:
+    """The zone a person reads times in when no request says it (work done for them by a worker): their own, else
+    the one usual for their language, else the default — as ``select_timezone`` chooses for their requests."""
+    zone = getattr(user, "timezone", None)
+    if zone and is_valid_timezone(zone):
+        return zone
+    return ZONE_FOR_LANGUAGE.get(getattr(user, "language", None), current_app.config["DEFAULT_TIMEZONE"])
+
+
+@contextmanager
+def force_timezone(zone: str) -> Iterator[None]:
+    """Flask-Babel's zone (``format_date``, ``to_user_timezone``...) is ``zone`` inside the block: the pendant of
+    its ``force_locale`` for a worker building a file for someone (the asker's clock, not the server's)."""
+    from flask_babel import _get_current_context
+    from pytz import timezone
+
+    context = _get_current_context()
+    if context is None:
+        yield
+        return
+    before = getattr(context, "babel_tzinfo", None)
+    context.babel_tzinfo = timezone(zone)  # Flask-Babel caches the selected zone here, as a pytz zone
+    try:
+        yield
+    finally:
+        context.babel_tzinfo = before
 
 
 def format_in_zone(value: datetime | None, zone: str, format: str = "medium") -> str:

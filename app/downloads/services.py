@@ -31,6 +31,7 @@ from sqlalchemy import delete, or_, select, update
 from app.accounts.models import User
 from app.core.audit import record_event
 from app.core.db import reading_only, utcnow
+from app.core.i18n import force_timezone, zone_of
 from app.core.uow import after_commit, delete_after_commit, delete_unless_committed
 from app.core.urls import path_for
 from app.downloads.models import GeneratedFile, GeneratedStatus
@@ -129,11 +130,11 @@ def build_file(payload: dict) -> None:
         return
     row.status, row.started_at, row.progress = GeneratedStatus.WORKING, utcnow(), 0
     row.attempts += 1
-    attempt, file_id, asker_id, language = row.attempts, row.id, asker.id, asker.language
+    attempt, file_id, asker_id, language, zone = row.attempts, row.id, asker.id, asker.language, zone_of(asker)
     # Built in a temporary file (on disk past 16 MB), then stored in one stream.
     with tempfile.SpooledTemporaryFile(max_size=16 * 2**20) as out:
         try:
-            with reading_only(), force_locale(language):
+            with reading_only(), force_locale(language), force_timezone(zone):  # the asker's language and clock
                 spec.build(dict(row.params), db.session.get(User, asker_id), out, Progress(file_id))
             out.seek(0)
             stored = get_storage().save(generate_key("generated"), out, spec.content_type)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from app.accounts.models import Country, User
 from app.accounts.services import find_user_by_email
 from app.catalogue.models import Course
+from app.core.db import utcnow
 from app.core.demo import demo_seeder
 from app.enrolment.models import Enrolment, EnrolmentEvent, EnrolmentStatus
 from app.extensions import db
@@ -24,13 +27,19 @@ MANAGED = [("Zbigniew Wróblewski", Country.PL, "Zakład Mechaniki Precyzyjnej �
            ("Vytautas Jankauskas", Country.LT, "UAB Suvirinimo technologijos", "mig-mag-tig-welding")]
 
 
+#: The demo enrolments were made before the demo meetings (which count only for people enrolled by their start).
+ENROLLED_AGO = timedelta(days=60)
+
+
 def _ensure(user: User, course: Course, status: EnrolmentStatus) -> None:
     if db.session.scalar(select(Enrolment.id).where(Enrolment.user_id == user.id, Enrolment.course_id == course.id)):
         return
-    enrolment = Enrolment(user_id=user.id, course_id=course.id, status=status)
+    since = utcnow() - ENROLLED_AGO
+    enrolment = Enrolment(user_id=user.id, course_id=course.id, status=status, created_at=since,
+                          status_changed_at=since)
     db.session.add(enrolment)
     db.session.flush()
-    db.session.add(EnrolmentEvent(enrolment_id=enrolment.id, to_status=status, source="demo"))
+    db.session.add(EnrolmentEvent(enrolment_id=enrolment.id, to_status=status, source="demo", created_at=since))
 
 
 @demo_seeder(order=40)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from app.catalogue.models import Lesson, Material
 from app.certificates.models import Certificate
+from app.core.db import utcnow
 from app.core.errors import DomainError
 from app.core.forms import ConfirmForm
 from app.core.json import json_body
@@ -18,7 +19,7 @@ from app.core.permissions import Role, load_or_403, role_required
 from app.core.uow import form_page, keep, refusals, refused
 from app.enrolment.models import Enrolment, EnrolmentStatus
 from app.extensions import db, limiter
-from app.learning import bp, progress, quizzes, watching
+from app.learning import bp, completion, progress, quizzes, watching
 from app.learning.forms import answers_from, attempt_form
 from app.learning.models import Quiz, QuizAttempt
 from app.learning.policies import (
@@ -44,7 +45,8 @@ def dashboard():
     from app.training.services import upcoming_meetings
 
     return render_template("learning/dashboard.html", rows=rows, certificates=owned,
-                           meetings=upcoming_meetings(current_user, limit=3))
+                           meetings=upcoming_meetings(current_user, limit=3), now=utcnow(),
+                           last_meetings=completion.last_meetings([e.course_id for e in enrolments]))
 
 
 @bp.post("/learning/lessons/<int:lesson_id>/done")

@@ -26,7 +26,7 @@ from app.core.uow import writes
 from app.enrolment.policies import can_access_material, can_study_course, can_view_course
 from app.enrolment.services import enrolment_box
 from app.extensions import db
-from app.learning import bp, progress
+from app.learning import bp, completion, progress
 
 log = logging.getLogger(__name__)
 INLINE_KINDS = {MaterialKind.VIDEO, MaterialKind.AUDIO, MaterialKind.IMAGE}
@@ -47,9 +47,10 @@ def load_course(course_id: int) -> Course:
 @bp.get("/courses/<int:course_id>")
 def course(course_id: int):
     course = load_course(course_id)
+    can_study = can_study_course(current_user, course)
     return render_template("learning/course.html", course=course, box=enrolment_box(current_user, course),
-                           can_study=can_study_course(current_user, course),
-                           can_manage=can_manage_course(current_user, course))
+                           can_study=can_study, can_manage=can_manage_course(current_user, course),
+                           requirements=completion.requirements(course) if can_study else None)
 
 
 @bp.get("/courses/<int:course_id>/lessons/<int:lesson_id>")

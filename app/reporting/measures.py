@@ -6,8 +6,9 @@ Counting rules (what the funder counts, decided here once):
   withdrew from one course but stays in another still counts through the other). Completion is
   ``Enrolment.completed_at``, kept by ``app.learning.completion``.
 - Attendance rate = attended (present or late) / (expected − excused), where expected is every enrolled person ×
-  every held meeting of their course (started, not cancelled). Missing records count as absent; excused
-  absences are neither credited nor penalised.
+  every held meeting of their course (started, not cancelled) that they belong to: held while they were enrolled
+  (``app.training.membership``; meetings before a person joined are not theirs). Missing records count as absent;
+  excused absences are neither credited nor penalised. Meeting hours count the same pairs.
 - Placements count people with a *completed* placement (cancelled ones never count); cross-border when the
   trainee's country differs from the host firm's.
 - Trainee hours = hours of meetings attended + confirmed internship logbook hours.
@@ -30,6 +31,7 @@ from app.enrolment.models import Enrolment, EnrolmentStatus
 from app.extensions import db
 from app.placements.models import Company, EntryStatus, LogbookEntry, Placement, PlacementStatus
 from app.reporting.models import Measure
+from app.training.membership import with_meetings
 from app.training.models import ATTENDED, Attendance, AttendanceStatus, MeetingStatus, TrainingSession
 
 Person = db.aliased(User, name="person")
@@ -101,9 +103,9 @@ def enrolments(scope: Scope, *columns) -> Select:
 
 
 def held_meeting_pairs(scope: Scope, *columns) -> Select:
-    """Every (enrolled person, held meeting of their course) pair in scope, with the attendance record if any."""
-    return (enrolments(scope, *columns)
-            .join(TrainingSession, TrainingSession.course_id == Enrolment.course_id)
+    """Every (enrolled person, held meeting of their course they belong to) pair in scope, with the attendance
+    record if any."""
+    return (with_meetings(enrolments(scope, *columns))
             .outerjoin(Attendance, and_(Attendance.session_id == TrainingSession.id,
                                         Attendance.user_id == Enrolment.user_id))
             .where(TrainingSession.status == MeetingStatus.SCHEDULED, TrainingSession.starts_at <= utcnow(),

@@ -18,11 +18,12 @@ from app.core.db import utcnow
 from app.core.i18n import in_each_language
 from app.core.translated import pick
 from app.core.urls import path_for
-from app.enrolment.models import Enrolment
+from app.enrolment.models import Enrolment, EnrolmentStatus
 from app.extensions import db
 from app.learning.models import LessonProgress, QuizAttempt
 from app.notifications.services import notify
 from app.reporting.measures import Person, Scope, enrolments
+from app.training.membership import with_meetings
 from app.training.models import ATTENDED, Attendance, AttendanceStatus, MeetingStatus, TrainingSession
 
 MISSED_MEETINGS = 2
@@ -53,24 +54,22 @@ class AtRisk:
         return [str(REASON_LABELS[code]) % values for code, values in self.reasons]
 
 
-def _per_course_meetings():
+def _per_enrolment_meetings():
+    """Per current enrolment: the meetings its person belongs to (``app.training.membership``), held and still to
+    come, what they attended or were excused from, and when their attendance was last recorded."""
     now = utcnow()
-    held = case((TrainingSession.starts_at <= now, 1), else_=0)
-    return (select(TrainingSession.course_id, func.sum(held).label("held"),
-                   func.sum(1 - held).label("upcoming"))
-            .where(TrainingSession.status == MeetingStatus.SCHEDULED)
-            .group_by(TrainingSession.course_id).subquery("meetings"))
-
-
-def _per_person_attendance():
-    held = and_(TrainingSession.status == MeetingStatus.SCHEDULED, TrainingSession.starts_at <= utcnow())
-    return (select(Attendance.user_id, TrainingSession.course_id,
-                   func.sum(case((and_(held, Attendance.status.in_(ATTENDED)), 1), else_=0)).label("attended"),
-                   func.sum(case((and_(held, Attendance.status == AttendanceStatus.EXCUSED), 1), else_=0))
-                   .label("excused"),
-                   func.max(Attendance.recorded_at).label("last_seen"))
-            .join(TrainingSession, TrainingSession.id == Attendance.session_id)
-            .group_by(Attendance.user_id, TrainingSession.course_id).subquery("attendance"))
+    scheduled = TrainingSession.status == MeetingStatus.SCHEDULED
+    held = and_(scheduled, TrainingSession.starts_at <= now)
+    counts = lambda condition: func.sum(case((condition, 1), else_=0))  # noqa: E731
+    return (with_meetings(select(Enrolment.id.label("enrolment_id"), counts(held).label("held"),
+                                 counts(and_(scheduled, TrainingSession.starts_at > now)).label("upcoming"),
+                                 counts(and_(held, Attendance.status.in_(ATTENDED))).label("attended"),
+                                 counts(and_(held, Attendance.status == AttendanceStatus.EXCUSED)).label("excused"),
+                                 func.max(Attendance.recorded_at).label("last_seen")).select_from(Enrolment))
+            .outerjoin(Attendance, and_(Attendance.session_id == TrainingSession.id,
+                                        Attendance.user_id == Enrolment.user_id))
+            .where(Enrolment.status == EnrolmentStatus.ENROLLED)
+            .group_by(Enrolment.id).subquery("meetings"))
 
 
 def _last(column, user_column, course_column=None):
@@ -81,15 +80,14 @@ def _last(column, user_column, course_column=None):
 def at_risk(scope: Scope, today: date | None = None) -> list[AtRisk]:
     today = today or utcnow().date()
     now = utcnow()
-    meetings, attendance = _per_course_meetings(), _per_person_attendance()
+    meetings = _per_enrolment_meetings()
     lessons = _last(LessonProgress.last_opened_at, LessonProgress.user_id, LessonProgress.course_id)
     quizzes = _last(QuizAttempt.started_at, QuizAttempt.user_id)
     query = (enrolments(scope, Enrolment.id, Person.id, Person.full_name, Person.email, Person.country,
                         Person.company_name, Course.id, Course.title, Course.ends_on, Course.completion_rule,
-                        Enrolment.created_at, meetings.c.held, meetings.c.upcoming, attendance.c.attended,
-                        attendance.c.excused, attendance.c.last_seen, lessons.c.last, quizzes.c.last)
-             .outerjoin(meetings, meetings.c.course_id == Course.id)
-             .outerjoin(attendance, and_(attendance.c.user_id == Person.id, attendance.c.course_id == Course.id))
+                        Enrolment.created_at, meetings.c.held, meetings.c.upcoming, meetings.c.attended,
+                        meetings.c.excused, meetings.c.last_seen, lessons.c.last, quizzes.c.last)
+             .outerjoin(meetings, meetings.c.enrolment_id == Enrolment.id)
              .outerjoin(lessons, and_(lessons.c.user_id == Person.id, lessons.c.course_id == Course.id))
              .outerjoin(quizzes, quizzes.c.user_id == Person.id)
              .where(Enrolment.completed_at.is_(None))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import current_app
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import get_timezone, gettext as _, lazy_gettext as _l, to_user_timezone
 from sqlalchemy import case, func, select
 
 from app.accounts.models import Country, Gender, User
@@ -26,6 +26,7 @@ from app.reporting import measures
 from app.reporting.measures import Scope
 from app.reporting.models import Indicator, Measure
 from app.reporting.policies import can_set_indicators
+from app.training.membership import with_meetings
 from app.training.models import ATTENDED, Attendance, AttendanceStatus, MeetingStatus, TrainingSession
 
 log = logging.getLogger(__name__)
@@ -199,10 +200,15 @@ def people_query(figure: str, scope: Scope):
 
 
 def people_rows(query, personal: bool) -> Iterator[tuple]:
+    # The viewer's zone is read now: a streamed CSV writes its rows after the seam has committed.
+    return _people_rows(query, personal, get_timezone())
+
+
+def _people_rows(query, personal: bool, zone) -> Iterator[tuple]:
     for _id, name, email, country, gender, company, courses, completed, since in \
             db.session.execute(query.execution_options(yield_per=1000)):
         country_label = str(COUNTRY_LABELS.get(country.value, country.value))
-        since_day = since.date() if since else None
+        since_day = local_day(since, zone)
         if personal:
             yield (name, email, country_label, str(GENDER_LABELS[gender.value]) if gender else "", company or "",
                    courses, completed, since_day)
@@ -213,10 +219,26 @@ def people_rows(query, personal: bool) -> Iterator[tuple]:
 # -- attendance matrix ------------------------------------------------------------------------------------------
 STATUS_LETTERS = {AttendanceStatus.PRESENT: "P", AttendanceStatus.LATE: "L", AttendanceStatus.EXCUSED: "E",
                   AttendanceStatus.ABSENT: "A"}
+#: The cell of a meeting held before the person was enrolled: not theirs, not counted (``training.membership``).
+NOT_ENROLLED = "–"
+MATRIX_LEGEND = ((STATUS_LETTERS[AttendanceStatus.PRESENT], _l("present")),
+                 (STATUS_LETTERS[AttendanceStatus.LATE], _l("late")),
+                 (STATUS_LETTERS[AttendanceStatus.EXCUSED], _l("excused (not counted)")),
+                 (STATUS_LETTERS[AttendanceStatus.ABSENT], _l("absent or not recorded")),
+                 (NOT_ENROLLED, _l("not enrolled yet: held before the person joined the course (not counted)")))
+
+
+def local_day(moment: datetime | None, zone=None) -> date | None:
+    """The day of a stored (UTC) moment on the viewer's clock (a worker's export: the asker's), as exports show
+    dates: a meeting at 00:30 in Warsaw is on that day, not on the day before."""
+    if moment is None:
+        return None
+    return moment.astimezone(zone).date() if zone is not None else to_user_timezone(moment).date()
 
 
 def attendance_matrix(course: Course, scope: Scope):
-    """Trainee × held meeting: P(resent), L(ate), E(xcused), A(bsent), with each person's rate. Three queries."""
+    """Trainee × held meeting: P(resent), L(ate), E(xcused), A(bsent), or – where the meeting was held before the
+    person was enrolled, with each person's rate over the meetings that are theirs. Four queries."""
     meetings = list(db.session.execute(
         select(TrainingSession.id, TrainingSession.starts_at, TrainingSession.title)
         .where(TrainingSession.course_id == course.id, TrainingSession.status == MeetingStatus.SCHEDULED,
@@ -225,19 +247,28 @@ def attendance_matrix(course: Course, scope: Scope):
     people = list(db.session.execute(measures.enrolments(scope, User.id, User.full_name, User.company_name)
                                      .join(User, User.id == Enrolment.user_id)
                                      .where(Enrolment.course_id == course.id).order_by(User.full_name, User.id)))
+    ids = [m.id for m in meetings] or [-1]
+    theirs = set(db.session.execute(with_meetings(select(Enrolment.user_id, TrainingSession.id)
+                                                  .select_from(Enrolment))
+                                    .where(Enrolment.course_id == course.id, TrainingSession.id.in_(ids))).all())
     marks = {(a, b): c for a, b, c in db.session.execute(select(
-        Attendance.user_id, Attendance.session_id, Attendance.status).where(
-        Attendance.session_id.in_([m.id for m in meetings] or [-1])))}
+        Attendance.user_id, Attendance.session_id, Attendance.status).where(Attendance.session_id.in_(ids)))}
     columns = [Column("name", _("Name")), Column("company", _("Company")),
-               *[Column(f"m{m.id}", f"{m.starts_at:%Y-%m-%d} {m.title}") for m in meetings],
+               *[Column(f"m{m.id}", f"{local_day(m.starts_at).isoformat()} {m.title}") for m in meetings],
                Column("rate", _("Attendance rate"), "percent")]
 
     def rows():
         for user_id, name, company in people:
-            statuses = [marks.get((user_id, m.id)) for m in meetings]
+            cells, statuses = [], []
+            for m in meetings:
+                if (user_id, m.id) not in theirs:
+                    cells.append(NOT_ENROLLED)
+                    continue
+                statuses.append(marks.get((user_id, m.id)))
+                cells.append(STATUS_LETTERS.get(statuses[-1], "A"))
             rate = measures.rate(len(statuses), sum(1 for s in statuses if s in ATTENDED),
                                  sum(1 for s in statuses if s == AttendanceStatus.EXCUSED))
-            yield (name, company or "", *[STATUS_LETTERS.get(s, "A") for s in statuses], rate)
+            yield (name, company or "", *cells, rate)
 
     return columns, rows
 

@@ -79,8 +79,9 @@ def summary_pdf(scope: Scope, language: str, filters_text: str) -> bytes:
         project = current_app.config["PROJECT_NAME"]
         title = _("Summary report")
         story = [Paragraph(f"{title} – {project}", styles["title"]),
-                 Paragraph(_("Prepared on %(day)s. Figures are computed from the records at that moment.",
-                             day=format_date(utcnow().date(), "long")), styles["normal"]),
+                 # The day on the asker's clock; no full stop after it: long dates may end with one ("4 d.").
+                 Paragraph(_("Prepared on %(day)s", day=format_date(utcnow(), "long")), styles["normal"]),
+                 Paragraph(_("Figures are computed from the records at that moment."), styles["normal"]),
                  Paragraph(escape(filters_text), styles["normal"]),
                  Paragraph(_("Indicators"), styles["h2"])]
         columns, rows = services.indicator_rows(services.indicator_table())

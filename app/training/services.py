@@ -27,6 +27,7 @@ from app.core.urls import path_for
 from app.enrolment.models import Enrolment, EnrolmentStatus
 from app.extensions import db
 from app.notifications.services import as_param, notify
+from app.training.membership import belongs, member_ids, with_meetings
 from app.training.models import (
     ATTENDED,
     Attendance,
@@ -37,7 +38,7 @@ from app.training.models import (
     TrainingSession,
 )
 from app.training.policies import can_plan_meetings, can_run_meeting
-from app.training.signals import attendance_changed
+from app.training.signals import attendance_changed, meetings_changed
 
 
 @dataclass
@@ -140,6 +141,8 @@ def update_meeting(actor: User, meeting: TrainingSession, data: MeetingData) -> 
                  after={"starts_at": meeting.starts_at, "ends_at": meeting.ends_at})
     if (meeting.starts_at, _place(meeting)) != was and not meeting.is_cancelled and meeting.ends_at > utcnow():
         _tell_participants(meeting, "meeting.moved", was_at=as_param(was[0]))
+    if meeting.starts_at != was[0]:
+        meetings_changed.send(meeting.course, actor=actor, cause=f"meeting {meeting.id} moved")
 
 
 def cancel_meeting(actor: User, meeting: TrainingSession, reason: str) -> None:
@@ -153,6 +156,7 @@ def cancel_meeting(actor: User, meeting: TrainingSession, reason: str) -> None:
     db.session.flush()
     if meeting.ends_at > utcnow():
         _tell_participants(meeting, "meeting.cancelled", reason=meeting.cancel_reason)
+    meetings_changed.send(meeting.course, actor=actor, cause=f"meeting {meeting.id} cancelled")
 
 
 def remind_of_meetings(now: datetime | None = None) -> int:
@@ -170,13 +174,14 @@ def remind_of_meetings(now: datetime | None = None) -> int:
 
 
 def roster(meeting: TrainingSession) -> list[tuple[User, Attendance | None]]:
-    """The people expected at a meeting: everyone ENROLLED in its course, plus anyone already marked."""
-    users = list(db.session.scalars(select(User).join(Enrolment, Enrolment.user_id == User.id).where(
-        Enrolment.course_id == meeting.course_id, Enrolment.status == EnrolmentStatus.ENROLLED)))
+    """The people expected at a meeting: those who belong to it (``membership``: enrolled in its course when it
+    started) and are ENROLLED now or already marked there. Someone enrolled later is not on it."""
+    members = member_ids(meeting)
     attendance = {a.user_id: a for a in db.session.scalars(
-        select(Attendance).where(Attendance.session_id == meeting.id))}
-    listed = {u.id for u in users}
-    users += [a.user for a in attendance.values() if a.user_id not in listed]
+        select(Attendance).where(Attendance.session_id == meeting.id)) if a.user_id in members}
+    users = list(db.session.scalars(select(User).join(Enrolment, Enrolment.user_id == User.id).where(
+        Enrolment.course_id == meeting.course_id, User.id.in_(members or [-1]),
+        (Enrolment.status == EnrolmentStatus.ENROLLED) | User.id.in_(list(attendance) or [-1]))))
     users.sort(key=lambda u: (u.full_name.casefold(), u.id))
     return [(u, attendance.get(u.id)) for u in users]
 
@@ -186,6 +191,9 @@ def record_attendance(meeting: TrainingSession, user: User, status: AttendanceSt
     """Set one person's attendance; the earlier value is kept in the history. No-op when nothing changes."""
     if meeting.is_cancelled:
         raise DomainError(_l("This meeting was cancelled."))
+    if not belongs(user.id, meeting):
+        raise DomainError(_l("%(name)s was not enrolled in the course when this meeting started, so their "
+                             "attendance is not recorded here.", name=user.full_name))
     remark = (remark or "").strip()[:500] or None
     attendance = db.session.scalar(select(Attendance).where(Attendance.session_id == meeting.id,
                                                             Attendance.user_id == user.id))
@@ -221,7 +229,8 @@ def mark_roster(meeting: TrainingSession, entries: dict[int, tuple[AttendanceSta
     changed = 0
     for user_id, (status, remark) in entries.items():
         if user_id not in allowed:
-            raise DomainError(_l("Only people on the roster can be marked."))
+            raise DomainError(_l("Only people on the roster can be marked (those enrolled in the course when the "
+                                 "meeting started)."))
         before = db.session.scalar(select(Attendance.id).where(Attendance.session_id == meeting.id,
                                                                Attendance.user_id == user_id,
                                                                Attendance.status == status,
@@ -234,28 +243,29 @@ def mark_roster(meeting: TrainingSession, entries: dict[int, tuple[AttendanceSta
 
 
 def attendance_rate(user_id: int, course_id: int, until: datetime | None = None) -> float | None:
-    """Share of a course's held meetings the person attended (present or late count as attended).
+    """Share of the held meetings the person belongs to (``membership``) that they attended (present or late).
 
     Excused absences are left out of the denominator (an excused person is neither penalised nor credited);
-    cancelled and future meetings do not count. None when no meeting has been held yet.
+    cancelled and future meetings, and those held before the person was enrolled, do not count. None when no
+    meeting they belong to has been held yet.
     """
     return attendance_rates(user_id, [course_id], until)[course_id]
 
 
 def attendance_rates(user_id: int, course_ids: list[int], until: datetime | None = None) -> dict[int, float | None]:
-    """``attendance_rate`` for several courses of one person, in two queries whatever their number."""
+    """``attendance_rate`` for several courses of one person, in one query whatever their number."""
     until = until or utcnow()
-    held = list(db.session.execute(select(TrainingSession.id, TrainingSession.course_id).where(
-        TrainingSession.course_id.in_(course_ids), TrainingSession.status == MeetingStatus.SCHEDULED,
-        TrainingSession.starts_at <= until)))
-    statuses = dict(db.session.execute(select(Attendance.session_id, Attendance.status).where(
-        Attendance.user_id == user_id, Attendance.session_id.in_([m for m, _ in held]))).all()) if held else {}
-    rates: dict[int, float | None] = {}
-    for course_id in course_ids:
-        counted = [m for m, c in held if c == course_id and statuses.get(m) != AttendanceStatus.EXCUSED]
-        rates[course_id] = (sum(1 for m in counted if statuses.get(m) in ATTENDED) / len(counted)
-                            if counted else None)
-    return rates
+    held = with_meetings(select(TrainingSession.course_id, Attendance.status).select_from(Enrolment))
+    held = held.outerjoin(Attendance, (Attendance.session_id == TrainingSession.id)
+                          & (Attendance.user_id == Enrolment.user_id)).where(
+        Enrolment.user_id == user_id, Enrolment.course_id.in_(course_ids or [-1]),
+        TrainingSession.status == MeetingStatus.SCHEDULED, TrainingSession.starts_at <= until)
+    counted: dict[int, list] = {course_id: [] for course_id in course_ids}
+    for course_id, status in db.session.execute(held):
+        if status != AttendanceStatus.EXCUSED:
+            counted[course_id].append(status)
+    return {course_id: (sum(1 for s in statuses if s in ATTENDED) / len(statuses) if statuses else None)
+            for course_id, statuses in counted.items()}
 
 
 def upcoming_meetings(user: User, limit: int = 20) -> list[TrainingSession]:

@@ -1,9 +1,11 @@
 import io
+from datetime import timedelta
 
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from app.accounts.models import Invitation, User
+from app.core.db import utcnow
 from app.core.permissions import Role
 from app.enrolment import bulk, participants, services
 from app.enrolment.models import Enrolment, EnrolmentStatus
@@ -116,7 +118,7 @@ def test_a_managed_participant_later_gets_a_login_without_being_counted_twice(db
     managed = participants.create_managed_participant(coordinator, "Zbigniew Wróblewski", __import__(
         "app.accounts.models", fromlist=["Country"]).Country.PL, "ZMP Łomża")
     services.enrol_participant(managed, course, coordinator)
-    meeting = create_meeting(course)
+    meeting = create_meeting(course, starts_at=utcnow() + timedelta(minutes=20))  # one they belong to
     from app.training.models import AttendanceMethod, AttendanceStatus
     from app.training.services import record_attendance
 

@@ -67,7 +67,7 @@ def test_the_roster_refuses_people_not_on_it(client, login, db, course_with_peop
     response = client.post_form(f"/meetings/{meeting.id}/roster", {"entries-0-user_id": str(outsider.id),
                                                                    "entries-0-status": "present"},
                                 follow_redirects=True)
-    assert "Only people on the roster can be marked." in response.get_data(as_text=True)
+    assert "Only people on the roster can be marked" in response.get_data(as_text=True)
     assert db.session.scalar(select(Attendance)) is None
 
 
