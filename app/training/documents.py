@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 from xml.sax.saxutils import escape
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import force_locale, gettext as _
@@ -146,7 +147,8 @@ def write_evidence_pack(meeting: TrainingSession, out: BinaryIO, progress: Calla
 
 
 def evidence_pack_name(meeting: TrainingSession) -> str:
-    return f"evidence-meeting-{meeting.id}-{meeting.starts_at:%Y%m%d}.zip"
+    # The meeting's day at the venue, as its sheet says (UTC would name the day before for a 00:30 start).
+    return f"evidence-meeting-{meeting.id}-{meeting.starts_at.astimezone(ZoneInfo(meeting.timezone)):%Y%m%d}.zip"
 
 
 def _may_build_pack(user: User, params: dict) -> bool:
