@@ -19,6 +19,7 @@ from app.extensions import db
 from app.learning.models import LessonProgress, QuizAttempt
 from app.placements import lifecycle as placement_services
 from app.placements.models import Company, EntryStatus, LogbookEntry, Placement, PlacementStatus
+from app.training.membership import with_meetings
 from app.training.models import Attendance, TrainingSession
 from app.training.services import attendance_rate
 
@@ -37,6 +38,8 @@ class CourseLine:
 class Record:
     enrolments: list[CourseLine] = field(default_factory=list)
     attendance: list[tuple[TrainingSession, Attendance | None]] = field(default_factory=list)
+    #: The meetings the person belongs to (``training.membership``); the others were held before they enrolled.
+    member_of: set[int] = field(default_factory=set)
     placements: list[Placement] = field(default_factory=list)
     certificates: list[Certificate] = field(default_factory=list)
 
@@ -67,6 +70,8 @@ def trainee_record(user: User, course_ids: frozenset[int] | None) -> Record:
         select(TrainingSession, Attendance).outerjoin(Attendance, (Attendance.session_id == TrainingSession.id)
                                                       & (Attendance.user_id == user.id))
         .where(TrainingSession.course_id.in_(ids or [-1])).order_by(TrainingSession.starts_at)))
+    record.member_of = set(db.session.scalars(with_meetings(select(TrainingSession.id).select_from(Enrolment)).where(
+        Enrolment.user_id == user.id, Enrolment.course_id.in_(ids or [-1]))))
     if course_ids is None:
         record.placements = list(db.session.scalars(select(Placement).where(Placement.trainee_id == user.id)
                                                     .order_by(Placement.starts_on)))

@@ -107,3 +107,10 @@ def test_the_people_export_dates_enrolments_on_the_viewers_clock(client, login, 
     login(create_user(Role.COORDINATOR, language="pl", timezone="Europe/Warsaw"))
     rows = csv_rows(client.get("/reports/export/people.csv?figure=enrolled"))
     assert [row[-1] for row in rows[1:] if row[0] == "Jonas Naktinis"] == [local_day]
+
+
+def test_the_trainees_record_marks_meetings_held_before_they_enrolled(client, login, db, world):
+    _trainer, _course, early, late, _meetings = world
+    login(create_user(Role.COORDINATOR, language="en"))
+    assert client.get(f"/reports/people/{late.id}").get_data(as_text=True).count("not enrolled yet (not counted)") == 2
+    assert "not enrolled yet" not in client.get(f"/reports/people/{early.id}").get_data(as_text=True)
