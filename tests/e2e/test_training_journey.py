@@ -3,22 +3,28 @@ from playwright.sync_api import expect
 from app.core.permissions import Role
 
 
-def setup_course(live_server, trainer_email):
+def setup_course(live_server, trainer_email, starts_in_minutes: int = -10):
+    from datetime import timedelta
+
     from app.accounts.services import find_user_by_email
+    from app.core.db import utcnow
     from tests.factories.catalogue import create_course
     from tests.factories.training import create_meeting
 
     with live_server.app.app_context():
         trainer = find_user_by_email(trainer_email)
         course = create_course(trainers=[trainer], title={"en": "Laser cutting basics", "pl": "Cięcie laserowe"})
-        meeting = create_meeting(course, trainer=trainer, title="Workshop at Metal-Tech")
+        meeting = create_meeting(course, trainer=trainer, title="Workshop at Metal-Tech",
+                                 starts_at=utcnow() + timedelta(minutes=starts_in_minutes))
         return course.id, meeting.id
 
 
 def test_trainee_enrols_and_sees_the_meeting_then_checks_in_by_qr(page, live_server, make_user, browser_login):
     trainer = make_user(Role.TRAINER, language="en")
     trainee = make_user(Role.TRAINEE, language="en")
-    course_id, meeting_id = setup_course(live_server, trainer["email"])
+    # Check-in opens 30 minutes before the start; the trainee enrols before it (meetings count for people enrolled
+    # by their start).
+    course_id, meeting_id = setup_course(live_server, trainer["email"], starts_in_minutes=20)
 
     browser_login(trainee["email"])
     page.goto(live_server(f"/courses/{course_id}"))

@@ -121,3 +121,19 @@ def test_the_evidence_pack_is_named_with_the_meetings_day_at_the_venue(db):
     day = (utcnow() - timedelta(days=3)).astimezone(ZoneInfo("Europe/Warsaw")).date()
     meeting = create_meeting(course, starts_at=datetime.combine(day, time(0, 30), ZoneInfo("Europe/Warsaw")))
     assert evidence_pack_name(meeting) == f"evidence-meeting-{meeting.id}-{day:%Y%m%d}.zip"
+
+
+def test_checking_in_to_a_meeting_that_began_before_enrolling_is_refused_with_a_message(client, login, db):
+    from app.training import checkin
+
+    trainer = create_user(Role.TRAINER)
+    course = create_course(trainers=[trainer])
+    meeting = create_meeting(course, trainer=trainer)  # began ten minutes ago
+    walk_in = create_user(language="en", full_name="Jonas Pavėlavęs")
+    enrolment_services.request_enrolment(walk_in, course)
+    db.session.commit()
+    login(walk_in)
+    response = client.post_form(f"/checkin/{meeting.id}/{checkin.checkin_token(meeting)}")
+    assert response.status_code in (400, 422)
+    assert "was not enrolled in the course when this meeting started" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Attendance)) == 0
