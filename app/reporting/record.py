@@ -70,7 +70,8 @@ def trainee_record(user: User, course_ids: frozenset[int] | None) -> Record:
         select(TrainingSession, Attendance).outerjoin(Attendance, (Attendance.session_id == TrainingSession.id)
                                                       & (Attendance.user_id == user.id))
         .where(TrainingSession.course_id.in_(ids or [-1])).order_by(TrainingSession.starts_at)))
-    record.member_of = set(db.session.scalars(with_meetings(select(TrainingSession.id).select_from(Enrolment)).where(
+    record.member_of = set(db.session.scalars(with_meetings(select(TrainingSession.id).select_from(Enrolment),
+                                                              Enrolment.user_id == user.id).where(
         Enrolment.user_id == user.id, Enrolment.course_id.in_(ids or [-1]))))
     if course_ids is None:
         record.placements = list(db.session.scalars(select(Placement).where(Placement.trainee_id == user.id)

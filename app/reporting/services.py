@@ -249,7 +249,7 @@ def attendance_matrix(course: Course, scope: Scope):
                                      .where(Enrolment.course_id == course.id).order_by(User.full_name, User.id)))
     ids = [m.id for m in meetings] or [-1]
     theirs = set(db.session.execute(with_meetings(select(Enrolment.user_id, TrainingSession.id)
-                                                  .select_from(Enrolment))
+                                                  .select_from(Enrolment), Enrolment.course_id == course.id)
                                     .where(Enrolment.course_id == course.id, TrainingSession.id.in_(ids))).all())
     marks = {(a, b): c for a, b, c in db.session.execute(select(
         Attendance.user_id, Attendance.session_id, Attendance.status).where(Attendance.session_id.in_(ids)))}

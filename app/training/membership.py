@@ -24,13 +24,18 @@ from app.extensions import db
 from app.training.models import TrainingSession
 
 
-def enrolled_periods() -> Subquery:
-    """``(enrolment_id, since, until)`` for each period an enrolment was ENROLLED (``until`` None: still is)."""
+def enrolled_periods(*only) -> Subquery:
+    """``(enrolment_id, since, until)`` for each period an enrolment was ENROLLED (``until`` None: still is).
+    ``only``: conditions on ``Enrolment`` naming the enrolments wanted (one person's pages need not read everyone's
+    history)."""
     order = (EnrolmentEvent.created_at, EnrolmentEvent.id)
     next_change = type_coerce(func.lead(EnrolmentEvent.created_at).over(
         partition_by=EnrolmentEvent.enrolment_id, order_by=order), UTCDateTime)
     events = select(EnrolmentEvent.enrolment_id, EnrolmentEvent.to_status, EnrolmentEvent.created_at.label("since"),
-                    next_change.label("until")).subquery("enrolment_changes")
+                    next_change.label("until"))
+    if only:  # whole enrolments only: each one's periods come from its own events
+        events = events.where(EnrolmentEvent.enrolment_id.in_(select(Enrolment.id).where(*only).correlate(None)))
+    events = events.subquery("enrolment_changes")
     return (select(events.c.enrolment_id, events.c.since, events.c.until)
             .where(events.c.to_status == EnrolmentStatus.ENROLLED).subquery("enrolled_periods"))
 
@@ -39,18 +44,19 @@ def _during(periods: Subquery, moment) -> object:
     return and_(periods.c.since <= moment, or_(periods.c.until.is_(None), periods.c.until > moment))
 
 
-def with_meetings(query: Select, meeting=TrainingSession) -> Select:
-    """``query`` (selecting from ``Enrolment``) joined to the meetings of each enrolment's course that the person
-    belongs to (``meeting``: ``TrainingSession`` or an alias of it). Each pair appears once: periods never
-    overlap."""
-    periods = enrolled_periods()
+def with_meetings(query: Select, *only) -> Select:
+    """``query`` (selecting from ``Enrolment``) joined to ``TrainingSession``: the meetings of each enrolment's
+    course that the person belongs to. Each pair appears once (periods never overlap). ``only``: as for
+    ``enrolled_periods``, when the query is about a few enrolments."""
+    periods = enrolled_periods(*only)
     return (query.join(periods, periods.c.enrolment_id == Enrolment.id)
-            .join(meeting, and_(meeting.course_id == Enrolment.course_id, _during(periods, meeting.starts_at))))
+            .join(TrainingSession, and_(TrainingSession.course_id == Enrolment.course_id,
+                                        _during(periods, TrainingSession.starts_at))))
 
 
 def member_ids(meeting: TrainingSession) -> set[int]:
     """The people who belong to ``meeting`` (enrolled in its course when it started), whatever they are now."""
-    periods = enrolled_periods()
+    periods = enrolled_periods(Enrolment.course_id == meeting.course_id)
     return set(db.session.scalars(select(Enrolment.user_id).join(periods, periods.c.enrolment_id == Enrolment.id)
                                   .where(Enrolment.course_id == meeting.course_id,
                                          _during(periods, meeting.starts_at))))
@@ -63,7 +69,7 @@ def belongs(user_id: int, meeting: TrainingSession) -> bool:
 
 def enrolled_at(user_id: int, course_id: int, moment: datetime) -> bool:
     """Whether the person was enrolled in the course at ``moment`` (by the enrolment's history)."""
-    periods = enrolled_periods()
+    periods = enrolled_periods(Enrolment.user_id == user_id, Enrolment.course_id == course_id)
     return bool(db.session.scalar(select(exists().where(
         periods.c.enrolment_id == Enrolment.id, Enrolment.user_id == user_id, Enrolment.course_id == course_id,
         _during(periods, moment)))))

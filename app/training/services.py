@@ -255,7 +255,8 @@ def attendance_rate(user_id: int, course_id: int, until: datetime | None = None)
 def attendance_rates(user_id: int, course_ids: list[int], until: datetime | None = None) -> dict[int, float | None]:
     """``attendance_rate`` for several courses of one person, in one query whatever their number."""
     until = until or utcnow()
-    held = with_meetings(select(TrainingSession.course_id, Attendance.status).select_from(Enrolment))
+    held = with_meetings(select(TrainingSession.course_id, Attendance.status).select_from(Enrolment),
+                         Enrolment.user_id == user_id)
     held = held.outerjoin(Attendance, (Attendance.session_id == TrainingSession.id)
                           & (Attendance.user_id == Enrolment.user_id)).where(
         Enrolment.user_id == user_id, Enrolment.course_id.in_(course_ids or [-1]),
