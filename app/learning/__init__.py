@@ -18,4 +18,4 @@ def blueprints():
 def init_app(app):
     from app.learning import completion, course_files, demo, progress  # noqa: F401  (signals, import section)
 
-    register_nav("learning.dashboard", _l("My learning"), 15, roles=(Role.TRAINEE,))
+    register_nav("learning.dashboard", _l("My progress"), 15, roles=(Role.TRAINEE,))

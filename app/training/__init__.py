@@ -20,5 +20,5 @@ def init_app(app):
     from app.training import demo, maintenance, notices, services  # noqa: F401  (merge step, demo seeder, kinds)
 
     register_reference_source("signed_sheets", maintenance.signed_sheet_references)
-    register_nav("training.my_training", _l("My training"), 20, roles=(Role.TRAINEE,))
+    register_nav("training.my_training", _l("My meetings"), 20, roles=(Role.TRAINEE,))
     register_nav("training.meetings", _l("Meetings"), 40, roles=(Role.TRAINER, Role.COORDINATOR))

@@ -54,7 +54,7 @@ def test_trainee_reads_watches_passes_completes_and_verifies(page, live_server, 
     page.get_by_role("button", name="Submit answers").click()
     expect(page.get_by_text("Passed. Well done!")).to_be_visible()
 
-    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="My learning").click()
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="My progress").click()
     expect(page.get_by_text(re.compile("Completed on"))).to_be_visible()
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download (PDF)").click()

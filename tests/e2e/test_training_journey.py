@@ -30,7 +30,7 @@ def test_trainee_enrols_and_sees_the_meeting_then_checks_in_by_qr(page, live_ser
     page.goto(live_server(f"/courses/{course_id}"))
     page.get_by_role("button", name="Enrol").click()
     expect(page.get_by_text("You are enrolled. Welcome to the course!")).to_be_visible()
-    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="My training").click()
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="My meetings").click()
     expect(page.get_by_role("link", name="Workshop at Metal-Tech")).to_be_visible()
 
     from app.extensions import db
@@ -93,3 +93,49 @@ def test_trainer_marks_the_roster(page, live_server, make_user, browser_login):
     page.get_by_role("link", name="Show the check-in QR code").click()
     expect(page.get_by_role("img", name="QR code for checking in to this meeting")).to_be_visible()
     assert len(page.locator("#qr-code").inner_text().strip()) == 6
+
+
+NAMES = ["Łukasz Żółkiewski", "Gražina Šimkutė", "Krzysztof Brzęczyszczykiewicz", "Rūta Žemaitė",
+         "Jonas Petraitis", "Małgorzata Wiśniewska", "Aušra Kazlauskienė", "Grzegorz Szczepański",
+         "Vytautas Jankauskas", "Zofia Kowalczyk", "Dovilė Stankevičiūtė", "Paweł Dąbrowski", "Mindaugas Butkus",
+         "Agnieszka Wójcik", "Eglė Vasiliauskaitė", "Tomasz Lewandowski", "Žygimantas Paulauskas",
+         "Katarzyna Zielińska", "Laura Urbonaitė", "Piotr Kamiński"]
+
+
+def test_a_trainer_marks_twenty_trainees_on_a_phone_and_every_name_is_readable(page, live_server, make_user,
+                                                                                browser_login):
+    """The workshop roster on a phone at 360x740, in Polish: names used to be 37 px wide, a letter or two a line."""
+    trainer = make_user(Role.TRAINER, language="pl")
+    people = [make_user(Role.TRAINEE, full_name=name, company_name="Metal-Tech Sp. z o.o.") for name in NAMES]
+    course_id, meeting_id = setup_course(live_server, trainer["email"], starts_in_minutes=-10)
+    from app.accounts.services import find_user_by_email
+    from app.catalogue.models import Course
+    from app.extensions import db
+    from app.training.models import Attendance
+    from tests.factories.enrolment import enrol
+
+    with live_server.app.app_context():
+        course = db.session.get(Course, course_id)
+        for person in people:
+            enrol(find_user_by_email(person["email"]), course)
+        db.session.commit()
+
+    page.set_viewport_size({"width": 360, "height": 740})
+    browser_login(trainer["email"])
+    page.goto(live_server(f"/meetings/{meeting_id}/roster"))
+    cells = page.locator("table.roster tbody th")
+    expect(cells).to_have_count(20)
+    line_height = float(page.evaluate("parseFloat(getComputedStyle(document.body).lineHeight)"))
+    for index in range(20):
+        label = cells.nth(index).locator("label")
+        box = label.bounding_box()
+        assert box["width"] >= 80, f"{label.inner_text()} is {box['width']:.0f} px wide"
+        lines = box["height"] / line_height
+        assert lines <= 2.2, f"{label.inner_text()} wraps onto {lines:.1f} lines"
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    for name in NAMES:
+        page.get_by_label(f"Obecność: {name}").select_option("present")
+    page.get_by_role("button", name="Zapisz obecność").click()
+    expect(page.get_by_text("Obecność zapisana (zmian: 20).")).to_be_visible()
+    with live_server.app.app_context():
+        assert db.session.query(Attendance).filter_by(session_id=meeting_id).count() == 20
