@@ -117,6 +117,11 @@ class CourseProgress:
         total = self.lessons_total + self.quizzes_total
         return round(100 * (self.lessons_done + self.quizzes_passed) / total) if total else 0
 
+    def shown_percent(self, completed: bool) -> int:
+        """What the bar says: 100 % only for a completed course (lessons and quizzes may all be done while the
+        attendance or the last meeting is still missing)."""
+        return self.percent if completed else min(self.percent, 99)
+
 
 def courses_progress(user_id: int, courses: list[Course]) -> dict[int, CourseProgress]:
     """One person's progress in several courses, in a fixed number of queries whatever their number."""

@@ -74,3 +74,19 @@ def test_a_quiz_titled_with_the_word_quiz_is_not_announced_twice(client, login, 
     page = client.get(f"/courses/{course.id}/lessons/{first_lesson(course).id}").get_data(as_text=True)
     assert page.count("Test: bezpieczeństwo laserów klasy 4") == 1
     assert "Test: Test:" not in page and "Testy</h3>" in page
+
+
+def test_the_bar_says_100_only_for_a_completed_course(client, login, db):
+    """Every lesson done while the course's last meeting is still to come: 99 %, not 100 % (the course is not
+    complete); in the reader's number format."""
+    from tests.factories.training import create_meeting
+
+    course = create_course(modules=1, lessons_per_module=1)
+    create_meeting(course, starts_at=utcnow() + timedelta(days=3))
+    trainee = create_user(language="pl")
+    enrol(trainee, course)
+    login(trainee)
+    client.post_form(f"/learning/lessons/{first_lesson(course).id}/done")
+    html = client.get("/learning/").get_data(as_text=True)
+    assert "Postęp: 99%" in html and 'value="99"' in html and "100" not in html.split("Postęp:")[1][:20]
+    assert "Ukończono" not in html
