@@ -206,7 +206,7 @@ def my_training():
         .order_by(TrainingSession.starts_at.desc())))
     return render_template("training/my_training.html", enrolments=enrolments, rates=rates, records=records,
                            upcoming=services.upcoming_meetings(current_user), feed_url=feed,
-                           regenerate_form=ConfirmForm())
+                           regenerate_form=ConfirmForm(), now=utcnow())
 
 
 @bp.get("/my/ticket.svg")

@@ -14,10 +14,11 @@ def create_meeting(course, *, starts_at: datetime | None = None, hours: float = 
                    timezone: str = "Europe/Warsaw", title: str = "Spotkanie warsztatowe", language: str = "pl",
                    **fields) -> TrainingSession:
     starts_at = starts_at or utcnow() - timedelta(minutes=10)  # running now by default
+    fields = {"venue_company": "Metal-Tech Suwałki", "venue_address": "ul. Sejneńska 78, Suwałki",
+              "venue_country": Country.PL, **fields}
     meeting = TrainingSession(course_id=course.id, title=title, starts_at=starts_at,
                               ends_at=starts_at + timedelta(hours=hours), timezone=timezone, trainer=trainer,
-                              venue_company="Metal-Tech Suwałki", venue_address="ul. Sejneńska 78, Suwałki",
-                              venue_country=Country.PL, language=language, **fields)
+                              language=language, **fields)
     db.session.add(meeting)
     db.session.commit()
     return meeting

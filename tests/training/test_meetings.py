@@ -281,3 +281,19 @@ def test_the_attendance_sheet_copes_with_markup_characters(client, login, db, co
     assert response.status_code == 200
     text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(response.data)).pages)
     assert "Spawalnia <Łomża> & Synowie" in text and "Test <MAG> & TIG" in text
+
+
+def test_a_trainees_meeting_lists_name_the_course_and_place_and_say_when_one_is_under_way(client, login, db):
+    course = create_course(title={"pl": "Spawanie MAG", "en": "MAG welding"})
+    trainee = create_user(language="pl")
+    enrol(trainee, course)
+    create_meeting(course, title="Warsztat A", starts_at=utcnow() - timedelta(minutes=30),
+                   venue_company="Metal-Tech", venue_address="ul. Fabryczna 1, Suwałki")
+    create_meeting(course, title="Warsztat B", starts_at=utcnow() + timedelta(days=2), venue_company="Laser-Pro",
+                   venue_address=None)
+    login(trainee)
+    for page in ("/my/training", "/learning/"):
+        html = client.get(page).get_data(as_text=True)
+        first, second = html.split("Warsztat A", 1)[1].split("Warsztat B", 1)
+        assert "trwa" in first and "Spawanie MAG" in first and "Metal-Tech, ul. Fabryczna 1, Suwałki" in first
+        assert "trwa" not in second.split("</li>")[0] and "Laser-Pro" in second.split("</li>")[0]
