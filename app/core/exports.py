@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-from flask import Response, stream_with_context
+from flask import Response, request, stream_with_context
 
 CellType = Literal["text", "int", "float", "percent", "date", "datetime"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -34,13 +34,20 @@ class Column:
     type: CellType = "text"
 
 
-def _csv_value(value, column: Column):
+#: The two CSV dialects offered: the standard one (comma, decimal point) and the one Excel reads by default in Poland
+#: and Lithuania (semicolon between columns, decimal comma). Both are UTF-8 with a BOM.
+DIALECTS = {"standard": (",", "."), "regional": (";", ",")}
+
+
+def _csv_value(value, column: Column, decimal: str = "."):
     if value is None:
         return ""
     if column.type == "text":
         return safe_cell(value)  # only text can carry a formula; numbers and dates are written as such
     if column.type == "percent":
-        return f"{value * 100:.1f}"
+        return f"{value * 100:.1f}".replace(".", decimal)
+    if isinstance(value, float):
+        return repr(value).replace(".", decimal)
     if column.type == "datetime" and isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
@@ -48,15 +55,16 @@ def _csv_value(value, column: Column):
     return value
 
 
-def csv_lines(columns: list[Column], rows: Iterable[tuple]) -> Iterator[bytes]:
+def csv_lines(columns: list[Column], rows: Iterable[tuple], dialect: str = "standard") -> Iterator[bytes]:
+    delimiter, decimal = DIALECTS[dialect]
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=delimiter)
     writer.writerow([safe_cell(c.label) for c in columns])
     yield ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM makes spreadsheet programs read UTF-8
     for row in rows:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([_csv_value(v, c) for v, c in zip(row, columns, strict=True)])
+        writer.writerow([_csv_value(v, c, decimal) for v, c in zip(row, columns, strict=True)])
         yield buffer.getvalue().encode("utf-8")
 
 
@@ -117,10 +125,12 @@ def _chunks(handle, size: int = 64 * 1024) -> Iterator[bytes]:
 
 def export_response(fmt: str, filename: str, columns: list[Column], rows: Iterable[tuple],
                     title: str = "MCC") -> Response:
-    """A download of the table as CSV or XLSX; the file name gets the right extension."""
+    """A download of the table as CSV or XLSX; the file name gets the right extension. ``?dialect=regional`` asks
+    for the CSV that Polish and Lithuanian Excel splits into columns (anything else: the standard one)."""
     if fmt == "xlsx":
         handle = xlsx_file(columns, rows, title)
         return Response(_chunks(handle), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'})
-    return Response(stream_with_context(csv_lines(columns, rows)), mimetype="text/csv; charset=utf-8",
+    dialect = "regional" if request.args.get("dialect") == "regional" else "standard"
+    return Response(stream_with_context(csv_lines(columns, rows, dialect)), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})

@@ -143,3 +143,18 @@ def test_the_pdf_summary_copes_with_markup_characters_in_names(client, coordinat
     assert response.status_code == 200
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
     assert "Metal & Co <Suwałki>" in " ".join(text.split())
+
+
+def test_csv_comes_in_the_standard_dialect_and_in_the_one_polish_and_lithuanian_excel_splits(client, coordinator, db):
+    db.session.add(Indicator(code="W1", name={"pl": "Liczba uczestników szkoleń", "lt": "Mokymų dalyvių skaičius"},
+                             measure=Measure.TRAINEES_ENROLLED, target_value=88.5, milestone_value=44,
+                             milestone_on=date(2027, 1, 31), period_start=date(2020, 1, 1)))
+    db.session.commit()
+    standard = client.get("/reports/export/indicators.csv").data.decode("utf-8")
+    regional = client.get("/reports/export/indicators.csv?dialect=regional").data.decode("utf-8")
+    assert standard.startswith("\ufeffCode,Indicator,") and regional.startswith("\ufeffCode;Indicator;")
+    [header, row] = list(csv.reader(io.StringIO(regional[1:]), delimiter=";"))[:2]
+    target = row[header.index("Target")]
+    assert target == "88,5" and ",88.5," in standard  # a decimal comma where Excel expects one
+    page = client.get("/reports/indicators").get_data(as_text=True)
+    assert "indicators.csv?dialect=regional" in page
