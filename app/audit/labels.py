@@ -9,6 +9,7 @@ from typing import Any
 
 from flask_babel import format_datetime, format_decimal, lazy_gettext as _l
 
+from app.core.i18n import STATUS_LABELS as STATUSES
 from app.core.permissions import ROLE_LABELS
 
 ACTIONS = {
@@ -104,19 +105,6 @@ FIELDS = {
     "user": _l("person"), "value": _l("value"),
 }
 
-#: The statuses entries record (of courses, materials, enrolments, placements, logbook days, meetings, attendance,
-#: downloads), one word each; the same word means the same in every domain.
-STATUSES = {
-    "draft": _l("draft"), "published": _l("published"), "archived": _l("archived"), "pending": _l("pending"),
-    "processing": _l("processing"), "ready": _l("ready"), "refused": _l("refused"), "queued": _l("queued"),
-    "working": _l("being prepared"), "failed": _l("failed"), "requested": _l("requested"),
-    "waitlisted": _l("on the waiting list"), "enrolled": _l("enrolled"), "rejected": _l("rejected"),
-    "withdrawn": _l("withdrawn"), "open": _l("open"), "closed": _l("closed"), "placed": _l("placed"),
-    "replaced": _l("replaced"), "proposed": _l("proposed"), "agreed": _l("agreed"), "in_progress": _l("in progress"),
-    "completed": _l("completed"), "cancelled": _l("cancelled"), "submitted": _l("submitted"),
-    "confirmed": _l("confirmed"), "returned": _l("returned"), "scheduled": _l("scheduled"), "present": _l("present"),
-    "late": _l("late"), "excused": _l("excused"), "absent": _l("absent"),
-}
 
 YES, NO = _l("yes"), _l("no")
 

@@ -31,6 +31,21 @@ COUNTRY_LABELS = {"PL": _l("Poland"), "LT": _l("Lithuania"), "OTHER": _l("Other 
 
 GENDER_LABELS = {"female": _l("Female"), "male": _l("Male"), "other": _l("Other")}
 
+#: Status words for pages that list records of several kinds (the audit trail, a trainee's record): the statuses
+#: of courses, materials, enrolments, placements, logbook days, meetings, attendance and downloads, one word each;
+#: the same word means the same in every domain.
+STATUS_LABELS = {
+    "draft": _l("draft"), "published": _l("published"), "archived": _l("archived"), "pending": _l("pending"),
+    "processing": _l("processing"), "ready": _l("ready"), "refused": _l("refused"), "queued": _l("queued"),
+    "working": _l("being prepared"), "failed": _l("failed"), "requested": _l("requested"),
+    "waitlisted": _l("on the waiting list"), "enrolled": _l("enrolled"), "rejected": _l("rejected"),
+    "withdrawn": _l("withdrawn"), "open": _l("open"), "closed": _l("closed"), "placed": _l("placed"),
+    "replaced": _l("replaced"), "proposed": _l("proposed"), "agreed": _l("agreed"), "in_progress": _l("in progress"),
+    "completed": _l("completed"), "cancelled": _l("cancelled"), "submitted": _l("submitted"),
+    "confirmed": _l("confirmed"), "returned": _l("returned"), "scheduled": _l("scheduled"), "present": _l("present"),
+    "late": _l("late"), "excused": _l("excused"), "absent": _l("absent"),
+}
+
 ZONE_FOR_LANGUAGE = {"pl": "Europe/Warsaw", "lt": "Europe/Vilnius"}
 
 #: Offered first in time-zone pickers; every IANA zone is accepted.

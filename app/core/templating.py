@@ -40,6 +40,7 @@ def init_templating(app: Flask) -> None:
         ROLE_LABELS=i18n.ROLE_LABELS,
         COUNTRY_LABELS=i18n.COUNTRY_LABELS,
         GENDER_LABELS=i18n.GENDER_LABELS,
+        STATUS_LABELS=i18n.STATUS_LABELS,
     )
 
     @app.context_processor

@@ -114,3 +114,17 @@ def test_the_trainees_record_marks_meetings_held_before_they_enrolled(client, lo
     login(create_user(Role.COORDINATOR, language="en"))
     assert client.get(f"/reports/people/{late.id}").get_data(as_text=True).count("not enrolled yet (not counted)") == 2
     assert "not enrolled yet" not in client.get(f"/reports/people/{early.id}").get_data(as_text=True)
+
+
+def test_the_trainees_record_names_statuses_in_the_readers_language(client, login, db):
+    course = create_course()
+    trainer = create_user(Role.TRAINER)
+    person = create_user(full_name="Rūta Žemaitė")
+    enrol(person, course)
+    meeting = create_meeting(course, trainer=trainer, starts_at=utcnow() - timedelta(hours=1))
+    record_attendance(meeting, person, AttendanceStatus.PRESENT, None, trainer, AttendanceMethod.ROSTER)
+    db.session.commit()
+    login(create_user(Role.COORDINATOR, language="pl"))
+    html = client.get(f"/reports/people/{person.id}").get_data(as_text=True)
+    assert "<td>zapisany</td>" in html and ": obecny</li>" in html  # were "enrolled", "present"
+    assert ">enrolled<" not in html and ": present<" not in html
