@@ -97,9 +97,9 @@ def _timezone_choices(locale: str, day: date) -> list[tuple[str, str]]:
         offset = noon.astimezone(ZoneInfo(zone)).strftime("%z")
         return f"{where} (UTC{offset[:3]}:{offset[3:]})"
 
-    rest = sorted((z for z in _all_timezones() if z.split("/")[0] in _AREAS and z not in COMMON_TIMEZONES),
-                  key=lambda z: label(z).casefold())
-    return [(zone, label(zone)) for zone in (*COMMON_TIMEZONES, *rest)]
+    rest = sorted(((z, label(z)) for z in _all_timezones() if z.split("/")[0] in _AREAS and z not in COMMON_TIMEZONES),
+                  key=lambda choice: choice[1].casefold())
+    return [(zone, label(zone)) for zone in COMMON_TIMEZONES] + rest
 
 
 def select_locale() -> str:

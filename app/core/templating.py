@@ -87,10 +87,9 @@ def format_file_size(size: int | None) -> str:
     locale = str(get_locale() or "en")
     if size < 1024:
         return f"{format_decimal(size)}\xa0B"  # the symbol in every language (CLDR's English says "byte")
-    for unit, scale in (("digital-gigabyte", 1024**3), ("digital-megabyte", 1024**2), ("digital-kilobyte", 1024)):
-        if size >= scale:
-            return format_unit(size / scale, unit, length="short", format="#,##0.#", locale=locale)
-    raise AssertionError("unreachable")
+    unit, scale = next((u, s) for u, s in (("digital-gigabyte", 1024**3), ("digital-megabyte", 1024**2),
+                                             ("digital-kilobyte", 1024)) if size >= s)
+    return format_unit(size / scale, unit, length="short", format="#,##0.#", locale=locale)
 
 
 #: Exponents as typed on a keyboard, and as printed.
