@@ -172,3 +172,25 @@ def in_each_language(render: Callable[[str], str]) -> dict[str, str]:
         with force_locale(language):
             texts[language] = str(render(language))
     return texts
+
+
+def format_share(value: float | None, digits: int = 0, locale: str | None = None) -> str:
+    """A share (0.057) as the language writes a percentage: "6%" / "5,7%" in Polish, "5,7 %" in Lithuanian,
+    with up to ``digits`` decimals (none shown when they are zero: "100%", not "100.0%")."""
+    if value is None:
+        return ""
+    from babel.numbers import format_percent
+    from flask_babel import get_locale
+
+    return format_percent(round(value, digits + 2), locale=locale or str(get_locale() or "en"),
+                          decimal_quantization=digits == 0)
+
+
+def format_number(value: float | None, digits: int = 1, locale: str | None = None) -> str:
+    """A measured figure in the language's digits, at most ``digits`` decimals and none when whole ("44", "16,5")."""
+    if value is None:
+        return ""
+    from babel.numbers import format_decimal
+    from flask_babel import get_locale
+
+    return format_decimal(round(float(value), digits), locale=locale or str(get_locale() or "en"))

@@ -28,7 +28,8 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = _format_datetime
     app.jinja_env.filters["date"] = _format_date
     app.jinja_env.filters["decimal"] = lambda value, fmt=None: format_decimal(value, fmt) if value is not None else ""
-    app.jinja_env.filters["percent"] = lambda value, fmt=None: format_percent(value, fmt) if value is not None else ""
+    app.jinja_env.filters["percent"] = _format_percent
+    app.jinja_env.filters["number"] = i18n.format_number
     app.jinja_env.filters["filesize"] = format_file_size
     app.jinja_env.filters["unit_symbol"] = unit_symbol
     app.jinja_env.filters["tr"] = pick
@@ -53,6 +54,13 @@ def init_templating(app: Flask) -> None:
             "current_language": str(get_locale() or "en"),
             "current_timezone": str(get_timezone() or "UTC"),
         }
+
+
+def _format_percent(value: float | None, fmt: str | None = None, digits: int = 0) -> str:
+    """``0.875|percent`` → "88%"; ``0.875|percent(digits=1)`` → "87,5%" (in the viewer's language)."""
+    if value is None:
+        return ""
+    return format_percent(value, fmt) if fmt else i18n.format_share(value, digits)
 
 
 def _format_datetime(value: datetime | None, fmt: str = "medium") -> str:

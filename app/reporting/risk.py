@@ -8,14 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_date, lazy_gettext as _l
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.catalogue.models import Course, CourseStatus
 from app.core.db import utcnow
-from app.core.i18n import in_each_language
+from app.core.i18n import format_share, in_each_language
 from app.core.translated import pick
 from app.core.urls import path_for
 from app.enrolment.models import Enrolment, EnrolmentStatus
@@ -32,7 +32,7 @@ REASON_LABELS = {
     "missed": _l("missed %(n)s meetings"),
     "quiet": _l("no activity for %(n)s days"),
     "quiet_never": _l("no activity since enrolling %(n)s days ago"),
-    "attendance": _l("can reach at most %(reachable)s%% attendance of the %(needed)s%% needed"),
+    "attendance": _l("can reach at most %(reachable)s attendance of the %(needed)s needed"),
     "ended": _l("the course ended on %(day)s without completion"),
 }
 
@@ -51,7 +51,16 @@ class AtRisk:
     reasons: list[tuple[str, dict]]
 
     def reason_texts(self) -> list[str]:
-        return [str(REASON_LABELS[code]) % values for code, values in self.reasons]
+        return [str(REASON_LABELS[code]) % _readable(code, values) for code, values in self.reasons]
+
+
+def _readable(code: str, values: dict) -> dict:
+    """A reason's figures as the reader's language writes them (kept as plain numbers and ISO days)."""
+    if code == "attendance":
+        return {"reachable": format_share(values["reachable"] / 100), "needed": format_share(values["needed"] / 100)}
+    if code == "ended":
+        return {"day": format_date(date.fromisoformat(values["day"]))}
+    return values
 
 
 def _per_enrolment_meetings():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import zipfile
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
@@ -205,6 +206,7 @@ def test_the_evidence_pack_is_built_for_the_trainer_who_asked(client, login, db)
     assert {"attendance-sheet.pdf", "attendance.csv", "materials.csv"} <= set(names)
     row = db.session.scalar(select(GeneratedFile))
     assert row.kind == "training.evidence_pack" and row.params == {"meeting": meeting.id}
-    assert row.original_filename == f"evidence-meeting-{meeting.id}-{meeting.starts_at:%Y%m%d}.zip"
+    day = meeting.starts_at.astimezone(ZoneInfo(meeting.timezone))  # the meeting's own day (UTC's may be another)
+    assert row.original_filename == f"evidence-meeting-{meeting.id}-{day:%Y%m%d}.zip"
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "training.evidence_exported"))
     assert entry.actor_id == trainer.id and entry.after == {"generated_file": row.id}

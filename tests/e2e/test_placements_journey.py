@@ -65,7 +65,7 @@ def test_a_cross_border_placement_from_proposal_to_completion(page, live_server,
     second.get_by_label("Comment").fill("Add which weld imperfections you found.")
     second.get_by_role("button", name="Return").click()
     expect(page.get_by_text("Day returned to the intern.")).to_be_visible()
-    expect(page.locator("#hours")).to_contain_text("8.0 of 160 planned hours confirmed")
+    expect(page.locator("#hours")).to_contain_text("8 of 160 planned hours confirmed")
     page.get_by_role("link", name="Evaluate the intern").click()
     for label in ("Safety at work", "Technical skills", "Quality of work", "Teamwork", "Communication",
                   "Independence"):

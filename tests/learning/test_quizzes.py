@@ -197,3 +197,15 @@ def test_the_result_shows_the_trainees_own_answers(client, db, taking_quiz):
     assert "brak odpowiedzi" in mine[1]  # the multiple-choice question was left blank
     assert "Fałsz" in mine[2] and "99999 min⁻¹" in mine[3] and "M05" in mine[4]
     assert "Poprawna odpowiedź: 1\xa0273,2 min⁻¹ (± 5)" in html  # Polish digits, the unit as printed
+
+
+def test_the_result_writes_the_score_as_a_polish_percentage(client, db, taking_quiz):
+    url = start(client, taking_quiz(language="pl").quiz)
+    attempt_id = int(url.rstrip("/").split("/")[-1])
+    answers = correct_answers(db, attempt_id)
+    result = client.post_form(url, {**answers, "q1": [], "submit_blank": "1"}).headers["Location"]
+    html = client.get(result).get_data(as_text=True)
+    score = db.session.get(QuizAttempt, attempt_id).percent
+    assert score not in (0, 100)
+    written = f"{score:.1f}".rstrip("0").rstrip(".").replace(".", ",") + "%"
+    assert f": {written}</h1>" in html and f"{score:.1f}%" not in html  # "80%", not "80.0%"

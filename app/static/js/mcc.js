@@ -28,7 +28,12 @@ window.MCC = (function () {
     }, options));
   }
 
-  return Object.freeze({whenPresent, byIds, csrfToken, postJSON});
+  /** A share (0.42) as the page's language writes a percentage ("42%" in Polish, "42 %" in Lithuanian). */
+  function percent(share) {
+    return new Intl.NumberFormat(document.documentElement.lang || undefined, {style: "percent"}).format(share);
+  }
+
+  return Object.freeze({whenPresent, byIds, csrfToken, postJSON, percent});
 })();
 
 // The main menu folds behind a "Menu" button on narrow screens (it took a third of a phone's screen on every page).

@@ -97,7 +97,7 @@ MCC.whenPresent("uploader", (form) => {
           const target = await api(started.target_url.replace("__PART__", String(number)));
           const etag = await sendPart(target.url, target.direct, blob, (loaded) => {
             progress.value = Math.floor(100 * (sent + loaded) / file.size);
-            say(message("Uploading", {percent: progress.value}));
+            say(message("Uploading", {percent: MCC.percent(progress.value / 100)}));
           }, state);
           parts.push({number: number, etag: etag});
           sent += blob.size;

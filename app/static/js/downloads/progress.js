@@ -10,7 +10,7 @@ MCC.whenPresent("generated-file", (box) => {
 
   function show(data) {
     let text = box.dataset["msg" + data.status.charAt(0).toUpperCase() + data.status.slice(1)] || data.status;
-    text = text.replace("{percent}", String(data.progress));
+    text = text.replace("{percent}", MCC.percent(data.progress / 100));
     status.textContent = text;
     status.classList.toggle("error", data.status === "failed" || data.status === "expired");
     progress.hidden = data.status === "failed" || data.status === "expired";
