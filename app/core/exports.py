@@ -71,8 +71,12 @@ def csv_lines(columns: list[Column], rows: Iterable[tuple], dialect: str = "stan
 NUMBER_FORMATS = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm", "percent": "0.0%", "float": "0.0"}
 
 
-def xlsx_file(columns: list[Column], rows: Iterable[tuple], title: str = "MCC"):
-    """The workbook in a temporary file (rewound), written row by row."""
+#: A second sheet explaining the codes the table uses: its title and (code, meaning) rows.
+Legend = tuple[str, list[tuple[str, str]]]
+
+
+def xlsx_file(columns: list[Column], rows: Iterable[tuple], title: str = "MCC", legend: Legend | None = None):
+    """The workbook in a temporary file (rewound), written row by row, with the ``legend`` sheet after it."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -95,6 +99,10 @@ def xlsx_file(columns: list[Column], rows: Iterable[tuple], title: str = "MCC"):
                 cell.number_format = NUMBER_FORMATS[column.type]
             cells.append(cell)
         sheet.append(cells)
+    if legend is not None:
+        notes = workbook.create_sheet(title=legend[0][:31])
+        for code, meaning in legend[1]:
+            notes.append([_cell(notes, code), _cell(notes, meaning)])
     out = tempfile.TemporaryFile()  # noqa: SIM115  (closed by the response once streamed)
     workbook.save(out)
     out.seek(0)
@@ -124,11 +132,12 @@ def _chunks(handle, size: int = 64 * 1024) -> Iterator[bytes]:
 
 
 def export_response(fmt: str, filename: str, columns: list[Column], rows: Iterable[tuple],
-                    title: str = "MCC") -> Response:
+                    title: str = "MCC", legend: Legend | None = None) -> Response:
     """A download of the table as CSV or XLSX; the file name gets the right extension. ``?dialect=regional`` asks
-    for the CSV that Polish and Lithuanian Excel splits into columns (anything else: the standard one)."""
+    for the CSV that Polish and Lithuanian Excel splits into columns (anything else: the standard one). A CSV has
+    no room for the ``legend`` (spreadsheets would read it as rows): pages show it beside their CSV links."""
     if fmt == "xlsx":
-        handle = xlsx_file(columns, rows, title)
+        handle = xlsx_file(columns, rows, title, legend)
         return Response(_chunks(handle), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'})
     dialect = "regional" if request.args.get("dialect") == "regional" else "standard"

@@ -25,7 +25,8 @@ from babel.messages.pofile import read_po, write_po
 
 APP_DIR = Path(__file__).resolve().parent.parent
 TRANSLATED_LANGUAGES = ("pl", "lt")
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2),
+            "_lp": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}
 JINJA_OPTIONS = {"extensions": "jinja2.ext.do,jinja2.ext.loopcontrols", "trimmed": "true"}
 SHARED = "core"
 SHARED_PACKAGES = ("core", "storage")

@@ -27,7 +27,7 @@ from sqlalchemy import select
 from app.accounts.models import Country, User
 from app.catalogue.models import Course, Specialisation
 from app.core.db import reading_only
-from app.core.exports import Column, xlsx_file
+from app.core.exports import Column, Legend, xlsx_file
 from app.core.permissions import Role
 from app.core.translated import pick
 from app.downloads.services import NotBuildable, Progress, builder
@@ -93,10 +93,11 @@ def scope_from(params: dict, user: User) -> Scope:
 
 
 # -- the builders ------------------------------------------------------------------------------------------------
-def write_xlsx(out: BinaryIO, columns: list[Column], rows: list[tuple], progress: Progress, title: str) -> None:
+def write_xlsx(out: BinaryIO, columns: list[Column], rows: list[tuple], progress: Progress, title: str,
+               legend: Legend | None = None) -> None:
     """The workbook into ``out``; ``rows`` are already read (progress commits would close a streaming cursor)."""
     progress(30)
-    with xlsx_file(columns, progress.over(rows, 30, 90), title) as workbook:
+    with xlsx_file(columns, progress.over(rows, 30, 90), title, legend) as workbook:
         shutil.copyfileobj(workbook, out)
 
 
@@ -137,7 +138,7 @@ def _attendance(params: dict, asker: User, out: BinaryIO, progress: Progress) ->
     if course is None:
         raise NotBuildable(f"course {params['course']} is gone")
     columns, rows = services.attendance_matrix(course, scope_from(params, asker))
-    write_xlsx(out, columns, list(rows()), progress, _("Attendance"))
+    write_xlsx(out, columns, list(rows()), progress, _("Attendance"), legend=(_("Legend"), services.matrix_legend()))
 
 
 @builder("reporting.placements", XLSX, may_build=lambda user, params: can_export_placements(user))

@@ -83,7 +83,7 @@ def dashboard():
                            totals=figures.totals, hosts=figures.hosts, computed_at=figures.computed_at,
                            args=_args(), columns={d: services.breakdown_columns(d) for d in measures.DIMENSIONS},
                            dimension_headings=services.DIMENSION_HEADINGS, measure_labels=MEASURE_LABELS,
-                           courses=_matrix_courses(scope), matrix_legend=services.MATRIX_LEGEND,
+                           courses=_matrix_courses(scope), matrix_legend=services.matrix_legend(),
                            companies_total=len(companies),
                            people_url=url_for("reporting.people"), own_courses_only=scope.course_ids is not None,
                            can_export_placements=can_export_placements(current_user))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import current_app
-from flask_babel import get_timezone, gettext as _, lazy_gettext as _l, to_user_timezone
+from flask_babel import get_timezone, gettext as _, lazy_gettext as _l, lazy_pgettext as _lp, to_user_timezone
 from sqlalchemy import case, func, select
 
 from app.accounts.models import Country, Gender, User
@@ -217,8 +217,11 @@ def _people_rows(query, personal: bool, zone) -> Iterator[tuple]:
 
 
 # -- attendance matrix ------------------------------------------------------------------------------------------
-STATUS_LETTERS = {AttendanceStatus.PRESENT: "P", AttendanceStatus.LATE: "L", AttendanceStatus.EXCUSED: "E",
-                  AttendanceStatus.ABSENT: "A"}
+#: One letter per status, in the reader's language (Polish O/S/U/N, Lithuanian D/V/P/N, English P/L/E/A).
+STATUS_LETTERS = {AttendanceStatus.PRESENT: _lp("attendance code", "P"),
+                  AttendanceStatus.LATE: _lp("attendance code", "L"),
+                  AttendanceStatus.EXCUSED: _lp("attendance code", "E"),
+                  AttendanceStatus.ABSENT: _lp("attendance code", "A")}
 #: The cell of a meeting held before the person was enrolled: not theirs, not counted (``training.membership``).
 NOT_ENROLLED = "–"
 MATRIX_LEGEND = ((STATUS_LETTERS[AttendanceStatus.PRESENT], _l("present")),
@@ -226,6 +229,11 @@ MATRIX_LEGEND = ((STATUS_LETTERS[AttendanceStatus.PRESENT], _l("present")),
                  (STATUS_LETTERS[AttendanceStatus.EXCUSED], _l("excused (not counted)")),
                  (STATUS_LETTERS[AttendanceStatus.ABSENT], _l("absent or not recorded")),
                  (NOT_ENROLLED, _l("not enrolled yet: held before the person joined the course (not counted)")))
+
+
+def matrix_legend() -> list[tuple[str, str]]:
+    """What each cell code of the attendance matrix means, in the reader's language (the page and the XLSX)."""
+    return [(str(code), str(meaning)) for code, meaning in MATRIX_LEGEND]
 
 
 def local_day(moment: datetime | None, zone=None) -> date | None:
@@ -237,7 +245,7 @@ def local_day(moment: datetime | None, zone=None) -> date | None:
 
 
 def attendance_matrix(course: Course, scope: Scope):
-    """Trainee × held meeting: P(resent), L(ate), E(xcused), A(bsent), or – where the meeting was held before the
+    """Trainee × held meeting: P(resent), L(ate), E(xcused), A(bsent) (letters in the reader's language), or – where the meeting was held before the
     person was enrolled, with each person's rate over the meetings that are theirs. Four queries."""
     meetings = list(db.session.execute(
         select(TrainingSession.id, TrainingSession.starts_at, TrainingSession.title)
@@ -251,6 +259,7 @@ def attendance_matrix(course: Course, scope: Scope):
     theirs = set(db.session.execute(with_meetings(select(Enrolment.user_id, TrainingSession.id)
                                                   .select_from(Enrolment), Enrolment.course_id == course.id)
                                     .where(Enrolment.course_id == course.id, TrainingSession.id.in_(ids))).all())
+    letters = {status: str(letter) for status, letter in STATUS_LETTERS.items()}
     marks = {(a, b): c for a, b, c in db.session.execute(select(
         Attendance.user_id, Attendance.session_id, Attendance.status).where(Attendance.session_id.in_(ids)))}
     columns = [Column("name", _("Name")), Column("company", _("Company")),
@@ -265,7 +274,7 @@ def attendance_matrix(course: Course, scope: Scope):
                     cells.append(NOT_ENROLLED)
                     continue
                 statuses.append(marks.get((user_id, m.id)))
-                cells.append(STATUS_LETTERS.get(statuses[-1], "A"))
+                cells.append(letters.get(statuses[-1], letters[AttendanceStatus.ABSENT]))
             rate = measures.rate(len(statuses), sum(1 for s in statuses if s in ATTENDED),
                                  sum(1 for s in statuses if s == AttendanceStatus.EXCUSED))
             yield (name, company or "", *cells, rate)

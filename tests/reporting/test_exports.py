@@ -158,3 +158,19 @@ def test_csv_comes_in_the_standard_dialect_and_in_the_one_polish_and_lithuanian_
     assert target == "88,5" and ",88.5," in standard  # a decimal comma where Excel expects one
     page = client.get("/reports/indicators").get_data(as_text=True)
     assert "indicators.csv?dialect=regional" in page
+
+
+def test_the_attendance_matrix_speaks_the_askers_language_and_explains_its_codes(client, coordinator, db):
+    coordinator_user = db.session.scalar(select(User).where(User.role == Role.COORDINATOR))
+    coordinator_user.language = "pl"
+    db.session.commit()
+    course = coordinator.courses["welding"]
+    response = fetch_generated(client, f"/reports/export/attendance-{course.id}.xlsx")
+    book = load_workbook(io.BytesIO(response.data), read_only=True)
+    matrix = {r[0]: r[2:] for r in list(book.worksheets[0].iter_rows(values_only=True))[1:]}
+    assert matrix["Łukasz"] == ("O", "U", 1.0) and matrix["Gražina"] == ("N", "N", 0.0)  # obecny, usprawiedliwiony
+    legend = dict(book.worksheets[1].iter_rows(values_only=True))
+    assert book.worksheets[1].title == "Legenda"
+    assert legend["O"] == "obecny" and legend["N"] == "nieobecny lub brak wpisu" and "–" in legend
+    used = {cell for row in matrix.values() for cell in row[:-1]}
+    assert used <= set(legend)  # every code in the table is explained
