@@ -194,3 +194,29 @@ def format_number(value: float | None, digits: int = 1, locale: str | None = Non
     from flask_babel import get_locale
 
     return format_decimal(round(float(value), digits), locale=locale or str(get_locale() or "en"))
+
+
+def format_long_moment(value: datetime, zone: str, locale: str | None = None, end: datetime | None = None) -> str:
+    """A moment (or a span up to ``end``) on the wall clock of ``zone``, with the month written out as the language
+    writes it ("20 listopada 2026, 09:00", "2026 m. lapkričio 20 d. 09:00"); a span within one day names the day
+    once ("20 listopada 2026, 09:00–15:00"). For letters, mails and documents, where "20.11.2026" is too curt."""
+    from babel import Locale
+    from babel.dates import format_date, format_time
+    from flask_babel import get_locale
+
+    language = Locale.parse(locale or str(get_locale() or "en"))
+    joined = language.datetime_formats["medium"]
+    start = value.astimezone(ZoneInfo(zone))
+
+    def moment(at: datetime, time_text: str) -> str:
+        return joined.format(time_text, format_date(at.date(), "long", locale=language))
+
+    def clock(at: datetime) -> str:
+        return format_time(at.timetz(), "short", locale=language)
+
+    if end is None:
+        return moment(start, clock(start))
+    finish = end.astimezone(ZoneInfo(zone))
+    if finish.date() == start.date():
+        return moment(start, f"{clock(start)}–{clock(finish)}")
+    return f"{moment(start, clock(start))} – {moment(finish, clock(finish))}"

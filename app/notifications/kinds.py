@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from flask_babel import lazy_gettext as _l
+
+from app.core.i18n import format_long_moment
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,7 @@ def fill(params: dict, language: str, zone: str) -> dict:
             shown[key] = pick(value, language=language)
         elif isinstance(value, str) and key.endswith("_at"):
             try:
-                shown[key] = format_datetime(datetime.fromisoformat(value), "d MMMM y, HH:mm", tzinfo=ZoneInfo(zone),
-                                             locale=language)
+                shown[key] = format_long_moment(datetime.fromisoformat(value), zone, language)
             except (ValueError, KeyError):
                 shown[key] = value
         else:

@@ -245,8 +245,9 @@ def local_day(moment: datetime | None, zone=None) -> date | None:
 
 
 def attendance_matrix(course: Course, scope: Scope):
-    """Trainee × held meeting: P(resent), L(ate), E(xcused), A(bsent) (letters in the reader's language), or – where the meeting was held before the
-    person was enrolled, with each person's rate over the meetings that are theirs. Four queries."""
+    """Trainee × held meeting: P(resent), L(ate), E(xcused), A(bsent) in the reader's language's letters, or –
+    where the meeting was held before the person was enrolled, with each person's rate over the meetings that are
+    theirs. Four queries."""
     meetings = list(db.session.execute(
         select(TrainingSession.id, TrainingSession.starts_at, TrainingSession.title)
         .where(TrainingSession.course_id == course.id, TrainingSession.status == MeetingStatus.SCHEDULED,

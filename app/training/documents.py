@@ -23,7 +23,7 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.catalogue.models import Lesson, Material, MaterialStatus
 from app.core.exports import safe_cell
-from app.core.i18n import COUNTRY_LABELS, format_in_zone
+from app.core.i18n import COUNTRY_LABELS, format_long_moment
 from app.core.pdf import register_fonts
 from app.core.translated import pick
 from app.downloads.services import NotBuildable, Progress, builder
@@ -32,11 +32,6 @@ from app.storage import get_storage
 from app.training.models import TrainingSession
 from app.training.policies import can_run_meeting
 from app.training.services import roster
-
-
-def _local(meeting: TrainingSession, value) -> str:
-    # The sheet is signed at the venue: its times are the venue's wall clock, with the zone named.
-    return format_in_zone(value, meeting.timezone, "d MMMM y, HH:mm")
 
 
 def attendance_sheet_pdf(meeting: TrainingSession) -> bytes:
@@ -59,7 +54,8 @@ def attendance_sheet_pdf(meeting: TrainingSession) -> bytes:
         lines = [
             (labels["course"], pick(course.title, course.source_language, meeting.language)),
             (labels["meeting"], meeting.title),
-            (labels["when"], f"{_local(meeting, meeting.starts_at)} – {_local(meeting, meeting.ends_at)} "
+            # The sheet is signed at the venue: its times are the venue's wall clock, with the zone named.
+            (labels["when"], f"{format_long_moment(meeting.starts_at, meeting.timezone, end=meeting.ends_at)} "
                              f"({meeting.timezone})"),
             (labels["venue"], venue),
             (labels["trainer"], meeting.trainer.full_name if meeting.trainer else "—"),

@@ -66,7 +66,7 @@ def test_a_planned_meeting_is_told_to_each_participant_on_their_own_clock(db, co
     assert in_warsaw.link == f"/meetings/{meeting.id}"
     assert shown(in_warsaw) == ("Nowe spotkanie kursu Spawanie TIG: 10 marca 2031, 09:00",
                                 "Spawanie blach, Metal-Tech Suwałki, ul. Sejneńska 78")
-    assert shown(in_vilnius)[0] == "Naujas kurso TIG suvirinimas užsiėmimas: 10 kovo 2031, 10:00"
+    assert shown(in_vilnius)[0] == "Naujas kurso TIG suvirinimas užsiėmimas: 2031 m. kovo 10 d. 10:00"
     assert unread(warsaw) == unread(vilnius) == 1
     assert kinds_of(waiting) == kinds_of(outsider) == kinds_of(trainer) == []  # only the enrolled
     [mail] = deliver(in_vilnius)
@@ -89,9 +89,9 @@ def test_a_moved_meeting_tells_the_new_and_the_old_time(db, course_people):
     db.session.commit()
     [moved] = notices(vilnius)
     assert moved.kind == "meeting.moved"
-    assert shown(moved) == ("Užsiėmimas perkeltas: Spawanie blach vyks 10 kovo 2031, 12:00",
+    assert shown(moved) == ("Užsiėmimas perkeltas: Spawanie blach vyks 2031 m. kovo 10 d. 12:00",
                             "TIG suvirinimas, Metal-Tech Suwałki, ul. Sejneńska 78, Suwałki. "
-                            "Anksčiau buvo numatytas 10 kovo 2031, 10:00.")
+                            "Anksčiau buvo numatytas 2031 m. kovo 10 d. 10:00.")
     assert kinds_of(warsaw) == ["meeting.moved"]
     services.update_meeting(trainer, meeting, moved_data)
     assert len(notices(warsaw)) == 1  # saved again without a new time or place: nobody is told

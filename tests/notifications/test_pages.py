@@ -104,4 +104,4 @@ def test_the_list_shows_times_on_the_readers_clock(client, login, db):
                                          "starts_at": "2031-03-10T08:00:00+00:00"})  # 9:00 in Warsaw
     login(vilnius)
     html = client.get("/notifications/").get_data(as_text=True)
-    assert "Naujas kurso Frezavimas užsiėmimas: 10 kovo 2031, 10:00" in html
+    assert "Naujas kurso Frezavimas užsiėmimas: 2031 m. kovo 10 d. 10:00" in html

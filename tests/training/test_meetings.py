@@ -297,3 +297,18 @@ def test_a_trainees_meeting_lists_name_the_course_and_place_and_say_when_one_is_
         first, second = html.split("Warsztat A", 1)[1].split("Warsztat B", 1)
         assert "trwa" in first and "Spawanie MAG" in first and "Metal-Tech, ul. Fabryczna 1, Suwałki" in first
         assert "trwa" not in second.split("</li>")[0] and "Laser-Pro" in second.split("</li>")[0]
+
+
+@pytest.mark.parametrize(("language", "when"), [
+    ("lt", "Data ir laikas: 2026 m. gruodžio 11 d. 10:00–16:00 (Europe/Vilnius)"),  # not "11 gruodžio 2026"
+    ("pl", "Data i godzina: 11 grudnia 2026, 10:00–16:00 (Europe/Vilnius)"),  # the day once for a one-day meeting
+])
+def test_the_attendance_sheet_writes_the_venues_day_as_its_language_does(client, login, db, course_with_people,
+                                                                         language, when):
+    trainer, course, _people, _outsider = course_with_people
+    meeting = create_meeting(course, trainer=trainer, language=language, timezone="Europe/Vilnius", hours=6,
+                             starts_at=datetime(2026, 12, 11, 8, 0, tzinfo=UTC))
+    login(trainer)
+    text = "\n".join(page.extract_text() for page in
+                     PdfReader(io.BytesIO(client.get(f"/meetings/{meeting.id}/sheet.pdf").data)).pages)
+    assert when in " ".join(text.split())
