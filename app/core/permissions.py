@@ -28,6 +28,9 @@ MAX_ID = 2**31 - 1
 class Role(enum.StrEnum):
     TRAINEE = "trainee"
     TRAINER = "trainer"
+    #: A firm's employee who looks after interns; what they mentor comes from their company links
+    #: (``CompanyMember.is_mentor``), which trainers may hold too.
+    MENTOR = "mentor"
     COORDINATOR = "coordinator"
     ADMIN = "admin"
 
@@ -39,6 +42,7 @@ class Role(enum.StrEnum):
 ROLE_LABELS = {
     Role.TRAINEE: _l("Trainee"),
     Role.TRAINER: _l("Trainer"),
+    Role.MENTOR: _l("Company mentor"),
     Role.COORDINATOR: _l("Coordinator"),
     Role.ADMIN: _l("Administrator"),
 }

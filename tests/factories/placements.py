@@ -8,8 +8,10 @@ from datetime import date, timedelta
 from stdnum.pl import nip
 
 from app.accounts.models import Country, User
+from app.core.permissions import Role
 from app.extensions import db
 from app.placements.models import Company, CompanyMember, Placement, PlacementStatus
+from tests.factories.accounts import create_user
 from tests.factories.catalogue import get_specialisation
 
 _n = itertools.count(1)
@@ -49,3 +51,14 @@ def create_placement(trainee: User, company: Company, *, specialisation: str = "
     db.session.add(placement)
     db.session.commit()
     return placement
+
+
+def create_mentor(company: Company | None = None, *, role: Role = Role.MENTOR, **fields) -> User:
+    """A firm's mentor: a MENTOR account (or ``role``) linked to ``company`` (a new firm by default)."""
+    mentor = create_user(role, **fields)
+    if company is None:
+        create_company(mentors=[mentor])
+    else:
+        db.session.add(CompanyMember(company_id=company.id, user_id=mentor.id, is_mentor=True))
+        db.session.commit()
+    return mentor
