@@ -1,6 +1,6 @@
 """`flask bench-data`: a large, realistic, reproducible dataset for `make bench` (bench/run.py).
 
-10,000 trainees in both countries, 200 trainers and mentors, 40 courses with modules, lessons and materials
+10,000 trainees in both countries, 200 trainers, 100 firms' mentors, 40 courses with modules, lessons and materials
 (small placeholder objects in the configured storage), 400 meetings, ~180,000 attendance records, 50,000
 lesson-progress rows, quiz attempts, 300 companies, 600 placements with logbooks, and the demo indicators. Rows
 go in with bulk INSERTs in chunks (minutes, not hours, on SQLite and PostgreSQL); the random generator is seeded,
@@ -52,7 +52,7 @@ SEED = 2026
 TRAINEES, STAFF, COURSES, MEETINGS_PER_COURSE = 10_000, 200, 40, 10
 LESSON_PROGRESS, QUIZ_ATTEMPTS, COMPANIES, PLACEMENTS = 50_000, 20_000, 300, 600
 ROSTER_SIZE = 30  # the trainer's roster journey: a meeting of 30
-PASSWORDS = {"trainee": "bench-trainee-2026", "trainer": "bench-trainer-2026",
+PASSWORDS = {"trainee": "bench-trainee-2026", "trainer": "bench-trainer-2026", "mentor": "bench-mentor-2026",
              "coordinator": "bench-coordinator-2026"}
 SPECIALISATIONS = {
     "cnc": {"pl": "Technolog-operator CNC", "lt": "CNC technologas-operatorius", "en": "CNC technologist-operator"},
@@ -111,7 +111,7 @@ def generate(media_objects: bool = True) -> dict:
                 "timezone": "Europe/Warsaw" if country == Country.PL else "Europe/Vilnius",
                 "company_name": f"{'Zakład' if country == Country.PL else 'UAB'} {last} {n % 150}",
                 "gender": rng.choice([Gender.FEMALE, Gender.MALE, None]), "is_active": True,
-                "password_hash": hashes["trainee" if role == Role.TRAINEE else "trainer"], "created_at": now}
+                "password_hash": hashes[role.value if role.value in hashes else "trainer"], "created_at": now}
 
     trainee_ids = _insert(User, [person(n, Role.TRAINEE, Country.PL if n % 2 else Country.LT)
                                  for n in range(TRAINEES)], User.id)
@@ -119,6 +119,9 @@ def generate(media_objects: bool = True) -> dict:
                                for n in range(STAFF)], User.id)
     coordinator = {**person(0, Role.COORDINATOR, Country.PL), "password_hash": hashes["coordinator"]}
     _insert(User, [coordinator])
+    # The firms' mentors: MENTOR accounts of their own (trainers teach; mentors only look after interns).
+    mentors = _insert(User, [person(n, Role.MENTOR, Country.PL if n % 2 else Country.LT)
+                             for n in range(STAFF // 2)], User.id)
 
     # -- courses, lessons, materials, quizzes -------------------------------------------------------------------
     codes = list(SPECIALISATIONS)
@@ -261,7 +264,6 @@ def generate(media_objects: bool = True) -> dict:
     company_ids = _insert(Company, company_rows, Company.id)
     db.session.execute(insert(company_specialisations), [
         {"company_id": c, "specialisation_id": specs[codes[i % 4]]} for i, c in enumerate(company_ids)])
-    mentors = staff_ids[STAFF // 2:]
     _insert(CompanyMember, [{"company_id": company_ids[i], "user_id": m, "is_mentor": True, "created_at": now,
                              "updated_at": now} for i, m in enumerate(mentors)])
     course_spec = {c: specs[codes[i % 4]] for i, c in enumerate(course_ids)}
@@ -300,6 +302,7 @@ def generate(media_objects: bool = True) -> dict:
         "accounts": {
             "trainee": {"email": "trainee30@bench.example.com", "password": PASSWORDS["trainee"]},
             "trainer": {"email": "trainer0@bench.example.com", "password": PASSWORDS["trainer"]},
+            "mentor": {"email": "mentor0@bench.example.com", "password": PASSWORDS["mentor"]},
             "coordinator": {"email": "coordinator0@bench.example.com", "password": PASSWORDS["coordinator"]},
         },
         "course_id": course_ids[1], "lesson_id": lessons_by_course[course_ids[1]][0],

@@ -125,8 +125,15 @@ def register_trainee(email: str, password: str, profile: Profile) -> User:
 
 
 def invite_user(email: str, full_name: str, role: Role, language: str, country: Country, actor: User) -> Invitation:
-    """Create the account (without a password) and an invitation for it."""
+    """Admins invite anyone in any role: the account (without a password) and an invitation for it."""
     _check_admin(actor)
+    return create_invitation(email, full_name, role, language, country, actor)
+
+
+def create_invitation(email: str, full_name: str, role: Role, language: str, country: Country,
+                      actor: User) -> Invitation:
+    """The account (without a password) and its invitation, for a caller whose own policy allowed ``actor`` to
+    invite this person (admins through ``invite_user``; coordinators a firm's mentor, in placements)."""
     existing = find_user_by_email(email)
     if existing is not None:
         raise DomainError(_l("An account with this e-mail already exists."), field="email")

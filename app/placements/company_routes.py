@@ -7,10 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app.accounts import mails
 from app.accounts.models import Country
 from app.accounts.services import find_user_by_email
 from app.catalogue.forms import fill_texts, texts_from
 from app.catalogue.models import Specialisation
+from app.core.forms import flash_form_errors
 from app.core.permissions import Role, deny, load_or_403, load_or_404, role_required
 from app.core.translated import pick
 from app.core.uow import form_page, refusals
@@ -28,6 +30,9 @@ from app.placements.policies import (
     can_see_company,
     mentor_company_ids,
 )
+
+#: The language a firm's new mentor is invited in unless the coordinator picks another.
+INVITATION_LANGUAGE = {Country.PL: "pl", Country.LT: "lt"}
 
 
 def _specialisations() -> list[Specialisation]:
@@ -66,7 +71,8 @@ def company(company_id: int):
     return render_template("placements/company.html", company=company, offers=open_offers,
                            registration=display_registration(company.country, company.registration_number),
                            can_edit=can_manage_company(current_user, company),
-                           can_publish=can_publish_offer(current_user, company), mentor_form=MentorForm())
+                           can_publish=can_publish_offer(current_user, company),
+                           mentor_form=MentorForm(language=INVITATION_LANGUAGE.get(company.country, "en")))
 
 
 def _company_data(form: CompanyForm) -> directory.CompanyData:
@@ -105,9 +111,14 @@ def add_mentor(company_id: int):
     company = load_or_403(Company, company_id, can_manage_company)
     form = MentorForm()
     if not form.validate_on_submit():
-        flash(_("This is not a valid e-mail address."), "error")
+        flash_form_errors(form)
     elif (user := find_user_by_email(form.email.data)) is None:
-        flash(_("No account has this e-mail. Invite the person first."), "error")
+        with refusals():
+            invitation = directory.invite_mentor(current_user, company, form.email.data, form.full_name.data or "",
+                                                 form.language.data)
+            mails.send_invitation(invitation)
+            flash(_("Invitation sent to %(email)s: %(name)s will be a mentor of %(company)s.",
+                    email=invitation.user.email, name=invitation.user.full_name, company=company.name), "success")
     else:
         with refusals():
             directory.add_mentor(current_user, company, user)

@@ -1,5 +1,6 @@
-"""Demo placements: cluster firms on both sides of the border, two mentors, open offers, an open application,
-and placements in every state (a cross-border one in progress with its logbook, a completed domestic one)."""
+"""Demo placements: cluster firms on both sides of the border, two mentors (MENTOR accounts), open offers, an open
+application, and placements in every state (a cross-border one in progress with its logbook, a completed domestic
+one)."""
 
 from __future__ import annotations
 
@@ -119,7 +120,7 @@ def seed_demo_placements() -> None:
         user = mentors.get(email) or find_user_by_email(email)
         if user is None:
             user = User(email=email, password_hash=hash_password(MENTOR_PASSWORD), full_name=name,
-                        role=Role.TRAINER, country=country, language=language, company_name=company_name,
+                        role=Role.MENTOR, country=country, language=language, company_name=company_name,
                         timezone="Europe/Vilnius" if country == Country.LT else "Europe/Warsaw")
             db.session.add(user)
             db.session.flush()

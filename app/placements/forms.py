@@ -52,8 +52,12 @@ class DirectoryFilterForm(SearchFilters):
 
 
 class MentorForm(Form):
-    email = EmailField(_l("E-mail of the mentor's account"), validators=[
+    email = EmailField(_l("Mentor's e-mail"), validators=[
         DataRequired(), Email(message=_l("This is not a valid e-mail address."), check_deliverability=False)])
+    full_name = StringField(_l("Full name (to invite someone who has no account yet)"),
+                            validators=[Optional(), Length(max=200)])
+    language = SelectField(_l("Language of the invitation"), choices=lambda: list(LANGUAGE_NAMES.items()),
+                           default="en")
     submit = SubmitField(_l("Add mentor"))
 
 

@@ -1,4 +1,4 @@
-"""When the menu offers "My interns": to people linked to a firm as mentors (a company link, not a role)."""
+"""When the menu offers "My interns": to people linked to a firm as mentors (the company link, whatever the role)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,9 @@
 """Who may see and do what in placements: the directory, offers, placements, logbooks, evaluations, documents.
 
-Mentors are a company link (``CompanyMember.is_mentor``), not a role: a mentor sees and reviews the placements of
-their firms and the ones naming them as mentor, nothing else. Coordinators (and admins) manage everything.
+Mentor rights come from a company link (``CompanyMember.is_mentor``), whatever the role: a firm's MENTOR account
+and a trainer who also mentors for their firm both see and review the placements of their firms and the ones naming
+them as mentor, nothing else. The MENTOR role only says the account does nothing but mentor (no trainer pages).
+Coordinators (and admins) manage everything.
 """
 
 from __future__ import annotations
