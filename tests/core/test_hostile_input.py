@@ -24,6 +24,7 @@ from app.accounts.demo import DEMO_USERS
 from app.core.demo import seeders
 from app.core.permissions import Role
 from app.extensions import db as _db
+from app.placements.demo import MENTOR_PASSWORD, MENTORS
 
 HUGE_IDS = [0, 2**31 - 1, 2**31, 2**63 - 1, 2**63, 10**30]
 HOSTILE_TEXT = st.one_of(
@@ -66,9 +67,12 @@ EXAMPLES = 4
 #: Rows that are written on purpose even when a request is refused.
 KEPT_ON_REFUSAL = {"audit_entries", "user_sessions"}
 DML = re.compile(r"^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
-PASSWORDS = {email: password for email, password, *_ in DEMO_USERS}
+PASSWORDS = {email: password for email, password, *_ in DEMO_USERS} | {
+    email: MENTOR_PASSWORD for email, *_ in MENTORS}
+#: The demo mentor is a MENTOR account linked to a firm with an intern: their placement, logbook and offer pages.
 ROLE_ACCOUNTS = {Role.TRAINEE: "kursant@example.com", Role.TRAINER: "trener@example.com",
-                 Role.COORDINATOR: "koordynator@example.com", Role.ADMIN: "admin@example.com"}
+                 Role.MENTOR: "opiekun@example.com", Role.COORDINATOR: "koordynator@example.com",
+                 Role.ADMIN: "admin@example.com"}
 
 
 class CommittedWrites:
@@ -270,3 +274,7 @@ def probe_as(who, rule, method, arguments, clients, writes, problems):
             problems.append(f"{response.status_code} but committed {sorted(changed)}: {label}")
 
     one()
+
+
+def test_every_role_is_probed():
+    assert set(ROLE_ACCOUNTS) == set(Role)
