@@ -1,10 +1,9 @@
 """The route × role table: every URL rule of the app, with who may use it, checked request by request.
 
 Each rule is requested by an anonymous visitor and by a fresh account of each role that has no relation to the
-objects in the URL (teaches no course, is enrolled nowhere, mentors no firm: the MENTOR column is a mentor
-account not linked to any firm yet): the table says which roles get
-through for such an object; the owners' own cases (a trainer's own course, a trainee's own placement) are tested in
-each domain's tests. A refused request answers 403 (the login page for anonymous visitors, or 404 where an object
+objects in the URL (teaches no course, is enrolled nowhere, mentors no firm: the MENTOR column is a mentor account
+linked to no firm yet): the table says which roles get through for such an object; the owners' own cases (a
+trainer's own course, a trainee's own placement, a mentor's intern) are tested in each domain's tests. A refused request answers 403 (the login page for anonymous visitors, or 404 where an object
 is hidden from them) and, for POST, changes nothing. A route without an entry fails the test: write down who may
 use it when you add it.
 
