@@ -8,7 +8,7 @@ from app.core.permissions import Role
 
 def test_a_cross_border_placement_from_proposal_to_completion(page, live_server, make_user, browser_login):
     coordinator = make_user(Role.COORDINATOR, language="en")
-    mentor = make_user(Role.TRAINER, language="en", full_name="Darius Vaitkus", country=Country.LT)
+    mentor = make_user(Role.MENTOR, language="en", full_name="Darius Vaitkus", country=Country.LT)
     trainee = make_user(Role.TRAINEE, language="en", full_name="Łukasz Żółkiewski", country=Country.PL)
     from app.accounts.services import find_user_by_email
     from tests.factories.catalogue import create_course
