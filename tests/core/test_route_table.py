@@ -3,9 +3,9 @@
 Each rule is requested by an anonymous visitor and by a fresh account of each role that has no relation to the
 objects in the URL (teaches no course, is enrolled nowhere, mentors no firm: the MENTOR column is a mentor account
 linked to no firm yet): the table says which roles get through for such an object; the owners' own cases (a
-trainer's own course, a trainee's own placement, a mentor's intern) are tested in each domain's tests. A refused request answers 403 (the login page for anonymous visitors, or 404 where an object
-is hidden from them) and, for POST, changes nothing. A route without an entry fails the test: write down who may
-use it when you add it.
+trainer's own course, a trainee's own placement, a mentor's intern) are tested in each domain's tests. A refused
+request answers 403 (the login page for anonymous visitors, or 404 where an object is hidden from them) and, for
+POST, changes nothing. A route without an entry fails the test: write down who may use it when you add it.
 
     MCC_PRINT_ROUTE_TABLE=1 pytest tests/core/test_route_table.py -s   # print what the app does now
 """
