@@ -4,6 +4,7 @@ from app.accounts.demo import DEMO_USERS
 from app.accounts.models import User
 from app.core.i18n import LANGUAGES
 from app.core.permissions import Role
+from app.placements.demo import MENTOR_PASSWORD, MENTORS
 
 
 def test_seed_demo_is_idempotent_and_every_demo_account_logs_in(app, db, client):
@@ -12,11 +13,15 @@ def test_seed_demo_is_idempotent_and_every_demo_account_logs_in(app, db, client)
     count = db.session.scalar(select(func.count()).select_from(User))
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     assert db.session.scalar(select(func.count()).select_from(User)) == count
-    roles = {role for _, _, _, role, *_ in DEMO_USERS}
+    # The firms' mentors are seeded with the placements (they need firms); every role has a demo account.
+    mentors = [(email, MENTOR_PASSWORD) for email, *_ in MENTORS]
+    mentor_roles = set(db.session.scalars(select(User.role).where(User.email.in_([e for e, _ in mentors]))))
+    assert mentor_roles == {Role.MENTOR}
+    roles = {role for _, _, _, role, *_ in DEMO_USERS} | mentor_roles
     assert roles == set(Role)
     assert {u[4].value for u in DEMO_USERS} >= {"PL", "LT"}
     assert {u[5] for u in DEMO_USERS} == set(LANGUAGES)
-    for email, password, *_ in DEMO_USERS:
+    for email, password in [*((email, password) for email, password, *_ in DEMO_USERS), *dict(mentors).items()]:
         assert client.post_form("/login", {"email": email, "password": password}).status_code == 303, email
         client.post_form("/logout")
 
