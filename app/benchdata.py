@@ -207,7 +207,8 @@ def generate(media_objects: bool = True) -> dict:
     for index, course_id in enumerate(course_ids):
         for m in range(MEETINGS_PER_COURSE):
             starts = now - timedelta(days=45 - m * 5, hours=index % 5)
-            meeting_rows.append({"course_id": course_id, "title": f"Spotkanie warsztatowe {m + 1}",
+            meeting_rows.append({"course_id": course_id, "title": {"pl": f"Spotkanie warsztatowe {m + 1}",
+                                                                   "lt": f"Praktinis užsiėmimas {m + 1}"},
                                  "starts_at": starts, "ends_at": starts + timedelta(hours=3),
                                  "timezone": "Europe/Warsaw", "venue_company": "Metal-Tech Suwałki",
                                  "venue_country": Country.PL, "trainer_id": staff_ids[index % STAFF],

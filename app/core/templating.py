@@ -19,7 +19,7 @@ from flask_babel import (
 from app.core import i18n
 from app.core.forms import LanguageForm
 from app.core.navigation import visible_nav_items
-from app.core.translated import pick
+from app.core.translated import pick, pick_marked, picked_language
 
 
 def init_templating(app: Flask) -> None:
@@ -33,6 +33,8 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["filesize"] = format_file_size
     app.jinja_env.filters["unit_symbol"] = unit_symbol
     app.jinja_env.filters["tr"] = pick
+    app.jinja_env.filters["tr_marked"] = pick_marked
+    app.jinja_env.filters["tr_lang"] = picked_language
     app.jinja_env.filters["in_zone"] = i18n.format_in_zone
     app.jinja_env.globals.update(
         LANGUAGES=i18n.LANGUAGES,

@@ -264,7 +264,8 @@ def attendance_matrix(course: Course, scope: Scope):
     marks = {(a, b): c for a, b, c in db.session.execute(select(
         Attendance.user_id, Attendance.session_id, Attendance.status).where(Attendance.session_id.in_(ids)))}
     columns = [Column("name", _("Name")), Column("company", _("Company")),
-               *[Column(f"m{m.id}", f"{local_day(m.starts_at).isoformat()} {m.title}") for m in meetings],
+               *[Column(f"m{m.id}", f"{local_day(m.starts_at).isoformat()} {pick(m.title, course.source_language)}")
+                 for m in meetings],
                Column("rate", _("Attendance rate"), "percent")]
 
     def rows():

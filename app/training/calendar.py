@@ -53,8 +53,9 @@ def _event(meeting: TrainingSession, user: User, base_url: str | None) -> Event:
     zone = ZoneInfo(meeting.timezone)
     event = Event()
     event.add("uid", f"meeting-{meeting.id}@mcc")
-    event.add("summary", f"{pick(meeting.course.title, meeting.course.source_language, user.language)}: "
-                         f"{meeting.title}")
+    course = meeting.course
+    event.add("summary", f"{pick(course.title, course.source_language, user.language)}: "
+                         f"{pick(meeting.title, course.source_language, user.language)}")
     event.add("dtstart", meeting.starts_at.astimezone(zone))
     event.add("dtend", meeting.ends_at.astimezone(zone))
     event.add("dtstamp", utcnow())

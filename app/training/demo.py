@@ -23,8 +23,10 @@ VENUES = [
 ]
 #: The course whose meetings are all over (a certificate needs the programme finished: ``learning.completion``).
 FINISHED_COURSE = "mig-mag-tig-welding"
-TITLES = ["Spotkanie warsztatowe 1 / Praktinis užsiėmimas 1", "Spotkanie warsztatowe 2 / Praktinis užsiėmimas 2",
-          "Spotkanie warsztatowe 3 / Praktinis užsiėmimas 3"]
+#: Titled in the three languages (the third meeting in two, so the pages show a fallback and the missing-language
+#: notice).
+TITLES = [{"pl": f"Spotkanie warsztatowe {n}", "lt": f"Praktinis užsiėmimas {n}", "en": f"Workshop {n}"}
+          for n in (1, 2)] + [{"pl": "Spotkanie warsztatowe 3", "lt": "Praktinis užsiėmimas 3"}]
 
 
 @demo_seeder(order=45)
@@ -38,7 +40,7 @@ def seed_demo_meetings() -> None:
             offset = -35 + 14 * number if course.key == FINISHED_COURSE else -14 + 21 * number
             day = today + timedelta(days=offset + index)
             starts = datetime.combine(day, time(9, 0), ZoneInfo(zone))
-            meeting = TrainingSession(course=course, title=TITLES[number], starts_at=starts,
+            meeting = TrainingSession(course=course, title=dict(TITLES[number]), starts_at=starts,
                                       ends_at=starts + timedelta(hours=6), timezone=zone, venue_company=company,
                                       venue_address=address, venue_country=country, trainer=trainer,
                                       language=language)

@@ -51,9 +51,10 @@ def attendance_sheet_pdf(meeting: TrainingSession) -> bytes:
                   "trainer": _("Trainer")}
         venue = ", ".join(p for p in (meeting.venue_company, meeting.venue_address,
                                       str(COUNTRY_LABELS[meeting.venue_country.value])) if p)
+        title = pick(meeting.title, course.source_language, meeting.language)
         lines = [
             (labels["course"], pick(course.title, course.source_language, meeting.language)),
-            (labels["meeting"], meeting.title),
+            (labels["meeting"], title),
             # The sheet is signed at the venue: its times are the venue's wall clock, with the zone named.
             (labels["when"], f"{format_long_moment(meeting.starts_at, meeting.timezone, end=meeting.ends_at)} "
                              f"({meeting.timezone})"),
@@ -83,7 +84,7 @@ def attendance_sheet_pdf(meeting: TrainingSession) -> bytes:
         buffer = io.BytesIO()
         document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=12 * mm, rightMargin=12 * mm,
                                      topMargin=12 * mm, bottomMargin=12 * mm,
-                                     title=_("Attendance sheet") + " – " + meeting.title, author="MCC")
+                                     title=_("Attendance sheet") + " – " + title, author="MCC")
         document.build(story)
     return buffer.getvalue()
 

@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.accounts.models import Country
+from app.catalogue.forms import translated_fields
 from app.core.forms import Form, web_address
 from app.core.i18n import COUNTRY_LABELS, LANGUAGE_NAMES
 
@@ -22,8 +23,6 @@ TIMEZONES = [("Europe/Warsaw", "Europe/Warsaw (PL)"), ("Europe/Vilnius", "Europe
 
 
 class MeetingForm(Form):
-    title = StringField(_l("Title"), validators=[DataRequired(message=_l("Please give the meeting a title.")),
-                                                 Length(max=200)])
     starts_local = DateTimeLocalField(_l("Starts (local time at the venue)"), format="%Y-%m-%dT%H:%M",
                                       validators=[DataRequired(message=_l("Please give the start."))])
     ends_local = DateTimeLocalField(_l("Ends (local time at the venue)"), format="%Y-%m-%dT%H:%M",
@@ -37,6 +36,10 @@ class MeetingForm(Form):
     capacity = IntegerField(_l("Places (empty: no limit)"), validators=[Optional(), NumberRange(min=1, max=10000)])
     language = SelectField(_l("Language of the attendance sheet"), choices=lambda: list(LANGUAGE_NAMES.items()))
     submit = SubmitField(_l("Save meeting"))
+
+
+# At least one language is required; the service checks (the others are shown to trainees reading that language).
+translated_fields(MeetingForm, "title", _l("Title"), max_length=200)
 
 
 class CancelForm(Form):

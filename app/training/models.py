@@ -6,7 +6,7 @@ import enum
 import secrets
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Country, User
@@ -49,7 +49,8 @@ class TrainingSession(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
-    title: Mapped[str] = mapped_column(String(200))
+    #: Per language, like course titles (``app.core.translated``); falls back to the course's source language.
+    title: Mapped[dict] = mapped_column(JSON, default=dict)
     starts_at: Mapped[datetime] = mapped_column(index=True)
     ends_at: Mapped[datetime]
     #: The venue's zone (Europe/Warsaw or Europe/Vilnius): the .ics feed names it, the page shows it next to

@@ -13,6 +13,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager
 
 from app.accounts.models import Country, User
+from app.catalogue.forms import fill_texts, texts_from
 from app.catalogue.models import Course, course_trainers
 from app.core.audit import record_event
 from app.core.db import utcnow
@@ -56,7 +57,7 @@ def _trainer_choices(course: Course) -> list[tuple[int, str]]:
 
 def _meeting_data(form: MeetingForm) -> services.MeetingData:
     return services.MeetingData(
-        title=form.title.data, starts_local=form.starts_local.data, ends_local=form.ends_local.data,
+        title=texts_from(form, "title"), starts_local=form.starts_local.data, ends_local=form.ends_local.data,
         timezone=form.timezone.data, venue_company=form.venue_company.data, venue_address=form.venue_address.data,
         venue_country=Country(form.venue_country.data), online_url=form.online_url.data,
         trainer_id=form.trainer_id.data or None, capacity=form.capacity.data, language=form.language.data)
@@ -94,6 +95,7 @@ def edit_meeting(meeting_id: int):
         form.ends_local.data = meeting.ends_at.astimezone(zone).replace(tzinfo=None)
         form.trainer_id.data = meeting.trainer_id or 0
         form.venue_country.data = meeting.venue_country.value
+        fill_texts(form, "title", meeting.title)
     if form.validate_on_submit():
         with refusals(form):
             services.update_meeting(current_user, meeting, _meeting_data(form))

@@ -18,12 +18,13 @@ from sqlalchemy.orm import selectinload
 from app.accounts.merging import register_merge_step
 from app.accounts.models import Country, User
 from app.catalogue.models import Course
-from app.core.audit import record_event
+from app.core.audit import audit_changes, record_event
 from app.core.db import utcnow
 from app.core.errors import DomainError
 from app.core.files import FileRule, store_upload
 from app.core.i18n import in_each_language, is_valid_timezone
 from app.core.permissions import Role, has_role
+from app.core.translated import clean_texts
 from app.core.urls import path_for
 from app.enrolment.models import Enrolment, EnrolmentStatus
 from app.extensions import db
@@ -44,7 +45,7 @@ from app.training.signals import attendance_changed, meetings_changed
 
 @dataclass
 class MeetingData:
-    title: str
+    title: dict[str, str | None]  # per language; at least one
     starts_local: datetime  # naive, on the venue's wall clock
     ends_local: datetime
     timezone: str
@@ -57,7 +58,11 @@ class MeetingData:
     language: str
 
 
-def _apply(meeting: TrainingSession, data: MeetingData) -> None:
+def _apply(meeting: TrainingSession, data: MeetingData, course: Course) -> None:
+    title = clean_texts(data.title)
+    if not title:
+        raise DomainError(_l("Please give the meeting a title, at least in one language."),
+                          field=f"title_{course.source_language}")
     if not is_valid_timezone(data.timezone):
         raise DomainError(_l("Unknown time zone."), field="timezone")
     zone = ZoneInfo(data.timezone)
@@ -75,7 +80,7 @@ def _apply(meeting: TrainingSession, data: MeetingData) -> None:
         trainer = db.session.get(User, data.trainer_id)
         if trainer is None or not has_role(trainer, Role.TRAINER):
             raise DomainError(_l("Choose a trainer."), field="trainer_id")
-    meeting.title = data.title.strip()
+    meeting.title = title
     meeting.starts_at, meeting.ends_at = starts, ends  # stored in UTC by the column type
     meeting.timezone = data.timezone
     meeting.venue_company = (data.venue_company or "").strip() or None
@@ -105,7 +110,8 @@ def _place(meeting: TrainingSession) -> str | dict:
 
 
 def meeting_params(meeting: TrainingSession) -> dict:
-    """What a notification about the meeting shows (times on each reader's clock, the course in their language)."""
+    """What a notification about the meeting shows (times on each reader's clock, the course and the meeting's
+    title in their language)."""
     return {"meeting": meeting.id, "course": meeting.course.title, "title": meeting.title,
             "starts_at": as_param(meeting.starts_at), "place": _place(meeting)}
 
@@ -120,7 +126,7 @@ def create_meeting(actor: User, course: Course, data: MeetingData) -> TrainingSe
     if not can_plan_meetings(actor, course):
         raise DomainError(_l("You may only plan meetings for courses you teach."))
     meeting = TrainingSession(course=course)
-    _apply(meeting, data)
+    _apply(meeting, data, course)
     db.session.add(meeting)
     db.session.flush()
     record_event("training.meeting_created", actor=actor, obj=meeting, after={"course": course.id})
@@ -134,12 +140,13 @@ def update_meeting(actor: User, meeting: TrainingSession, data: MeetingData) -> 
     participants (not for a meeting that is over or cancelled)."""
     if not can_run_meeting(actor, meeting):
         raise DomainError(_l("You may only change your own meetings."))
-    before = {"starts_at": meeting.starts_at, "ends_at": meeting.ends_at}
+    before = {"starts_at": meeting.starts_at, "ends_at": meeting.ends_at, "title": dict(meeting.title or {})}
     was = (meeting.starts_at, _place(meeting))
-    _apply(meeting, data)
+    _apply(meeting, data, meeting.course)
     db.session.flush()
-    record_event("training.meeting_changed", actor=actor, obj=meeting, before=before,
-                 after={"starts_at": meeting.starts_at, "ends_at": meeting.ends_at})
+    old, new = audit_changes(before, {"starts_at": meeting.starts_at, "ends_at": meeting.ends_at,
+                                      "title": dict(meeting.title)})
+    record_event("training.meeting_changed", actor=actor, obj=meeting, before=old, after=new)
     if (meeting.starts_at, _place(meeting)) != was and not meeting.is_cancelled and meeting.ends_at > utcnow():
         _tell_participants(meeting, "meeting.moved", was_at=as_param(was[0]))
     if meeting.starts_at != was[0]:

@@ -51,7 +51,7 @@ def course_people(db):
 
 def data(trainer, starts_local=DAY, hours=3, company="Metal-Tech Suwałki", address="ul. Sejneńska 78",
          online_url=None):
-    return services.MeetingData(title="Spawanie blach", starts_local=starts_local,
+    return services.MeetingData(title={"pl": "Spawanie blach"}, starts_local=starts_local,
                                 ends_local=starts_local + timedelta(hours=hours), timezone="Europe/Warsaw",
                                 venue_company=company, venue_address=address, venue_country=Country.PL,
                                 online_url=online_url, trainer_id=trainer.id, capacity=None, language="pl")

@@ -100,7 +100,7 @@ def test_a_trainer_plans_a_meeting_in_vilnius_time_and_warsaw_sees_it_an_hour_ea
     course = create_course(trainers=[trainer])
     login(trainer)
     response = client.post_form(f"/courses/{course.id}/meetings/new", {
-        "title": "Spawanie TIG – pokaz", "starts_local": "2026-12-03T10:00", "ends_local": "2026-12-03T14:00",
+        "title_pl": "Spawanie TIG – pokaz", "starts_local": "2026-12-03T10:00", "ends_local": "2026-12-03T14:00",
         "timezone": "Europe/Vilnius", "venue_company": "UAB Alytaus metalas", "venue_address": "Alytus",
         "venue_country": "LT", "online_url": "", "trainer_id": str(trainer.id), "capacity": "", "language": "lt"})
     assert response.status_code == 303
@@ -246,7 +246,7 @@ def test_meeting_input_errors_are_clear_and_change_nothing(client, login, db):
     trainer = create_user(Role.TRAINER, language="lt")
     course = create_course(trainers=[trainer])
     login(trainer)
-    base = {"title": "X", "starts_local": "2026-12-03T10:00", "ends_local": "2026-12-03T09:00",
+    base = {"title_lt": "X", "starts_local": "2026-12-03T10:00", "ends_local": "2026-12-03T09:00",
             "timezone": "Europe/Vilnius", "venue_company": "", "venue_address": "", "venue_country": "LT",
             "online_url": "", "trainer_id": "0", "capacity": "", "language": "lt"}
     response = client.post_form(f"/courses/{course.id}/meetings/new", base)
