@@ -27,6 +27,12 @@ LANGUAGE_NAMES = {"pl": "Polski", "lt": "Lietuvių", "en": "English"}
 
 LANGUAGE_LABELS = {"pl": _l("Polish"), "lt": _l("Lithuanian"), "en": _l("English")}
 
+#: The note beside a text shown in another language than the reader's (no translation yet).
+IN_LANGUAGE = {"pl": _l("(in Polish)"), "lt": _l("(in Lithuanian)"), "en": _l("(in English)")}
+
+#: "Missing in …" for the authors' notice of untranslated content.
+MISSING_IN = {"pl": _l("Missing in Polish"), "lt": _l("Missing in Lithuanian"), "en": _l("Missing in English")}
+
 COUNTRY_LABELS = {"PL": _l("Poland"), "LT": _l("Lithuania"), "OTHER": _l("Other country")}
 
 GENDER_LABELS = {"female": _l("Female"), "male": _l("Male"), "other": _l("Other")}

@@ -19,7 +19,7 @@ from flask_babel import (
 from app.core import i18n
 from app.core.forms import LanguageForm
 from app.core.navigation import visible_nav_items
-from app.core.translated import pick, pick_marked, picked_language
+from app.core.translated import pick, pick_marked, picked_language, viewer_language
 
 
 def init_templating(app: Flask) -> None:
@@ -40,6 +40,9 @@ def init_templating(app: Flask) -> None:
         LANGUAGES=i18n.LANGUAGES,
         LANGUAGE_NAMES=i18n.LANGUAGE_NAMES,
         LANGUAGE_LABELS=i18n.LANGUAGE_LABELS,
+        IN_LANGUAGE=i18n.IN_LANGUAGE,
+        MISSING_IN=i18n.MISSING_IN,
+        viewer_language=viewer_language,
         ROLE_LABELS=i18n.ROLE_LABELS,
         COUNTRY_LABELS=i18n.COUNTRY_LABELS,
         GENDER_LABELS=i18n.GENDER_LABELS,
