@@ -33,6 +33,7 @@ ACTIONS = {
     "catalogue.material_deleted": _l("Material deleted"),
     "catalogue.material_purged": _l("Material's file removed for good"),
     "catalogue.material_refused": _l("Upload refused"),
+    "catalogue.material_renamed": _l("Material's title changed"),
     "catalogue.material_restored": _l("Material restored"),
     "catalogue.material_uploaded": _l("Material uploaded"),
     "catalogue.material_verified": _l("Upload verified"),

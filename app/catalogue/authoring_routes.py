@@ -13,6 +13,7 @@ from app.catalogue.forms import (
     CourseForm,
     LessonForm,
     LinkForm,
+    MaterialTitleForm,
     ModuleForm,
     MoveForm,
     NewLessonForm,
@@ -21,6 +22,7 @@ from app.catalogue.forms import (
     fill_texts,
     texts_from,
 )
+from app.catalogue.gaps import GAP_LABELS, course_gaps, lesson_gaps
 from app.catalogue.models import Course, CourseStatus, Lesson, Material, Module, Specialisation
 from app.catalogue.policies import (
     can_assign_trainers,
@@ -114,7 +116,7 @@ def edit_course(course_id: int):
     trainers_form.trainers.data = [t.id for t in course.trainers]
     return form_page("catalogue/teach/course_edit.html", form=form, course=course, module_form=ModuleForm(
         prefix="mod"), trainers_form=trainers_form, new_lesson_form=NewLessonForm(prefix="les"),
-        can_assign=can_assign_trainers(current_user, course))
+        can_assign=can_assign_trainers(current_user, course), gaps=course_gaps(course), gap_labels=GAP_LABELS)
 
 
 STATUS_MESSAGES = {"published": _l("The course is published."), "archived": _l("The course is archived."),
@@ -215,7 +217,8 @@ def edit_lesson(lesson_id: int):
             flash(_("Lesson saved."), "success")
             return redirect(url_for("catalogue.edit_lesson", lesson_id=lesson.id), 303)
     return form_page("catalogue/teach/lesson_edit.html", form=form, lesson=lesson, course=course,
-                     link_form=LinkForm(prefix="link"), token_hours=UPLOAD_TOKEN_MAX_AGE // 3600)
+                     link_form=LinkForm(prefix="link"), token_hours=UPLOAD_TOKEN_MAX_AGE // 3600,
+                     gaps=lesson_gaps(lesson, course.source_language), gap_labels=GAP_LABELS)
 
 
 @bp.post("/teach/lessons/<int:lesson_id>/move")
@@ -239,6 +242,22 @@ def add_link(lesson_id: int):
     else:
         flash_form_errors(form)
     return _materials(lesson.id)
+
+
+@bp.route("/teach/materials/<int:material_id>/title", methods=["GET", "POST"])
+@role_required(*TEACHERS)
+def material_title(material_id: int):
+    material = load_or_403(Material, material_id, can_manage_material)
+    form = MaterialTitleForm()
+    if request.method == "GET":
+        fill_texts(form, "title", material.title)
+    if form.validate_on_submit():
+        with refusals(form):
+            services.update_material_title(current_user, material, texts_from(form, "title"))
+            flash(_("Title saved."), "success")
+            return _materials(material.lesson_id)
+    return form_page("catalogue/teach/material_title.html", form=form, material=material,
+                     course=material.lesson.module.course)
 
 
 @bp.post("/teach/materials/<int:material_id>/<any(delete, restore):action>")

@@ -100,6 +100,13 @@ class LinkForm(Form):
 translated_fields(LinkForm, "link_title", _l("Link title"), max_length=200)
 
 
+class MaterialTitleForm(Form):
+    submit = SubmitField(_l("Save title"))
+
+
+translated_fields(MaterialTitleForm, "title", _l("Title shown to trainees"), max_length=200)
+
+
 class StatusForm(Form):
     status = HiddenField(validators=[DataRequired()])
 

@@ -23,9 +23,8 @@ from app.catalogue.policies import can_assign_trainers, can_author, can_manage_c
 from app.core.audit import audit_changes, record_event
 from app.core.db import utcnow
 from app.core.errors import DomainError
-from app.core.i18n import LANGUAGES
 from app.core.permissions import Role
-from app.core.translated import pick
+from app.core.translated import clean_texts, pick
 from app.extensions import db
 
 
@@ -34,8 +33,7 @@ def _require_manager(actor: User, course: Course) -> None:
         raise DomainError(_l("You may only change courses you teach."))
 
 
-def _clean_texts(texts: dict[str, str | None]) -> dict[str, str]:
-    return {lang: text.strip() for lang, text in texts.items() if lang in LANGUAGES and text and text.strip()}
+_clean_texts = clean_texts
 
 
 def _slug(text: str) -> str:
@@ -268,6 +266,21 @@ def add_link(actor: User, lesson: Lesson, title: dict[str, str | None], url: str
     record_event("catalogue.link_added", actor=actor, obj=material,
                  after={"lesson": lesson.id, "title": title, "url": url})
     return material
+
+
+def update_material_title(actor: User, material: Material, title: dict[str, str | None]) -> None:
+    """An upload is titled in one language; its managers give the title in the others (audited like any edit)."""
+    course = material.lesson.module.course
+    _require_manager(actor, course)
+    title = _clean_texts(title)
+    if not title:
+        raise DomainError(_l("Give the material a title."), field=f"title_{course.source_language}")
+    before = dict(material.title or {})
+    if title != before:
+        material.title = title
+        db.session.flush()
+        record_event("catalogue.material_renamed", actor=actor, obj=material, before={"title": before},
+                     after={"title": title})
 
 
 def delete_material(actor: User, material: Material) -> None:

@@ -7,6 +7,8 @@ A fallback is marked with its language (``lang="pl"``) so that screen readers pr
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 
@@ -60,3 +62,19 @@ def clean_texts(texts: dict[str, str | None] | None) -> LanguageMap:
 def missing_languages(texts: LanguageMap | None) -> list[str]:
     """The content languages ``texts`` has no (non-blank) text in, in the order MCC offers them."""
     return [code for code in LANGUAGES if not ((texts or {}).get(code) or "").strip()]
+
+
+#: For each content language, the (kind, name) of what is missing in it; kinds are named by each domain.
+Gaps = dict[str, list[tuple[str, str]]]
+
+
+def translation_gaps(items: Iterable[tuple[str, str, LanguageMap | None]]) -> Gaps:
+    """For each language, the (kind, name) of the ``(kind, name, texts)`` items that are written in some language
+    but not in that one (a text written in no language, such as an empty description, is no translation gap)."""
+    gaps: Gaps = {code: [] for code in LANGUAGES}
+    for kind, name, texts in items:
+        missing = missing_languages(texts)
+        if len(missing) < len(LANGUAGES):
+            for code in missing:
+                gaps[code].append((kind, name))
+    return {code: found for code, found in gaps.items() if found}

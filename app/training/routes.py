@@ -102,7 +102,8 @@ def edit_meeting(meeting_id: int):
             flash(_("Meeting saved."), "success")
             return redirect(url_for("training.meeting", meeting_id=meeting.id), 303)
     return form_page("training/meeting_form.html", form=form, course=meeting.course, meeting=meeting,
-                     cancel_form=CancelForm(prefix="cancel"))
+                     cancel_form=CancelForm(prefix="cancel"), gaps=services.meeting_gaps(meeting),
+                     gap_labels=services.GAP_LABELS)
 
 
 @bp.post("/meetings/<int:meeting_id>/cancel")
@@ -128,7 +129,8 @@ def meeting(meeting_id: int):
                                                      Attendance.user_id == current_user.id))
     return render_template("training/meeting.html", meeting=meeting, runs=runs, own=own,
                            roster=services.roster(meeting) if runs else [], is_open=checkin.is_open(meeting),
-                           sheet_form=SignedSheetForm(), venue_zone=ZoneInfo(meeting.timezone))
+                           sheet_form=SignedSheetForm(), venue_zone=ZoneInfo(meeting.timezone),
+                           gaps=services.meeting_gaps(meeting) if runs else {}, gap_labels=services.GAP_LABELS)
 
 
 @bp.route("/meetings/<int:meeting_id>/roster", methods=["GET", "POST"])

@@ -24,7 +24,7 @@ from app.core.errors import DomainError
 from app.core.files import FileRule, store_upload
 from app.core.i18n import in_each_language, is_valid_timezone
 from app.core.permissions import Role, has_role
-from app.core.translated import clean_texts
+from app.core.translated import Gaps, clean_texts, translation_gaps
 from app.core.urls import path_for
 from app.enrolment.models import Enrolment, EnrolmentStatus
 from app.extensions import db
@@ -90,6 +90,15 @@ def _apply(meeting: TrainingSession, data: MeetingData, course: Course) -> None:
     meeting.trainer_id = data.trainer_id
     meeting.capacity = data.capacity
     meeting.language = data.language
+
+
+#: How the trainers' notice of missing translations names a meeting's texts.
+GAP_LABELS = {"meeting_title": _l("meeting title")}
+
+
+def meeting_gaps(meeting: TrainingSession) -> Gaps:
+    """The languages the meeting's title is not yet written in (for the trainers' notice)."""
+    return translation_gaps([("meeting_title", "", meeting.title)])
 
 
 # -- telling the participants ------------------------------------------------------------------------------------

@@ -198,6 +198,8 @@ TABLE: dict[str, str] = {
     "POST /teach/lessons/<int:lesson_id>/links": "lfffoo",
     "POST /teach/lessons/<int:lesson_id>/move": "lfffoo",
     "POST /teach/materials/<int:material_id>/<any(delete, restore):action>": "lfffoo",
+    "GET /teach/materials/<int:material_id>/title": "lfffoo",
+    "POST /teach/materials/<int:material_id>/title": "lfffoo",
     "GET /teach/modules/<int:module_id>": "lfffoo",
     "POST /teach/modules/<int:module_id>": "lfffoo",
     "POST /teach/modules/<int:module_id>/lessons": "lfffoo",
