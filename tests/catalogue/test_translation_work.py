@@ -127,14 +127,18 @@ def test_the_notice_costs_three_queries_however_large_the_course(app, db):
         for module in course.modules:
             for lesson in module.lessons:
                 create_material(lesson)
+    statements = []
+
+    def record(_conn, _cursor, statement, *args):
+        statements.append(statement)
+
     for course in (small, large):
         db.session.expire_all()
         course = db.session.get(Course, course.id)
-        statements = []
-        listen = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listen)
+        statements.clear()
+        event.listen(db.engine, "before_cursor_execute", record)
         try:
             gaps = course_gaps(course)
         finally:
-            event.remove(db.engine, "before_cursor_execute", listen)
+            event.remove(db.engine, "before_cursor_execute", record)
         assert len(statements) == 3 and gaps
