@@ -33,8 +33,6 @@ def _require_manager(actor: User, course: Course) -> None:
         raise DomainError(_l("You may only change courses you teach."))
 
 
-_clean_texts = clean_texts
-
 
 def _slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text.replace("ł", "l").replace("Ł", "L"))
@@ -55,7 +53,7 @@ def create_course(actor: User, specialisation: Specialisation, title: dict[str, 
     """Trainers and coordinators create courses (as drafts); a trainer who creates one teaches it."""
     if not can_author(actor):
         raise DomainError(_l("Only trainers and coordinators create courses."))
-    title = _clean_texts(title)
+    title = clean_texts(title)
     if source_language not in title:
         raise DomainError(_l("Give the title at least in the course's source language."), field="title")
     course = Course(key=_unique_course_key(title[source_language]), specialisation=specialisation,
@@ -81,7 +79,7 @@ def _course_snapshot(course: Course) -> dict:
 def _apply_course_fields(course: Course, fields: dict) -> None:
     for name in ("summary", "description"):
         if name in fields:
-            setattr(course, name, _clean_texts(fields[name]))
+            setattr(course, name, clean_texts(fields[name]))
     if "hours" in fields:
         if fields["hours"] is None or fields["hours"] < 0:
             raise DomainError(_l("Hours must be zero or more."), field="hours")
@@ -102,7 +100,7 @@ def _apply_course_fields(course: Course, fields: dict) -> None:
 def update_course(actor: User, course: Course, title: dict[str, str | None], source_language: str,
                   specialisation: Specialisation, **fields) -> None:
     _require_manager(actor, course)
-    title = _clean_texts(title)
+    title = clean_texts(title)
     if source_language not in title:
         raise DomainError(_l("Give the title at least in the course's source language."), field="title")
     before = _course_snapshot(course)
@@ -145,7 +143,7 @@ def set_trainers(actor: User, course: Course, trainers: list[User]) -> None:
 
 def add_module(actor: User, course: Course, title: dict[str, str | None]) -> Module:
     _require_manager(actor, course)
-    title = _clean_texts(title)
+    title = clean_texts(title)
     if not title:
         raise DomainError(_l("Give the module a title."), field="title")
     position = max((m.position for m in course.modules), default=-1) + 1
@@ -164,7 +162,7 @@ def _next_key(prefix: str, taken: set[str]) -> str:
 
 def update_module(actor: User, module: Module, title: dict[str, str | None]) -> None:
     _require_manager(actor, module.course)
-    title = _clean_texts(title)
+    title = clean_texts(title)
     if not title:
         raise DomainError(_l("Give the module a title."), field="title")
     if title != module.title:
@@ -202,13 +200,13 @@ def add_lesson(actor: User, module: Module, title: dict[str, str | None], body: 
                duration_minutes: int = 0) -> Lesson:
     course = module.course
     _require_manager(actor, course)
-    title = _clean_texts(title)
+    title = clean_texts(title)
     if not title:
         raise DomainError(_l("Give the lesson a title."), field="title")
     taken = set(db.session.scalars(select(Lesson.key).where(Lesson.course_id == course.id)))
     lesson = Lesson(course_id=course.id, module=module, key=_next_key("lesson", taken),
                     position=max((item.position for item in module.lessons), default=-1) + 1,
-                    title=title, body=_clean_texts(body), duration_minutes=max(0, duration_minutes or 0))
+                    title=title, body=clean_texts(body), duration_minutes=max(0, duration_minutes or 0))
     db.session.add(lesson)
     db.session.flush()
     record_event("catalogue.lesson_added", actor=actor, obj=lesson,
@@ -229,14 +227,14 @@ def update_lesson(actor: User, lesson: Lesson, title: dict[str, str | None], bod
     _require_manager(actor, course)
     if module.course_id != course.id:
         raise DomainError(_l("A lesson can only move to a module of the same course."), field="module")
-    title = _clean_texts(title)
+    title = clean_texts(title)
     if not title:
         raise DomainError(_l("Give the lesson a title."), field="title")
     before = _lesson_snapshot(lesson)
     if module.id != lesson.module_id:
         lesson.position = max((item.position for item in module.lessons), default=-1) + 1
         lesson.module = module
-    lesson.title, lesson.body = title, _clean_texts(body)
+    lesson.title, lesson.body = title, clean_texts(body)
     lesson.duration_minutes = max(0, duration_minutes or 0)
     db.session.flush()
     old, new = audit_changes(before, _lesson_snapshot(lesson), texts=("body",))
@@ -256,7 +254,7 @@ def add_link(actor: User, lesson: Lesson, title: dict[str, str | None], url: str
     _require_manager(actor, lesson.module.course)
     if not url.startswith(("https://", "http://")):
         raise DomainError(_l("A link must start with https:// or http://."), field="url")
-    title = _clean_texts(title)
+    title = clean_texts(title)
     if not title:
         raise DomainError(_l("Give the material a title."), field="title")
     material = Material(lesson=lesson, kind=MaterialKind.LINK, url=url, title=title,
@@ -272,7 +270,7 @@ def update_material_title(actor: User, material: Material, title: dict[str, str 
     """An upload is titled in one language; its managers give the title in the others (audited like any edit)."""
     course = material.lesson.module.course
     _require_manager(actor, course)
-    title = _clean_texts(title)
+    title = clean_texts(title)
     if not title:
         raise DomainError(_l("Give the material a title."), field=f"title_{course.source_language}")
     before = dict(material.title or {})

@@ -111,3 +111,13 @@ def test_a_notice_names_the_meeting_in_each_recipients_language(db):
     services.cancel_meeting(trainer, meeting, "Awaria")
     db.session.commit()
     assert TITLES["lt"] in shown(notices(vilnius)[0])[0] and TITLES["pl"] in shown(notices(warsaw)[0])[0]
+
+
+def test_the_trainers_pages_mark_a_title_in_another_language_without_escaping_it_twice(client, login, db):
+    trainer = create_user(Role.TRAINER, language="lt")
+    course = create_course(trainers=[trainer])
+    meeting = create_meeting(course, trainer=trainer, title={"pl": "Spawanie <MAG> & TIG"})
+    login(trainer)
+    roster = client.get(f"/meetings/{meeting.id}/roster").get_data(as_text=True)
+    assert re.search(r'<h1>[^<]*: <span lang="pl">Spawanie &lt;MAG&gt; &amp; TIG</span></h1>', roster)
+    assert '<span lang="pl">Spawanie &lt;MAG&gt; &amp; TIG</span>' in client.get("/meetings/").get_data(as_text=True)
