@@ -1,7 +1,7 @@
 """Meeting titles per language: the single string becomes {<course source language>: title}.
 
 Revision ID: 3c8e1f0b7a52
-Revises: d95ed3b4c6a4
+Revises: c3f1a9e2b7d4
 Create Date: 2026-12-04 23:20:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3c8e1f0b7a52'
-down_revision = 'd95ed3b4c6a4'
+down_revision = 'c3f1a9e2b7d4'
 branch_labels = None
 depends_on = None
 
