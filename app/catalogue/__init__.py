@@ -3,6 +3,7 @@
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
+from app.core.home import for_trainers, register_home_panel
 from app.core.navigation import register_nav
 from app.core.permissions import Role
 
@@ -16,11 +17,13 @@ def blueprints():
 
 
 def init_app(app):
-    from app.catalogue import cli, demo, maintenance  # noqa: F401  (demo registers its seeder)
+    from app.catalogue import cli, demo, home, maintenance  # noqa: F401  (demo registers its seeder)
     from app.storage.references import register_reference_source
 
     app.cli.add_command(cli.courses_cli)
     register_reference_source("materials", maintenance.material_references)
     register_reference_source("pending_uploads", maintenance.pending_upload_references)
+    register_home_panel("catalogue.uploads", 40, "catalogue/_home_uploads.html", home.uploads_processing,
+                        visible_if=for_trainers)
     register_nav("catalogue.index", _l("Courses"), 10)
     register_nav("catalogue.teach", _l("My teaching"), 30, roles=(Role.TRAINER, Role.COORDINATOR))

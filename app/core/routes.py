@@ -11,6 +11,7 @@ from flask_login import current_user
 from app.core import bp, settings
 from app.core.forms import LanguageForm, SiteSettingsForm
 from app.core.health import readiness
+from app.core.home import home_panels
 from app.core.i18n import LANGUAGES
 from app.core.observability import metrics_response
 from app.core.permissions import Role, role_required
@@ -23,7 +24,8 @@ log = logging.getLogger(__name__)
 
 @bp.get("/")
 def index():
-    return render_template("core/index.html")
+    """Anonymous visitors: what MCC is and a way in. Logged-in people: what to do next (``core.home``)."""
+    return render_template("core/index.html", panels=home_panels(current_user))
 
 
 @bp.get("/healthz/live")

@@ -36,7 +36,7 @@ from app.jobs.outbox import handler
 from app.jobs.schedule import every
 from app.learning.models import CompletionEvent, LessonProgress, Quiz, QuizAttempt
 from app.training.models import MeetingStatus, TrainingSession
-from app.training.services import attendance_rate
+from app.training.services import attendance_rates
 from app.training.signals import attendance_changed, meetings_changed
 
 
@@ -102,25 +102,49 @@ def requirements(course: Course) -> Requirements:
 
 
 def check_rule(user_id: int, course: Course) -> RuleCheck:
-    rule = rule_of(course)
-    lessons = dict(db.session.execute(select(Lesson.key, Lesson.id).where(Lesson.course_id == course.id)).all())
-    quizzes = dict(db.session.execute(select(Quiz.key, Quiz.id).where(Quiz.course_id == course.id)).all())
-    need_lessons, need_quizzes = _required(rule["lessons"], lessons), _required(rule["quizzes"], quizzes)
+    return check_rules(user_id, [course])[course.id]
+
+
+def check_rules(user_id: int, courses: list[Course]) -> dict[int, RuleCheck]:
+    """``check_rule`` for several courses of one person, in a fixed number of queries whatever their number (the
+    home page says what is missing in each course)."""
+    ids = [course.id for course in courses]
+    lessons: dict[int, dict[str, int]] = {course_id: {} for course_id in ids}
+    for course_id, key, lesson_id in db.session.execute(select(Lesson.course_id, Lesson.key, Lesson.id).where(
+            Lesson.course_id.in_(ids or [-1]))):
+        lessons[course_id][key] = lesson_id
+    quizzes: dict[int, dict[str, int]] = {course_id: {} for course_id in ids}
+    for course_id, key, quiz_id in db.session.execute(select(Quiz.course_id, Quiz.key, Quiz.id).where(
+            Quiz.course_id.in_(ids or [-1]))):
+        quizzes[course_id][key] = quiz_id
+    rules = {course.id: rule_of(course) for course in courses}
+    need_lessons = {c: _required(rules[c]["lessons"], lessons[c]) for c in ids}
+    need_quizzes = {c: _required(rules[c]["quizzes"], quizzes[c]) for c in ids}
     done = set(db.session.scalars(select(LessonProgress.lesson_id).where(
-        LessonProgress.user_id == user_id, LessonProgress.course_id == course.id,
+        LessonProgress.user_id == user_id, LessonProgress.course_id.in_(ids or [-1]),
         LessonProgress.completed_at.is_not(None))))
+    wanted_quizzes = set().union(*need_quizzes.values()) if ids else set()
     passed = set(db.session.scalars(select(QuizAttempt.quiz_id).where(
-        QuizAttempt.user_id == user_id, QuizAttempt.passed.is_(True)))) if need_quizzes else set()
-    required = float(rule.get("min_attendance_percent") or 0)
-    rate = attendance_rate(user_id, course.id)
-    has_meetings = bool(db.session.scalar(select(func.count()).select_from(TrainingSession).where(
-        TrainingSession.course_id == course.id)))
-    attendance_ok = required <= 0 or not has_meetings or (rate is not None and rate * 100 >= required - 1e-9)
-    last = last_meetings([course.id]).get(course.id)
-    return RuleCheck(lessons_ok=need_lessons <= done, quizzes_ok=need_quizzes <= passed, attendance_ok=attendance_ok,
-                     missing_lessons=len(need_lessons - done), missing_quizzes=len(need_quizzes - passed),
-                     attendance=rate, required_attendance=required, last_meeting_at=last,
-                     meetings_over=last is None or last <= utcnow())
+        QuizAttempt.user_id == user_id, QuizAttempt.passed.is_(True),
+        QuizAttempt.quiz_id.in_(wanted_quizzes)))) if wanted_quizzes else set()
+    rates = attendance_rates(user_id, ids)
+    with_meetings = set(db.session.scalars(select(TrainingSession.course_id).where(
+        TrainingSession.course_id.in_(ids or [-1])).distinct()))
+    lasts = last_meetings(ids)
+    now = utcnow()
+    checks = {}
+    for course_id in ids:
+        required = float(rules[course_id].get("min_attendance_percent") or 0)
+        rate = rates[course_id]
+        attendance_ok = (required <= 0 or course_id not in with_meetings
+                         or (rate is not None and rate * 100 >= required - 1e-9))
+        last = lasts.get(course_id)
+        checks[course_id] = RuleCheck(
+            lessons_ok=need_lessons[course_id] <= done, quizzes_ok=need_quizzes[course_id] <= passed,
+            attendance_ok=attendance_ok, missing_lessons=len(need_lessons[course_id] - done),
+            missing_quizzes=len(need_quizzes[course_id] - passed), attendance=rate, required_attendance=required,
+            last_meeting_at=last, meetings_over=last is None or last <= now)
+    return checks
 
 
 def evaluate_completion(enrolment: Enrolment, actor: User | None = None, cause: str = "re-evaluated") -> bool:

@@ -4,6 +4,7 @@ evaluations, documents and certificates."""
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
+from app.core.home import for_coordinators, register_home_panel
 from app.core.navigation import register_nav
 from app.core.permissions import Role
 
@@ -17,11 +18,16 @@ def blueprints():
 
 
 def init_app(app):
-    from app.placements import demo, maintenance, notices  # noqa: F401  (demo seeder, notification kinds)
+    from app.placements import demo, home, maintenance, notices  # noqa: F401  (demo seeder, notification kinds)
     from app.placements.nav import shows_mentor_menu
+    from app.placements.policies import is_mentor
     from app.storage.references import register_reference_source
 
     register_reference_source("placement_documents", maintenance.document_references)
+    register_home_panel("placements.logbook", 50, "placements/_home_logbook.html", home.logbook_waiting,
+                        visible_if=is_mentor)
+    register_home_panel("placements.applications", 20, "placements/_home_applications.html",
+                        home.applications_waiting, visible_if=for_coordinators)
     register_nav("placements.companies", _l("Companies"), 12)
     register_nav("placements.internships", _l("Internships"), 25, roles=(Role.TRAINEE,))
     register_nav("placements.my_interns", _l("My interns"), 35, visible_if=shows_mentor_menu)

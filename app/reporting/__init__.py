@@ -4,6 +4,7 @@ people, exports for the funder (CSV, XLSX, attendance matrix, placement register
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
+from app.core.home import for_coordinators, register_home_panel
 from app.core.navigation import register_nav
 from app.core.permissions import Role
 
@@ -17,10 +18,14 @@ def blueprints():
 
 
 def init_app(app):
-    from app.reporting import demo, notices  # noqa: F401  (demo seeder, notification kinds and schedule)
+    from app.reporting import demo, home, notices  # noqa: F401  (demo seeder, notification kinds and schedule)
     from app.reporting.services import unit_label
 
     app.add_template_filter(unit_label, "unit")
 
+    register_home_panel("reporting.figures", 10, "reporting/_home_figures.html", home.headline_figures,
+                        visible_if=for_coordinators)
+    register_home_panel("reporting.at_risk", 30, "reporting/_home_at_risk.html", home.at_risk_count,
+                        visible_if=for_coordinators)
     register_nav("reporting.dashboard", _l("Reports"), 50, roles=(Role.COORDINATOR, Role.TRAINER))
     register_nav("reporting.at_risk", _l("At risk"), 51, roles=(Role.COORDINATOR, Role.TRAINER))

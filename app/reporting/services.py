@@ -103,11 +103,11 @@ def indicator_scope(indicator: Indicator) -> Scope:
                  specialisation_id=indicator.specialisation_id, country=indicator.country, gender=indicator.gender)
 
 
-def indicator_table(values: dict[int, float | None] | None = None) -> list[IndicatorStatus]:
-    """Every indicator with its live value (a couple of queries per indicator; indicators are few), or with the
-    ``values`` computed a moment ago (the dashboard's cache)."""
+def indicator_table(values: dict[int, float | None] | None = None, only=()) -> list[IndicatorStatus]:
+    """Every indicator (or those matching the conditions ``only``) with its live value (a couple of queries per
+    indicator; indicators are few), or with the ``values`` computed a moment ago (the dashboard's cache)."""
     statuses = []
-    for indicator in db.session.scalars(select(Indicator).order_by(Indicator.position, Indicator.code)):
+    for indicator in db.session.scalars(select(Indicator).where(*only).order_by(Indicator.position, Indicator.code)):
         if values is not None and indicator.id in values:
             value = values[indicator.id]
         else:
