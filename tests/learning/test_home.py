@@ -8,7 +8,6 @@ from datetime import timedelta
 from app.core.db import utcnow
 from app.core.home import home_panels
 from app.core.permissions import Role
-from app.extensions import db
 from app.learning import completion, progress
 from app.learning.home import certificate_gaps, continue_learning
 from app.learning.models import LessonProgress
@@ -126,4 +125,4 @@ def test_the_trainees_home_page_runs_a_fixed_number_of_queries(client, login, db
     small = count_queries(client, "/")
     grow(4)
     assert count_queries(client, "/") == small
-    assert Role.TRAINEE == trainee.role
+    assert trainee.role == Role.TRAINEE
