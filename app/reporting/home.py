@@ -12,7 +12,7 @@ from app.extensions import cache
 from app.reporting.measures import Scope
 from app.reporting.models import Indicator
 from app.reporting.risk import at_risk_cached
-from app.reporting.services import cache_key, indicator_table
+from app.reporting.services import cache_key, cached, indicator_table
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +30,18 @@ def _warm_indicator_values() -> dict[int, float | None] | None:
     return figures.indicator_values if figures is not None else None
 
 
+def _headline_values() -> dict[int, float | None]:
+    """The headline indicators' values: the warm dashboard's, else computed (only these) and cached like it."""
+    warm = _warm_indicator_values()
+    if warm is not None:
+        return warm
+    return cached(cache_key("home-indicators", Scope()),
+                  lambda: {status.indicator.id: status.achieved for status in indicator_table(only=HEADLINE)})
+
+
 def headline_figures(user: Any) -> dict:
     """The headline indicators (e.g. trainees enrolled of 88, internships of 12) with their share of the target."""
-    return {"indicators": indicator_table(_warm_indicator_values(), only=HEADLINE)}
+    return {"indicators": indicator_table(_headline_values(), only=HEADLINE)}
 
 
 def at_risk_count(user: Any) -> dict:
