@@ -72,9 +72,9 @@ def test_the_coordinators_home_page_shows_their_items_and_links(client, login, d
 
 
 def test_each_role_sees_its_own_panels_only(client, login, db):
-    trainee, trainer, coordinator, admin = (create_user(role) for role in Role)
-    assert not COORDINATOR_PANELS & {panel.name for panel, _data in home_panels(trainee)}
-    assert not COORDINATOR_PANELS & {panel.name for panel, _data in home_panels(trainer)}
+    trainee, trainer, mentor, coordinator, admin = (create_user(role) for role in Role)
+    for person in (trainee, trainer, mentor):
+        assert not COORDINATOR_PANELS & {panel.name for panel, _data in home_panels(person)}
     assert {panel.name for panel, _data in home_panels(trainer)} == {"training.trainer_meetings", "catalogue.uploads"}
     assert {panel.name for panel, _data in home_panels(coordinator)} == COORDINATOR_PANELS
     assert {panel.name for panel, _data in home_panels(admin)} == COORDINATOR_PANELS
