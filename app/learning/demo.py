@@ -1,4 +1,5 @@
-"""Demo learning: progress for the demo trainees and one completed course with a certificate."""
+"""Demo learning: progress for the demo trainees, one completed course with a certificate, and a quiz tried and
+not yet passed in a course under way."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ def seed_demo_learning() -> None:
     course = db.session.scalar(select(Course).where(Course.key == "mig-mag-tig-welding"))
     if person is None or course is None:
         return
+    _seed_failed_attempt(person, course)
     enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == person.id,
                                                           Enrolment.course_id == course.id))
     if enrolment is None or enrolment.status != EnrolmentStatus.ENROLLED or enrolment.completed_at:
@@ -50,3 +52,17 @@ def seed_demo_learning() -> None:
             attendance.status = AttendanceStatus.PRESENT
     db.session.flush()
     evaluate_completion(enrolment, None, cause="demo data")
+
+
+def _seed_failed_attempt(person, finished_course: Course) -> None:
+    """The first quiz of the trainee's first course under way, tried once and failed: its result page."""
+    quiz = db.session.scalar(select(Quiz).join(Enrolment, Enrolment.course_id == Quiz.course_id).where(
+        Enrolment.user_id == person.id, Enrolment.status == EnrolmentStatus.ENROLLED,
+        Quiz.course_id != finished_course.id).order_by(Quiz.course_id, Quiz.id).limit(1))
+    if quiz is None or db.session.scalar(select(QuizAttempt.id).where(QuizAttempt.quiz_id == quiz.id,
+                                                                      QuizAttempt.user_id == person.id)):
+        return
+    tried = utcnow() - timedelta(days=2)
+    db.session.add(QuizAttempt(quiz_id=quiz.id, user_id=person.id, started_at=tried, submitted_at=tried,
+                               snapshot=[], answers={}, results=[], score=1, max_score=3, percent=100 / 3,
+                               passed=False))
