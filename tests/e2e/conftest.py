@@ -26,11 +26,13 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_terminal_summary(terminalreporter):
-    from tests.e2e import test_accessibility_sweep
-
-    if test_accessibility_sweep.VISITED:
+    # Under xdist the pages were visited in the workers: their reports carry the list.
+    lines = [line for outcome in ("passed", "failed") for report in terminalreporter.stats.get(outcome, [])
+             if report.when == "call" for name, value in report.user_properties if name == "sweep_visited"
+             for line in value]
+    if lines:
         terminalreporter.section("accessibility sweep: pages visited")
-        for line in test_accessibility_sweep.VISITED:
+        for line in lines:
             terminalreporter.write_line(line)
 
 
