@@ -206,11 +206,19 @@ CONTROLS_OUTSIDE = """() => {
 }"""
 
 #: Table cells squeezed narrower than 48 px with more than a few characters in them: text wrapped a letter or two
-#: per line (the roster's names were 37 px wide). Short cells ("3", "✓") may be narrow.
-CRUSHED_CELLS = """() => [...document.querySelectorAll('td, th')]
-    .filter(cell => cell.offsetParent !== null && cell.innerText.trim().length > 4
-                    && cell.getBoundingClientRect().width < 48)
-    .map(cell => `${cell.innerText.trim().slice(0, 30)} (${Math.round(cell.getBoundingClientRect().width)}px)`)"""
+#: per line (the roster's names were 37 px wide). Short cells ("3", "✓") may be narrow. The same for a value beside
+#: its term in a list of facts, under 96 px with more than 8 characters (a long term left an e-mail address three
+#: lines of a few letters each).
+CRUSHED_CELLS = """() => {
+  const limits = {TD: [48, 4], TH: [48, 4], DD: [96, 8]};  // narrower than so many px, with more characters than
+  return [...document.querySelectorAll('td, th, dd')].filter(cell => {
+    const [px, characters] = limits[cell.tagName];
+    const box = cell.getBoundingClientRect();
+    // a value stacked under its term starts where its list does: only a value beside its term is squeezed by it
+    if (cell.tagName === 'DD' && box.left <= cell.parentElement.getBoundingClientRect().left + 8) return false;
+    return cell.offsetParent !== null && box.width < px && cell.innerText.trim().length > characters;
+  }).map(cell => `${cell.innerText.trim().slice(0, 30)} (${Math.round(cell.getBoundingClientRect().width)}px)`);
+}"""
 
 #: resultTypes: axe details only the violations (collecting every pass is most of its time).
 AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations'],
@@ -336,4 +344,17 @@ def test_the_sweep_would_catch_a_crushed_table(browser):
                      '<td style="overflow-wrap:anywhere">Gražina Šimkutė</td>'
                      '<td style="white-space:nowrap">2026-12-04 2026-12-05 2026-12-06 2026-12-07</td></tr></table>')
     assert any("too narrow" in problem and "Gražina" in problem for problem in layout_problems(page, 360))
+    page.close()
+
+
+def test_the_sweep_would_catch_a_crushed_fact(browser):
+    """A value beside a long term, a few letters a line: the check names it (a stacked value may be narrow)."""
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    page.set_content('<!doctype html><html lang="en"><body style="margin:0"><dl style="display:grid;'
+                     'grid-template-columns:max-content 1fr;overflow-wrap:anywhere;margin:0"><dt>Paskutinis '
+                     'prisijungimas prie sistemos ir veikla</dt><dd style="margin:0">kursante@example.com</dd></dl>')
+    assert any("too narrow" in problem and "kursante" in problem for problem in layout_problems(page, 360))
+    page.set_content('<!doctype html><html lang="en"><body style="margin:0;width:80px"><dl><dt>E-mail</dt>'
+                     '<dd style="margin:0">kursante@example.com</dd></dl>')
+    assert not layout_problems(page, 360)
     page.close()
