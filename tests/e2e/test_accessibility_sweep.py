@@ -67,7 +67,7 @@ def persona_name(persona) -> str:
 
 # --- Which pages: the crawl -------------------------------------------------------------------------------------
 
-#: Pages an anonymous visitor reaches without the menu (the menu only has the home page and the log-in link).
+#: Pages for visitors not logged in that the menu does not list (linked from the log-in page and the footer).
 ANONYMOUS_START = ["/login", "/forgot-password", "/register", "/privacy", "/verify/"]
 #: How many clicks below the navigation the crawl goes.
 DEPTH = 3
