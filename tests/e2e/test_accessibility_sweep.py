@@ -39,8 +39,8 @@ AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 
 WIDTHS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 800}}
 
-#: Logged-in people by what they do; a mentor is a trainer-role account linked to a host firm.
-PERSONAS = [None, *Role, "mentor"]
+#: Anonymous visitors and every role (a mentor: a company-mentor account linked to a host firm).
+PERSONAS = [None, *Role]
 
 
 def _role_account(role: Role) -> tuple[str, str]:
@@ -54,8 +54,8 @@ def _mentor_account() -> tuple[str, str]:
     return MENTORS[1][0], MENTOR_PASSWORD
 
 
-#: Personas whose demo account is not in accounts' DEMO_USERS (a future Role.MENTOR: map it to _mentor_account).
-ACCOUNTS = {"mentor": _mentor_account}
+#: Personas whose demo account is not in accounts' DEMO_USERS: mentors are seeded with the placements' firms.
+ACCOUNTS = {Role.MENTOR: _mentor_account}
 
 
 def demo_account(persona) -> tuple[str, str]:
@@ -313,7 +313,7 @@ MUST_REACH = {
     Role.TRAINER: ["/meetings/<id>/roster", "/teach/courses/<id>", "/teach/lessons/<id>", "/teach/modules/<id>",
                    "/teach/courses/new", "/meetings/<id>/edit", "/meetings/<id>", "/meetings/<id>/qr",
                    "/meetings/<id>/scan", "/courses/<id>/meetings/new"],
-    "mentor": ["/mentor/interns", "/placements/<id>", "/placements/<id>/evaluation", "/companies/<id>"],
+    Role.MENTOR: ["/mentor/interns", "/placements/<id>", "/placements/<id>/evaluation", "/companies/<id>"],
     Role.COORDINATOR: ["/placements/", "/placements/<id>", "/companies/<id>", "/offers/<id>/edit", "/offers/new",
                        "/placements/matching", "/learning/certificates", "/reports/", "/reports/people",
                        "/reports/people/<id>", "/reports/indicators", "/reports/at-risk"],
