@@ -238,13 +238,19 @@ def axe_problems(page) -> list[str]:
             for violation in page.evaluate(AXE_RUN) if violation["impact"] in ("serious", "critical")]
 
 
+#: A space before a comma in what the reader sees ("Metal-Tech , Suwałki"): a template's line break between an
+#: element and the punctuation after it.
+STRAY_SPACES = r"""() => (document.body.innerText.match(/\S{1,20}[ \u00a0]+,(?=\s|$)/gm) || [])"""
+
+
 def layout_problems(page, width: int) -> list[str]:
-    overflow, crushed, outside = page.evaluate(f"""() => [
+    overflow, crushed, outside, stray = page.evaluate(f"""() => [
         document.documentElement.scrollWidth - document.documentElement.clientWidth,
-        ({CRUSHED_CELLS})(), ({CONTROLS_OUTSIDE})()]""")  # one round trip: every page of every persona runs it
+        ({CRUSHED_CELLS})(), ({CONTROLS_OUTSIDE})(), ({STRAY_SPACES})()]""")  # one round trip for every page
     return ([f"scrolls sideways by {overflow}px at {width}px"] if overflow > 0 else []) \
         + ([f"table cells too narrow to read at {width}px: {crushed[:3]}"] if crushed else []) \
-        + ([f"controls outside the viewport: {outside[:3]}"] if outside else [])
+        + ([f"controls outside the viewport: {outside[:3]}"] if outside else []) \
+        + ([f"a space before a comma: {stray[:3]}"] if stray else [])
 
 
 def log_in_browser(page, server, persona) -> None:
@@ -362,5 +368,14 @@ def test_the_sweep_would_catch_a_crushed_fact(browser):
     assert any("too narrow" in problem and "kursante" in problem for problem in layout_problems(page, 360))
     page.set_content('<!doctype html><html lang="en"><body style="margin:0;width:80px"><dl><dt>E-mail</dt>'
                      '<dd style="margin:0">kursante@example.com</dd></dl>')
+    assert not layout_problems(page, 360)
+    page.close()
+
+
+def test_the_sweep_would_catch_a_space_before_a_comma(browser):
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    page.set_content('<!doctype html><html lang="en"><body><p><a href="#">Metal-Tech</a>\n, Suwałki</p>')
+    assert any("space before a comma" in problem and "Metal-Tech" in problem for problem in layout_problems(page, 360))
+    page.set_content('<!doctype html><html lang="en"><body><p><a href="#">Metal-Tech</a>, Suwałki</p>')
     assert not layout_problems(page, 360)
     page.close()
