@@ -20,3 +20,12 @@ def count_queries(client, path: str, method: str = "GET", **kwargs) -> int:
         event.remove(db.engine, "before_cursor_execute", record)
     assert response.status_code < 400, f"{path}: {response.status_code}"
     return len(statements)
+
+
+def assert_queries_do_not_grow(client, path: str, grow, times: int) -> None:
+    """The page runs as many statements after ``grow(times)`` adds data as before (the first visit warms caches)."""
+    count_queries(client, path)
+    before = count_queries(client, path)
+    grow(times)
+    after = count_queries(client, path)
+    assert after == before, f"{path}: {before} statements, then {after} with more data"

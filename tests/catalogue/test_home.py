@@ -7,7 +7,7 @@ from app.catalogue.models import MaterialStatus
 from app.core.permissions import Role
 from tests.factories import create_user
 from tests.factories.catalogue import create_course, create_material, first_lesson
-from tests.querycount import count_queries
+from tests.querycount import assert_queries_do_not_grow
 
 
 def test_uploads_processing_are_those_of_the_trainer_or_their_courses(client, login, db):
@@ -41,7 +41,4 @@ def test_the_panel_runs_a_fixed_number_of_queries(client, login, db):
 
     grow(1)
     login(trainer)
-    count_queries(client, "/")
-    small = count_queries(client, "/")
-    grow(8)
-    assert count_queries(client, "/") == small
+    assert_queries_do_not_grow(client, "/", grow, 8)

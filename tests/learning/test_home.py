@@ -18,7 +18,7 @@ from tests.factories.catalogue import create_course
 from tests.factories.enrolment import enrol
 from tests.factories.learning import create_quiz
 from tests.factories.training import create_meeting
-from tests.querycount import count_queries
+from tests.querycount import assert_queries_do_not_grow
 
 
 def lessons_of(course):
@@ -121,8 +121,5 @@ def test_the_trainees_home_page_runs_a_fixed_number_of_queries(client, login, db
 
     grow(1)
     login(trainee)
-    count_queries(client, "/")
-    small = count_queries(client, "/")
-    grow(4)
-    assert count_queries(client, "/") == small
+    assert_queries_do_not_grow(client, "/", grow, 4)
     assert trainee.role == Role.TRAINEE

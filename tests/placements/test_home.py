@@ -13,7 +13,7 @@ from app.placements.home import applications_waiting, logbook_waiting
 from app.placements.models import Application, ApplicationStatus, EntryStatus, LogbookEntry, PlacementStatus
 from tests.factories import create_user
 from tests.factories.placements import create_company, create_placement
-from tests.querycount import count_queries
+from tests.querycount import assert_queries_do_not_grow
 
 
 def log_days(placement, count, status=EntryStatus.SUBMITTED, offset=0):
@@ -75,7 +75,4 @@ def test_the_mentors_home_page_runs_a_fixed_number_of_queries(client, login, db)
 
     grow(1)
     login(mentor)
-    count_queries(client, "/")
-    small = count_queries(client, "/")
-    grow(4)
-    assert count_queries(client, "/") == small
+    assert_queries_do_not_grow(client, "/", grow, 4)

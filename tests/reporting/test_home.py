@@ -18,7 +18,7 @@ from tests.factories.catalogue import create_course
 from tests.factories.enrolment import enrol
 from tests.factories.placements import create_company, create_placement
 from tests.factories.training import create_meeting
-from tests.querycount import count_queries
+from tests.querycount import assert_queries_do_not_grow
 
 COORDINATOR_PANELS = {"reporting.figures", "placements.applications", "reporting.at_risk", "training.unsigned_sheets"}
 
@@ -102,10 +102,7 @@ def test_the_coordinators_home_page_runs_a_fixed_number_of_queries(client, login
 
     grow(1)
     login(coordinator)
-    count_queries(client, "/")
-    small = count_queries(client, "/")
-    grow(4)
-    assert count_queries(client, "/") == small
+    assert_queries_do_not_grow(client, "/", grow, 4)
 
 
 def test_the_figures_kept_warm_for_the_dashboard_are_used_when_there(db, monkeypatch):
