@@ -159,7 +159,9 @@ def test_the_nightly_backup_is_made_by_a_worker(jobs_world, tmp_path):
     from app.jobs.schedule import enqueue_due
 
     app = jobs_world.app
-    settings = {"BACKUP_DIR": str(tmp_path / "backups"), "BACKUP_SCHEDULE": "30 1 * * *",
+    # A slot half a day away: the worker's own scheduler (firing for the real minute) must not take it first.
+    slot = (datetime.now(UTC) - timedelta(hours=12)).replace(second=0, microsecond=0)
+    settings = {"BACKUP_DIR": str(tmp_path / "backups"), "BACKUP_SCHEDULE": f"{slot.minute} {slot.hour} * * *",
                 "BACKUP_KEY": "kV3q9-Zb7wPp2LrX5tYcN8mHd4sQ6fJ1uE0aWgRi"}
     app.config.update(settings)
     jobs_world.settings.update(settings)
@@ -168,7 +170,6 @@ def test_the_nightly_backup_is_made_by_a_worker(jobs_world, tmp_path):
         db.session.commit()
         db.session.remove()
     jobs_world.start_worker()
-    slot = datetime.now(UTC).replace(hour=1, minute=30, second=0, microsecond=0)
     with app.test_request_context("/"), app.app_context():
         declare_writing()
         assert enqueue_due(slot) >= 1
