@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import TimestampMixin, enum_column, utcnow
@@ -41,6 +41,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     country: Mapped[Country] = mapped_column(enum_column(Country, 8), default=Country.PL)
     language: Mapped[str] = mapped_column(String(8), default="pl")
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Warsaw")
+    #: Videos start at the smallest rendition (mobile data, a weak factory Wi-Fi); chosen on the player.
+    data_saver: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     #: Employer as the person wrote it (the company directory links firms later).
     company_name: Mapped[str | None] = mapped_column(String(200))
     gender: Mapped[Gender | None] = mapped_column(enum_column(Gender))

@@ -47,6 +47,19 @@ class MaterialStatus(enum.StrEnum):
     REFUSED = "refused"  # the worker refused what arrived (``Material.refusal`` says why); the object is deleted
 
 
+class MediaStatus(enum.StrEnum):
+    """Where a video stands with its phone renditions (``app.catalogue.video``)."""
+
+    NONE = "none"  # not a video, or never converted (served as stored)
+    PROCESSING = "processing"  # a worker is converting it (``Material.media_progress`` says how far)
+    READY = "ready"  # renditions, HLS ladder, poster and thumbnails are in storage (``Material.media``)
+    FAILED = "failed"  # converting failed; the original is served and ``Material.media["error"]`` says why
+
+
+#: Languages a material may be in; "any" for what needs no language (a drawing, a program, a silent video).
+MATERIAL_LANGUAGES = ("pl", "lt", "en", "any")
+
+
 #: Every lesson done, every quiz passed, and at least 80% of the course's meetings attended.
 DEFAULT_COMPLETION_RULE = {"lessons": "all", "quizzes": "all", "min_attendance_percent": 80}
 
@@ -165,8 +178,33 @@ class Material(StoredFile, TimestampMixin, db.Model):
     description: Mapped[str | None] = mapped_column(Text)
     #: Why a REFUSED upload was refused (a code of ``app.catalogue.uploads.REFUSALS``).
     refusal: Mapped[str | None] = mapped_column(String(32))
+    #: The language spoken or written in it (``MATERIAL_LANGUAGES``): the lesson shows the reader's first.
+    language: Mapped[str] = mapped_column(String(8), default="any", server_default="any")
+    media_status: Mapped[MediaStatus] = mapped_column(enum_column(MediaStatus), default=MediaStatus.NONE,
+                                                      server_default=MediaStatus.NONE.value)
+    #: Percent of the conversion done, while ``media_status`` is PROCESSING.
+    media_progress: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: What the conversion made (``app.catalogue.video``): the probe, renditions, HLS ladder, poster, thumbnails.
+    media: Mapped[dict] = mapped_column(JSON, default=dict)
 
     lesson: Mapped[Lesson] = relationship(back_populates="materials")
+    captions: Mapped[list[Caption]] = relationship(back_populates="material", order_by="Caption.language",
+                                                   cascade="all, delete-orphan")
+
+
+class Caption(StoredFile, TimestampMixin, db.Model):
+    """Subtitles of a video in one language, stored as WebVTT (an SRT upload is converted)."""
+
+    __tablename__ = "captions"
+    __table_args__ = (UniqueConstraint("material_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    material_id: Mapped[int] = mapped_column(ForeignKey("materials.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(8))
+    #: How many cues the file holds (checked when it was uploaded).
+    cue_count: Mapped[int] = mapped_column(default=0)
+
+    material: Mapped[Material] = relationship(back_populates="captions")
 
 
 class PendingUpload(TimestampMixin, db.Model):
@@ -192,5 +230,9 @@ class PendingUpload(TimestampMixin, db.Model):
     title: Mapped[dict] = mapped_column(JSON, default=dict)
     #: Video/audio length measured by the trainer's browser before uploading.
     duration_seconds: Mapped[float | None]
+    language: Mapped[str] = mapped_column(String(8), default="any", server_default="any")
+    #: What the browser says identifies the file (name, size, last modified, a hash of its first and last bytes):
+    #: choosing the same file again resumes this upload instead of starting another.
+    fingerprint: Mapped[str | None] = mapped_column(String(128), index=True)
 
     lesson: Mapped[Lesson] = relationship()

@@ -42,7 +42,7 @@ def test_downgrade_to_base_and_upgrade_again(backend, tmp_path):
 def test_trainers_who_only_mentor_become_mentors(backend, tmp_path):
     """The mentor-role migration's data step: a trainer linked as a firm's mentor who leads no course and no
     meeting becomes MENTOR; one who teaches a course or leads a meeting, or mentors nothing, stays TRAINER."""
-    from sqlalchemy import select
+    from sqlalchemy import select, text
 
     from app.accounts.models import User
     from app.core.permissions import Role
@@ -55,6 +55,9 @@ def test_trainers_who_only_mentor_become_mentors(backend, tmp_path):
         app = make_test_app(url, tmp_path / "media")
         with app.app_context():
             upgrade(revision="d95ed3b4c6a4")  # the revision before the mentor role
+            # The factories write today's models: lend the old users table the columns added since, for the setup.
+            db.session.execute(text("ALTER TABLE users ADD COLUMN data_saver BOOLEAN DEFAULT false NOT NULL"))
+            db.session.commit()
             only_mentor, teaching_mentor, meeting_mentor, trainer, trainee_mentor = (
                 create_user(Role.TRAINER), create_user(Role.TRAINER), create_user(Role.TRAINER),
                 create_user(Role.TRAINER), create_user(Role.TRAINEE))
@@ -63,6 +66,8 @@ def test_trainers_who_only_mentor_become_mentors(backend, tmp_path):
             create_meeting(create_course(), trainer=meeting_mentor)
             ids = {"only": only_mentor.id, "teaching": teaching_mentor.id, "meeting": meeting_mentor.id,
                    "trainer": trainer.id, "trainee": trainee_mentor.id}
+            db.session.execute(text("ALTER TABLE users DROP COLUMN data_saver"))
+            db.session.commit()
             db.session.remove()
             upgrade()
             roles = {name: db.session.scalar(select(User.role).where(User.id == ident)) for name, ident in ids.items()}
