@@ -1,15 +1,16 @@
-"""Trainer authoring: courses, modules, lessons, links, ordering, publishing, soft-deleting materials."""
+"""Trainer authoring: courses, modules, lessons, links, ordering, publishing, soft-deleting materials, captions."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.catalogue import bp, services
+from app.catalogue import bp, captions, services
 from app.catalogue.forms import (
+    CaptionsForm,
     CourseForm,
     LessonForm,
     LinkForm,
@@ -23,7 +24,7 @@ from app.catalogue.forms import (
     texts_from,
 )
 from app.catalogue.gaps import GAP_LABELS, course_gaps, lesson_gaps
-from app.catalogue.models import Course, CourseStatus, Lesson, Material, Module, Specialisation
+from app.catalogue.models import Course, CourseStatus, Lesson, Material, MaterialKind, Module, Specialisation
 from app.catalogue.policies import (
     can_assign_trainers,
     can_manage_course,
@@ -33,6 +34,7 @@ from app.catalogue.policies import (
 )
 from app.catalogue.uploads import UPLOAD_TOKEN_MAX_AGE
 from app.core.forms import ConfirmForm, flash_form_errors
+from app.core.i18n import LANGUAGE_NAMES, LANGUAGES
 from app.core.permissions import Role, has_role, load_or_403, load_or_404, role_required
 from app.core.translated import pick
 from app.core.uow import form_page, refusals
@@ -218,7 +220,20 @@ def edit_lesson(lesson_id: int):
             return redirect(url_for("catalogue.edit_lesson", lesson_id=lesson.id), 303)
     return form_page("catalogue/teach/lesson_edit.html", form=form, lesson=lesson, course=course,
                      link_form=LinkForm(prefix="link"), token_hours=UPLOAD_TOKEN_MAX_AGE // 3600,
-                     gaps=lesson_gaps(lesson, course.source_language), gap_labels=GAP_LABELS)
+                     gaps=lesson_gaps(lesson, course.source_language), gap_labels=GAP_LABELS,
+                     videos_minutes=services.videos_minutes(lesson))
+
+
+@bp.post("/teach/lessons/<int:lesson_id>/duration-from-videos")
+@role_required(*TEACHERS)
+def lesson_duration_from_videos(lesson_id: int):
+    lesson = load_or_403(Lesson, lesson_id, can_manage_lesson)
+    if ConfirmForm().validate_on_submit():
+        with refusals():
+            minutes = services.duration_from_videos(current_user, lesson)
+            flash(_("Lesson duration set to the videos' length: %(duration)s.",
+                    duration=ngettext("%(num)s minute", "%(num)s minutes", minutes)), "success")
+    return redirect(url_for("catalogue.edit_lesson", lesson_id=lesson.id) + "#text-heading", 303)
 
 
 @bp.post("/teach/lessons/<int:lesson_id>/move")
@@ -258,6 +273,42 @@ def material_title(material_id: int):
             return _materials(material.lesson_id)
     return form_page("catalogue/teach/material_title.html", form=form, material=material,
                      course=material.lesson.module.course)
+
+
+@bp.route("/teach/materials/<int:material_id>/captions", methods=["GET", "POST"])
+@role_required(*TEACHERS)
+def material_captions(material_id: int):
+    """A video's captions: one WebVTT file per language, uploaded (or replaced) and removed here."""
+    material = load_or_403(Material, material_id, can_manage_material)
+    if material.kind != MaterialKind.VIDEO or material.deleted_at is not None:
+        abort(404)
+    form = CaptionsForm()
+    if request.method == "GET":
+        missing = [lang for lang in LANGUAGES if lang not in {c.language for c in material.captions}]
+        form.language.data = missing[0] if missing else LANGUAGES[0]
+    if form.validate_on_submit():
+        with refusals(form):
+            upload = form.file.data
+            caption = captions.store_captions(current_user, material, form.language.data,
+                                              upload.stream.read(captions.MAX_CAPTION_BYTES + 1), upload.filename)
+            flash(_("Captions saved: %(language)s, %(count)s cues.", language=LANGUAGE_NAMES[caption.language],
+                    count=caption.cue_count), "success")
+            return redirect(url_for("catalogue.material_captions", material_id=material.id), 303)
+    return form_page("catalogue/teach/material_captions.html", form=form, material=material,
+                     course=material.lesson.module.course, remove_form=ConfirmForm())
+
+
+@bp.post("/teach/materials/<int:material_id>/captions/<language>/remove")
+@role_required(*TEACHERS)
+def remove_captions(material_id: int, language: str):
+    material = load_or_403(Material, material_id, can_manage_material)
+    caption = next((c for c in material.captions if c.language == language), None)
+    if caption is None:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        captions.remove_captions(current_user, caption)
+        flash(_("Captions removed: %(language)s.", language=LANGUAGE_NAMES[language]), "success")
+    return redirect(url_for("catalogue.material_captions", material_id=material.id), 303)
 
 
 @bp.post("/teach/materials/<int:material_id>/<any(delete, restore):action>")

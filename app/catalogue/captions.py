@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import webvtt
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from webvtt.errors import MalformedCaptionError, MalformedFileError
 
 from app.accounts.models import User
@@ -109,3 +110,9 @@ def remove_captions(actor: User, caption: Caption) -> None:
     delete_after_commit(caption.storage_key, get_storage())
     material.captions.remove(caption)
     db.session.flush()
+
+
+def caption_references():
+    """For ``flask storage check``: every caption file a row points to."""
+    for caption_id, key in db.session.execute(select(Caption.id, Caption.storage_key)):
+        yield key, f"captions #{caption_id}"

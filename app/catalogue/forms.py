@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     FloatField,
@@ -105,6 +106,14 @@ class MaterialTitleForm(Form):
 
 
 translated_fields(MaterialTitleForm, "title", _l("Title shown to trainees"), max_length=200)
+
+
+class CaptionsForm(Form):
+    language = SelectField(_l("Language of the captions"), choices=language_choices(),
+                           validators=[DataRequired(message=_l("Choose the language of the captions."))])
+    file = FileField(_l("Caption file (WebVTT .vtt or SubRip .srt)"),
+                     validators=[FileRequired(message=_l("Choose a file."))])
+    submit = SubmitField(_l("Upload captions"))
 
 
 class StatusForm(Form):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 
@@ -16,6 +17,7 @@ from app.catalogue.models import (
     Lesson,
     Material,
     MaterialKind,
+    MaterialStatus,
     Module,
     Specialisation,
 )
@@ -240,6 +242,29 @@ def update_lesson(actor: User, lesson: Lesson, title: dict[str, str | None], bod
     old, new = audit_changes(before, _lesson_snapshot(lesson), texts=("body",))
     if new:
         record_event("catalogue.lesson_updated", actor=actor, obj=lesson, before=old, after=new)
+
+
+def videos_minutes(lesson: Lesson) -> int | None:
+    """How long the lesson's videos last, in whole minutes (rounded up); None when no video has a known length
+    (the worker measures it when it converts the video)."""
+    seconds = [m.duration_seconds for m in lesson.materials if m.kind == MaterialKind.VIDEO and m.deleted_at is None
+               and m.status == MaterialStatus.READY and m.duration_seconds]
+    return math.ceil(sum(seconds) / 60) if seconds else None
+
+
+def duration_from_videos(actor: User, lesson: Lesson) -> int:
+    """Set the lesson's duration to its videos' length; DomainError when no video has a known length."""
+    _require_manager(actor, lesson.module.course)
+    minutes = videos_minutes(lesson)
+    if minutes is None:
+        raise DomainError(_l("No video of this lesson has a known length yet."))
+    before = _lesson_snapshot(lesson)
+    lesson.duration_minutes = minutes
+    db.session.flush()
+    old, new = audit_changes(before, _lesson_snapshot(lesson), texts=("body",))
+    if new:
+        record_event("catalogue.lesson_updated", actor=actor, obj=lesson, before=old, after=new)
+    return minutes
 
 
 def move_lesson(actor: User, lesson: Lesson, direction: int) -> None:

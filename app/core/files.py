@@ -147,20 +147,28 @@ def store_upload(row: T, stream: BinaryIO, filename: str | None, rule: FileRule,
 def send_stored_file(row: StoredFile, *, inline: bool = False):
     """The response that hands a stored file to a browser whose access was checked: S3 answers by a redirect to
     a short-lived presigned URL, local storage streams it with Range support (video seeking)."""
+    return send_stored_key(row.storage_key, row.content_type, filename=row.original_filename, inline=inline,
+                           etag=row.sha256)
+
+
+def send_stored_key(key: str, content_type: str, *, filename: str | None = None, inline: bool = True,
+                    etag: str | None = None):
+    """``send_stored_file`` for an object no row describes by itself (a video's renditions, its HLS segments)."""
     storage = get_storage()
     if storage.supports_presigned_urls:
         response = redirect(storage.presigned_get_url(
-            row.storage_key, expires=current_app.config["S3_PRESIGN_EXPIRES"], filename=row.original_filename,
-            content_type=row.content_type, inline=inline), 302)
+            key, expires=current_app.config["S3_PRESIGN_EXPIRES"], filename=filename,
+            content_type=content_type, inline=inline), 302)
         response.headers["Cache-Control"] = "private, no-store"
         return response
     try:
-        path = storage.local_path(row.storage_key)
+        path = storage.local_path(key)
     except ObjectNotFound:
         abort(404)
     # Werkzeug adds "; charset=utf-8" to text types itself: the stored parameter would be written twice.
-    response = send_file(path, mimetype=row.content_type.split(";", 1)[0].strip(), as_attachment=not inline,
-                         download_name=row.original_filename, conditional=True, etag=row.sha256 or True, max_age=0)
+    response = send_file(path, mimetype=content_type.split(";", 1)[0].strip(), as_attachment=not inline,
+                         download_name=filename or posixpath.basename(key), conditional=True, etag=etag or True,
+                         max_age=0)
     response.headers["Cache-Control"] = "private, max-age=0"
     return response
 

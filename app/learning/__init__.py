@@ -11,7 +11,7 @@ bp = Blueprint("learning", __name__)
 
 
 def blueprints():
-    from app.learning import authoring_routes, routes, study_routes  # noqa: F401  (register the views)
+    from app.learning import authoring_routes, media_routes, routes, study_routes  # noqa: F401  (register the views)
 
     return [bp]
 

@@ -21,3 +21,9 @@ class BeaconSchema(Schema):
     position = _seconds(load_default=0.0)
     duration = _seconds(load_default=0.0)
     sequence = fields.Integer(load_default=0, validate=validate.Range(min=-LIMIT, max=LIMIT))
+
+
+class DataSaverSchema(Schema):
+    """The player's "data saver" switch."""
+
+    on = fields.Boolean(required=True)

@@ -19,14 +19,15 @@ from app.catalogue.markdown import render_markdown
 from app.catalogue.models import Course, Lesson, Material, MaterialKind, MaterialStatus, Module
 from app.catalogue.policies import can_manage_course
 from app.core.csp import framed_by_own_pages
-from app.core.files import send_stored_file
+from app.core.files import send_stored_file, send_stored_key
 from app.core.permissions import MAX_ID, deny, load_or_404
-from app.core.translated import pick
+from app.core.translated import pick, viewer_language
 from app.core.uow import writes
 from app.enrolment.policies import can_access_material, can_study_course, can_view_course
 from app.enrolment.services import enrolment_box
 from app.extensions import db
 from app.learning import bp, completion, progress
+from app.learning.player import converted, fallback_rendition, player_for
 
 log = logging.getLogger(__name__)
 INLINE_KINDS = {MaterialKind.VIDEO, MaterialKind.AUDIO, MaterialKind.IMAGE}
@@ -73,9 +74,17 @@ def lesson(course_id: int, lesson_id: int):
     ordered = [each for module in course.modules for each in module.lessons]
     index = ordered.index(lesson)
     can_manage = can_manage_course(current_user, course)
+    language = viewer_language()
+    materials, other_languages = by_language(shown_materials(lesson, can_manage), language)
+    videos = [m.id for m in materials + other_languages if m.kind == MaterialKind.VIDEO]
+    if videos:  # their captions in one query
+        db.session.scalars(select(Material).where(Material.id.in_(videos))
+                           .options(selectinload(Material.captions))).all()
     return render_template(
         "learning/lesson.html", course=course, lesson=lesson,
-        materials=shown_materials(lesson, can_manage),
+        materials=materials, other_languages=other_languages,
+        players={m.id: player_for(m, language, current_user.data_saver)
+                 for m in materials + other_languages if m.kind == MaterialKind.VIDEO},
         body=render_markdown(pick(lesson.body, course.source_language)),
         previous=ordered[index - 1] if index > 0 else None,
         following=ordered[index + 1] if index + 1 < len(ordered) else None,
@@ -87,6 +96,19 @@ def shown_materials(lesson: Lesson, can_manage: bool) -> list[Material]:
     checking (shown as "processing")."""
     return [m for m in lesson.materials if m.deleted_at is None and (
         m.status == MaterialStatus.READY or (can_manage and m.status == MaterialStatus.PROCESSING))]
+
+
+def by_language(materials: list[Material], language: str) -> tuple[list[Material], list[Material]]:
+    """The materials to show first and those offered "in other languages": a material in another language than
+    the reader's is only put aside when the lesson has one of the same kind in theirs (a Polish-narrated video
+    beside its Lithuanian version); one that exists only in another language stays in the list, marked with its
+    language."""
+    own_kinds = {m.kind for m in materials if m.language == language}
+    first, others = [], []
+    for material in materials:
+        aside = material.language not in (language, "any") and material.kind in own_kinds
+        (others if aside else first).append(material)
+    return first, others
 
 
 @bp.get("/materials/<int:material_id>/file")
@@ -110,6 +132,12 @@ def material_file(material_id: int):
         abort(404)
     if not can_access_material(current_user, material, course):
         abort(403)
+    if converted(material) and not can_manage_course(current_user, course):
+        # Trainees get the phone-sized rendition; the original (maybe 2 GB from a phone) is kept for trainers.
+        rendition = fallback_rendition(material, current_user.data_saver)
+        return send_stored_key(rendition["key"], "video/mp4", inline=request.args.get("download") != "1",
+                               filename=f"{(material.original_filename or 'video').rsplit('.', 1)[0]}"
+                                        f"-{rendition['height']}p.mp4")
     # Media and PDFs open in the browser; drawings, programs and office files download.
     inline = material.kind in INLINE_KINDS or extension_of(material.original_filename or "") == "pdf"
     inline = inline and request.args.get("download") != "1"
