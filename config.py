@@ -93,6 +93,17 @@ def env_float(name: str, default: float, low: float, high: float) -> float:
     return number
 
 
+def env_heights(name: str, default: str) -> tuple[int, ...]:
+    value = env_str(name, default) or default
+    try:
+        heights = tuple(sorted({int(h) for h in value.split(",") if h.strip()}))
+    except ValueError:
+        heights = ()
+    if not heights or not all(2 <= h <= 4320 for h in heights):
+        raise ConfigError(f"MCC_{name} must list picture heights such as 360,540,720, not {value!r}.")
+    return heights
+
+
 class Config:
     """Settings shared by every environment. Class attributes are read once, when the class is built."""
 
@@ -223,6 +234,11 @@ class Config:
     DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 5)
     DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 30000)
 
+    # Videos converted for phones by the workers (app/catalogue/video.py): x264's speed/size trade-off, and the
+    # heights of the renditions (never above the original's).
+    MEDIA_X264_PRESET = env_str("MEDIA_X264_PRESET", "veryfast")
+    MEDIA_RENDITION_HEIGHTS = env_heights("MEDIA_RENDITION_HEIGHTS", "360,540,720")
+
     #: Share of a video that must be watched (really played, see app/learning/watching.py) for the lesson to count.
     LEARNING_WATCH_SHARE = env_float("LEARNING_WATCH_SHARE", 0.9, 0.1, 1.0)
 
@@ -263,6 +279,7 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     STORAGE_BACKEND = "local"
     CACHE_TYPE = "NullCache"  # tests see every change at once
+    MEDIA_X264_PRESET = "ultrafast"  # the tests check what is made, not how small
 
 
 class ProductionConfig(Config):
@@ -415,6 +432,10 @@ DOCS: dict[str, tuple[str, str | None]] = {
     "LOG_FORMAT": ("`json` (one object per line, with the request id) or `text`", "`text` (production: `json`)"),
     "METRICS_TOKEN": ("Bearer token for `/metrics` (Prometheus); without it the endpoint is 404", None),
     "SENTRY_DSN": ("Sentry error reporting (off when empty)", None),
+    "MEDIA_X264_PRESET": ("x264 preset of the video conversions: `ultrafast` … `veryslow` (slower: smaller files "
+                          "for the same quality)", None),
+    "MEDIA_RENDITION_HEIGHTS": ("Heights of the phone renditions of a video (comma-separated; never above the "
+                                "original's)", None),
     "LEARNING_WATCH_SHARE": ("Share of a video that must really be played for its lesson to count (0.1–1)", None),
     "PROJECT_NAME": ("The programme printed on sheets, certificates and reports", "the project's bilingual name"),
     "FUNDING_NOTICE": ("The co-financing statement on documents", "Interreg Lietuva–Polska · ERDF"),

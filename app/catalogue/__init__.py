@@ -17,13 +17,14 @@ def blueprints():
 
 
 def init_app(app):
-    from app.catalogue import captions, cli, demo, home, maintenance  # noqa: F401  (demo registers its seeder)
+    from app.catalogue import captions, cli, demo, home, maintenance, processing  # noqa: F401  (registrations)
     from app.storage.references import register_reference_source
 
     app.cli.add_command(cli.courses_cli)
     register_reference_source("materials", maintenance.material_references)
     register_reference_source("pending_uploads", maintenance.pending_upload_references)
     register_reference_source("captions", captions.caption_references)
+    register_reference_source("material_media", processing.media_references)
     register_home_panel("catalogue.uploads", 40, "catalogue/_home_uploads.html", home.uploads_processing,
                         visible_if=for_trainers)
     register_nav("catalogue.index", _l("Courses"), 10)

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from app.catalogue import importer, uploads
+from app.catalogue import importer, processing, uploads
 from app.catalogue.maintenance import purge_deleted_materials
 from app.core.progress import SILENT, BarProgress, Progress, quiet_option
 from app.extensions import db
@@ -68,3 +68,13 @@ def cleanup_uploads_command(older_than_hours: int) -> None:
     count = uploads.cleanup_abandoned_uploads(timedelta(hours=older_than_hours))
     db.session.commit()
     click.echo(f"{count} abandoned uploads aborted")
+
+
+@courses_cli.command("process-videos")
+@with_appcontext
+def process_videos_command() -> None:
+    """Ask the workers to convert for phones every video served as stored (uploaded before conversions existed, or
+    imported): READY videos whose conversion never ran."""
+    count = processing.enqueue_unconverted()
+    db.session.commit()
+    click.echo(f"{count} videos queued for conversion")

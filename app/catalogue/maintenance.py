@@ -13,6 +13,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.catalogue.models import Material, PendingUpload
+from app.catalogue.processing import delete_media
 from app.catalogue.uploads import cleanup_abandoned_uploads
 from app.core.audit import record_event
 from app.core.db import utcnow
@@ -44,6 +45,7 @@ def purge_deleted_materials(older_than: timedelta) -> int:
         record_event("catalogue.material_purged", obj=material, before={"storage_key": key})
         db.session.commit()
         storage.delete(key)
+        delete_media(storage, key)  # a video's renditions, HLS ladder and pictures go with it
         count += 1
     return count
 

@@ -13,6 +13,7 @@
    marks the material READY; or refuses it: the object is deleted, the row stays REFUSED with the reason (hidden
    from the lesson, shown to its trainers on the lesson's edit page, so the uploader's page can say why), and
    either way the uploader is notified. Until then trainees do not see it and trainers see "processing".
+   A video stays PROCESSING after this: a second job converts it for phones (``app.catalogue.processing``).
 5. ``abort_upload`` (the browser gives up) and ``cleanup_abandoned_uploads`` (nobody came back) remove parts.
 """
 
@@ -39,7 +40,7 @@ from app.catalogue.filetypes import (
     detect,
     extension_of,
 )
-from app.catalogue.models import Lesson, Material, MaterialKind, MaterialStatus, PendingUpload
+from app.catalogue.models import Lesson, Material, MaterialKind, MaterialStatus, MediaStatus, PendingUpload
 from app.catalogue.policies import can_manage_lesson
 from app.core.audit import record_event
 from app.core.db import reading_only, utcnow
@@ -171,6 +172,7 @@ REFUSALS = {
     "incomplete": INCOMPLETE,
     "too_large": _l("The file is too large: at most %(mb)s MB are allowed."),
     "wrong_type": _l("The content of the file does not match its type (%(name)s). It was not saved."),
+    "not_video": _l("This file is not a video we can play (%(name)s). It was not saved."),
 }
 
 
@@ -215,11 +217,17 @@ def complete_upload(actor: User, pending: PendingUpload, parts: list[tuple[int, 
 
 
 def material_state(material: Material) -> dict:
-    """What the uploader's page shows while a worker checks the file, and after."""
+    """What the uploader's page shows while a worker checks the file (and converts a video), and after."""
+    converting = material.media_status == MediaStatus.PROCESSING
     state = {"id": material.id, "status": material.status.value, "kind": material.kind.value,
-             "size": material.size, "message": None, "url": None}
+             "size": material.size, "message": None, "url": None, "media_status": material.media_status.value,
+             "progress": material.media_progress if converting else None}
     if material.status == MaterialStatus.REFUSED:
         state["message"] = refusal_message(material)
+    elif material.media_status == MediaStatus.FAILED:
+        from app.catalogue.processing import failure_message  # (processing builds on this module)
+
+        state["message"] = failure_message(material.media.get("error", ""))
     elif material.status == MaterialStatus.READY:
         state["url"] = url_for("learning.material_file", material_id=material.id)
     return state
@@ -262,38 +270,57 @@ def _verify_object(storage: Storage, key: str, filename: str, declared_size: int
 def verify_upload(payload: dict) -> None:
     """Verify an uploaded material and mark it READY, or refuse it (the object is deleted); tell the uploader."""
     material = db.session.get(Material, payload["material"])
-    if material is None or material.status != MaterialStatus.PROCESSING:
-        return  # done by an earlier delivery
+    if material is None or material.status != MaterialStatus.PROCESSING or material.media_status != MediaStatus.NONE:
+        return  # done by an earlier delivery (a video being converted is verified already)
     material_id, key, filename, declared = material.id, material.storage_key, material.original_filename, material.size
     storage = get_storage()
     with reading_only():  # reading a large object takes a while: the web requests may write meanwhile
         verdict = _verify_object(storage, key, filename, declared, payload.get("join"))
     material = db.session.get(Material, material_id)
-    if material is None or material.status != MaterialStatus.PROCESSING:
+    if material is None or material.status != MaterialStatus.PROCESSING or material.media_status != MediaStatus.NONE:
         return
     uploader = db.session.get(User, material.uploaded_by_id) if material.uploaded_by_id else None
     lesson = material.lesson
     if verdict.refusal is not None:
-        now = utcnow()
-        material.status, material.refusal = MaterialStatus.REFUSED, verdict.refusal
-        material.deleted_at = material.purged_at = now  # hidden everywhere; nothing to restore: the object goes
-        delete_after_commit(key, storage)
-        record_event("catalogue.material_refused", obj=material,
-                     after={"lesson": lesson.id, "reason": verdict.refusal, "file": filename})
-        reason = {}
-        for language in LANGUAGES:
-            with force_locale(language):
-                reason[language] = refusal_message(material)
-        notify([uploader], "upload.refused", {"name": filename, "lesson": lesson.title, "reason": reason},
-               link=payload.get("link"), key=f"upload.refused:{material.id}")
+        refuse_material(material, verdict.refusal, storage, payload.get("link"))
         return
     detected = verdict.detected
-    material.status, material.kind, material.content_type = MaterialStatus.READY, detected.kind, detected.content_type
+    material.kind, material.content_type = detected.kind, detected.content_type
     material.size, material.sha256 = verdict.size, verdict.sha256
     record_event("catalogue.material_verified", obj=material,
                  after={"lesson": lesson.id, "size": verdict.size, "sha256": verdict.sha256, "kind": detected.kind})
+    if detected.kind == MaterialKind.VIDEO:
+        start_processing(material, payload.get("link"))  # READY, and the uploader told, once converted
+        return
+    material.status = MaterialStatus.READY
     notify([uploader], "upload.processed", {"name": filename, "title": material.title, "lesson": lesson.title},
            link=payload.get("link"), key=f"upload.processed:{material.id}")
+
+
+def refuse_material(material: Material, refusal: str, storage: Storage, link: str | None) -> None:
+    """Refuse an uploaded material (a code of ``REFUSALS``): hidden everywhere, its object deleted once this is
+    committed, its uploader told why."""
+    now = utcnow()
+    material.status, material.refusal = MaterialStatus.REFUSED, refusal
+    material.deleted_at = material.purged_at = now  # hidden everywhere; nothing to restore: the object goes
+    delete_after_commit(material.storage_key, storage)
+    lesson = material.lesson
+    record_event("catalogue.material_refused", obj=material,
+                 after={"lesson": lesson.id, "reason": refusal, "file": material.original_filename})
+    reason = {}
+    for language in LANGUAGES:
+        with force_locale(language):
+            reason[language] = refusal_message(material)
+    uploader = db.session.get(User, material.uploaded_by_id) if material.uploaded_by_id else None
+    notify([uploader], "upload.refused", {"name": material.original_filename, "lesson": lesson.title,
+                                          "reason": reason}, link=link, key=f"upload.refused:{material.id}")
+
+
+def start_processing(material: Material, link: str | None = None) -> None:
+    """Ask a worker to convert a verified video for phones (``app.catalogue.processing``); until it is done the
+    material stays PROCESSING."""
+    material.media_status, material.media_progress, material.media = MediaStatus.PROCESSING, 0, {}
+    enqueue("catalogue.process_video", {"material": material.id, "link": link})
 
 
 def abort_upload(pending: PendingUpload) -> None:

@@ -89,7 +89,7 @@ def test_a_400_mib_upload_keeps_the_app_process_flat(backend, tmp_path):
             server.wait(timeout=10)
         with app.app_context():
             # The app process never read the file back: joining and hashing it is a worker's job.
-            assert work_off("catalogue.verify_upload") == ["done"]
+            assert work_off("catalogue.verify_upload", "catalogue.process_video") == ["done", "done"]
             material = db.session.scalar(select(Material))
             assert material.status == MaterialStatus.READY and material.size == FILE_SIZE
             db.session.remove()

@@ -57,7 +57,7 @@ def test_trainees_see_the_material_only_once_a_worker_verified_it(client, login,
     assert "Instrukcja spawania" not in client.get(lesson_url(course, lesson)).get_data(as_text=True)
     assert client.get(f"/materials/{material_id}/file").status_code == 404
 
-    assert work_off("catalogue.verify_upload") == ["done"]
+    assert work_off("catalogue.verify_upload", "catalogue.process_video") == ["done"]
     page = client.get(lesson_url(course, lesson)).get_data(as_text=True)
     assert "Instrukcja spawania" in page and "w toku" not in page
     download = client.get(f"/materials/{material_id}/file?download=1")
@@ -77,7 +77,7 @@ def test_the_request_never_reads_the_object_and_the_worker_computes_the_checksum
             patched.setattr(storage_class, name, no_reading)
         response = uploading.upload(client, lesson.id, "film.mp4", MP4)
     assert response.status_code == 202
-    work_off("catalogue.verify_upload")
+    work_off("catalogue.verify_upload", "catalogue.process_video")
     material = db.session.get(Material, response.json["material"]["id"])
     assert material.status == MaterialStatus.READY and material.sha256 == hashlib.sha256(MP4).hexdigest()
     verified = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "catalogue.material_verified"))
@@ -100,7 +100,7 @@ def test_the_status_is_for_those_who_manage_the_lesson(client, login, db, lesson
 def test_the_uploader_is_told_when_the_file_is_ready(client, db, lesson_world):
     trainer, _trainee, _course, lesson = lesson_world
     response = uploading.upload(client, lesson.id, "instrukcja.pdf", PDF)
-    work_off("catalogue.verify_upload")
+    work_off("catalogue.verify_upload", "catalogue.process_video")
     notification = db.session.scalar(select(Notification).where(Notification.user_id == trainer.id))
     assert notification.kind == "upload.processed" and notification.category == "uploads"
     assert notification.link == f"/teach/lessons/{lesson.id}#materials"
@@ -113,7 +113,7 @@ def test_the_uploader_is_told_when_the_file_is_ready(client, db, lesson_world):
 def test_a_refused_upload_tells_the_uploader_why_in_their_language(client, db, lesson_world):
     trainer, _trainee, _course, lesson = lesson_world
     response = uploading.upload(client, lesson.id, "film.mp4", PNG)
-    work_off("catalogue.verify_upload")
+    work_off("catalogue.verify_upload", "catalogue.process_video")
     notification = db.session.scalar(select(Notification).where(Notification.user_id == trainer.id))
     assert notification.kind == "upload.refused"
     for language, expected in (("pl", "Zawartość pliku nie odpowiada jego typowi (film.mp4)."),
@@ -138,7 +138,7 @@ def test_what_arrived_is_held_to_the_limit_when_the_worker_looks(client, db, app
     _trainer, _trainee, _course, lesson = lesson_world
     response = uploading.upload(client, lesson.id, "a.pdf", PDF)
     monkeypatch.setitem(app.config, "MAX_UPLOAD_BYTES", 10)  # lowered between the upload and the check
-    work_off("catalogue.verify_upload")
+    work_off("catalogue.verify_upload", "catalogue.process_video")
     material = db.session.get(Material, response.json["material"]["id"])
     assert (material.status, material.refusal) == (MaterialStatus.REFUSED, "too_large")
     assert [o.key for o in get_storage().iter_objects()] == []
@@ -155,7 +155,7 @@ def test_local_parts_wait_for_the_worker_and_a_redelivered_job_finds_them_joined
     material = db.session.get(Material, response.json["material"]["id"])
     # A worker joined the parts and died before its commit: the next delivery finds the object joined.
     storage.complete_multipart_upload(material.storage_key, join["upload_id"], [tuple(p) for p in join["parts"]])
-    assert work_off("catalogue.verify_upload") == ["done"]
+    assert work_off("catalogue.verify_upload", "catalogue.process_video") == ["done", "done"]  # verified, converted
     db.session.refresh(material)
     assert material.status == MaterialStatus.READY and material.sha256 == hashlib.sha256(MP4).hexdigest()
-    assert work_off("catalogue.verify_upload") == []  # done once
+    assert work_off("catalogue.verify_upload", "catalogue.process_video") == []  # done once

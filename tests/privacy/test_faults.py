@@ -65,7 +65,7 @@ def test_storage_down_when_an_upload_is_verified_leaves_it_processing_until_a_re
                                                                                     monkeypatch):
     """Local parts are joined by the worker: storage gone then is a failed attempt, retried later (never a refusal
     of the trainer's file), and nothing is half-written meanwhile."""
-    from app.catalogue.models import MaterialStatus
+    from app.catalogue.models import MaterialStatus, MediaStatus
     from app.core.db import utcnow
     from app.jobs.models import OutboxMessage
     from tests.workoff import work_off
@@ -87,7 +87,8 @@ def test_storage_down_when_an_upload_is_verified_leaves_it_processing_until_a_re
     db.session.commit()
     assert work_off("catalogue.verify_upload") == ["done"]
     db.session.refresh(material)
-    assert material.status == MaterialStatus.READY and objects() == before | {material.storage_key}
+    # Verified: the video's conversion for phones is asked for next.
+    assert material.media_status == MediaStatus.PROCESSING and objects() == before | {material.storage_key}
 
 
 def test_storage_down_when_a_signed_sheet_is_uploaded(client, login, db, monkeypatch):
