@@ -60,7 +60,7 @@ def test_a_trainee_on_a_phone_plays_hls_with_lithuanian_captions_and_resumes(pag
     page.goto(live_server(f"/courses/{course_id}/lessons/{lesson_id}"))
     video = page.locator(f"video[data-material-id='{material_id}']")
     expect(video).to_be_visible()
-    page.wait_for_function("document.querySelector('video').readyState >= 1")
+    page.wait_for_function("() => document.querySelector('video').readyState >= 1")
     assert page.evaluate("document.querySelector('video').src").startswith("blob:")  # MSE: hls.js plays it
     assert any(url.endswith("/hls/master.m3u8") for url in fetched)
     assert any(re.search(r"/hls/\d+p/[^/]+\.(ts|m4s)$", url) for url in fetched), fetched
@@ -69,7 +69,7 @@ def test_a_trainee_on_a_phone_plays_hls_with_lithuanian_captions_and_resumes(pag
     expect(subtitles).to_have_value("pl")
     subtitles.select_option("lt")
     page.evaluate("() => { const v = document.querySelector('video'); v.muted = true; v.play(); }")
-    page.wait_for_function("document.querySelector('video').currentTime > 1")
+    page.wait_for_function("() => document.querySelector('video').currentTime > 1")
     page.wait_for_function("""() => { const t = Array.from(document.querySelector('video').textTracks)
         .find((track) => track.language === 'lt');
         return t.mode === 'showing' && t.activeCues && t.activeCues.length > 0; }""")
@@ -80,7 +80,7 @@ def test_a_trainee_on_a_phone_plays_hls_with_lithuanian_captions_and_resumes(pag
         .find((track) => track.language === 'pl').mode""") == "disabled"
     # Seek ahead, watch a little, pause: the position is reported.
     page.evaluate("() => { document.querySelector('video').currentTime = 14; }")
-    page.wait_for_function("document.querySelector('video').currentTime > 15")
+    page.wait_for_function("() => document.querySelector('video').currentTime > 15")
     with page.expect_response(re.compile(r"/beacon$")):
         page.evaluate("() => document.querySelector('video').pause()")
     stopped = page.evaluate("document.querySelector('video').currentTime")
@@ -88,7 +88,7 @@ def test_a_trainee_on_a_phone_plays_hls_with_lithuanian_captions_and_resumes(pag
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
     page.reload()
-    page.wait_for_function("document.querySelector('video').readyState >= 1")
-    page.wait_for_function("document.querySelector('video').currentTime > 5")
+    page.wait_for_function("() => document.querySelector('video').readyState >= 1")
+    page.wait_for_function("() => document.querySelector('video').currentTime > 5")
     resumed = page.evaluate("document.querySelector('video').currentTime")
     assert int(resumed) == int(stopped), (stopped, resumed)
