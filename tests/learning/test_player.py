@@ -7,6 +7,7 @@ import io
 import re
 
 import pytest
+import requests
 from sqlalchemy import select
 
 from app.catalogue import captions as caption_service
@@ -14,7 +15,7 @@ from app.catalogue.models import Caption, MaterialKind, MaterialStatus, MediaSta
 from app.core.models import AuditEntry
 from app.core.permissions import Role
 from app.extensions import db as _db
-from app.storage import get_storage
+from app.storage import build_storage, get_storage
 from tests.catalogue.samples import MP4
 from tests.factories import create_user
 from tests.factories.catalogue import create_course, create_material, first_lesson
@@ -246,3 +247,25 @@ def test_the_lesson_duration_can_come_from_its_videos(client, login, world):
     assert _db.session.get(type(lesson), lesson.id).duration_minutes == 2  # 62 s, rounded up
     login(world["trainee"])
     assert client.post_form(f"/teach/lessons/{lesson.id}/duration-from-videos").status_code == 403
+
+
+def test_on_s3_the_variant_playlist_sends_segments_straight_to_the_bucket(app, client, login, db, s3_config):
+    original = app.extensions["mcc_storage"]
+    app.extensions["mcc_storage"] = build_storage(s3_config)
+    try:
+        course = create_course()
+        video = converted_video(first_lesson(course), heights=(360,))
+        trainee = create_user()
+        enrol(trainee, course)
+        login(trainee)
+        master = client.get(f"/materials/{video.id}/hls/master.m3u8").get_data(as_text=True)
+        assert "360p/index.m3u8" in master and "X-Amz" not in master  # variants come back through the app
+        variant = client.get(f"/materials/{video.id}/hls/360p/index.m3u8").get_data(as_text=True)
+        urls = [line for line in variant.splitlines() if line and not line.startswith("#")]
+        assert len(urls) == 2 and all("X-Amz-Signature" in url for url in urls)
+        assert "#EXTINF:6.0," in variant and variant.rstrip().endswith("#EXT-X-ENDLIST")
+        fetched = requests.get(urls[1], timeout=10)
+        assert fetched.status_code == 200 and fetched.content == b"G" + bytes(187)
+        assert fetched.headers["Content-Type"] == "video/mp2t"
+    finally:
+        app.extensions["mcc_storage"] = original
