@@ -174,6 +174,11 @@ class Storage(ABC):
         """Join the parts in part-number order into the object (parts may be listed in any order)."""
 
     @abstractmethod
+    def list_parts(self, key: str, upload_id: str) -> list[tuple[int, str, int]]:
+        """The parts received completely so far as (part_number, etag, size), by number — a resumed upload sends
+        only the others. UploadNotFound for an unknown, completed or aborted upload."""
+
+    @abstractmethod
     def abort_multipart_upload(self, key: str, upload_id: str) -> None: ...
 
     @abstractmethod

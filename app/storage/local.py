@@ -147,13 +147,31 @@ class LocalStorage(Storage):
         directory = self._upload_dir(upload_id)
         reader = HashingReader(stream, max_bytes)
         md5 = hashlib.md5(usedforsecurity=False)  # an ETag like S3's, to match parts on completion
+        # A part counts as received once its ETag file exists (``list_parts``): that file goes first when a part is
+        # sent again and comes back, renamed into place, only after the whole part is, so an interrupted request
+        # never leaves a part listed as complete.
+        etag_file = directory / f"{part_number:05d}.etag"
+        with contextlib.suppress(FileNotFoundError):
+            etag_file.unlink()
         with _written_in_place(directory / f"{part_number:05d}.part") as out:
             while chunk := reader.read(CHUNK_SIZE):
                 md5.update(chunk)
                 out.write(chunk)
         etag = md5.hexdigest()
-        (directory / f"{part_number:05d}.etag").write_text(etag)
+        with _written_in_place(etag_file) as out:
+            out.write(etag.encode())
         return etag
+
+    def list_parts(self, key: str, upload_id: str) -> list[tuple[int, str, int]]:
+        self._meta(key, upload_id)
+        directory = self._upload_dir(upload_id)
+        parts = []
+        for etag_file in sorted(directory.glob("[0-9][0-9][0-9][0-9][0-9].etag")):
+            with contextlib.suppress(FileNotFoundError):  # a part being sent again meanwhile
+                etag = etag_file.read_text()
+                size = etag_file.with_suffix(".part").stat().st_size
+                parts.append((int(etag_file.stem), etag, size))
+        return parts
 
     def complete_multipart_upload(self, key: str, upload_id: str, parts: list[tuple[int, str]]) -> StoredObject:
         meta = self._meta(key, upload_id)

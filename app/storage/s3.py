@@ -233,6 +233,20 @@ class S3Storage(Storage):
         head = self.head(key)
         return StoredObject(key, head.size, None, head.content_type)
 
+    def list_parts(self, key: str, upload_id: str) -> list[tuple[int, str, int]]:
+        check_key(key)
+        parts, marker = [], 0
+        try:
+            while True:  # at most 1,000 parts an answer
+                response = self.client.list_parts(Bucket=self.bucket, Key=key, UploadId=check_upload_id(upload_id),
+                                                  PartNumberMarker=marker)
+                parts += [(p["PartNumber"], p["ETag"], p["Size"]) for p in response.get("Parts", [])]
+                if not response.get("IsTruncated"):
+                    return sorted(parts)
+                marker = int(response["NextPartNumberMarker"])
+        except (BotoCoreError, ClientError) as error:
+            raise _translate(error, key, upload_id) from error
+
     def abort_multipart_upload(self, key: str, upload_id: str) -> None:
         check_key(key)
         try:

@@ -97,6 +97,35 @@ def test_multipart_upload(storage):
     assert storage.list_multipart_uploads() == []
 
 
+def test_list_parts_names_the_parts_received(storage):
+    upload_id = storage.create_multipart_upload(KEY, None)
+    assert storage.list_parts(KEY, upload_id) == []
+    first, third = pattern(MIN_PART_SIZE, 1), b"a short last part"
+    etag3 = storage.upload_part(KEY, upload_id, 3, io.BytesIO(third))
+    etag1 = storage.upload_part(KEY, upload_id, 1, io.BytesIO(first))
+    assert storage.list_parts(KEY, upload_id) == [(1, etag1, len(first)), (3, etag3, len(third))]
+    # A part sent again replaces the earlier one.
+    again = pattern(MIN_PART_SIZE, 7)
+    etag1 = storage.upload_part(KEY, upload_id, 1, io.BytesIO(again))
+    assert storage.list_parts(KEY, upload_id) == [(1, etag1, len(again)), (3, etag3, len(third))]
+    # What a resumed upload completes with: the listed parts plus the missing one.
+    etag2 = storage.upload_part(KEY, upload_id, 2, io.BytesIO(first))
+    listed = [(number, etag) for number, etag, _size in storage.list_parts(KEY, upload_id)]
+    assert listed == [(1, etag1), (2, etag2), (3, etag3)]
+    storage.complete_multipart_upload(KEY, upload_id, listed)
+    assert storage.sha256(KEY) == hashlib.sha256(again + first + third).hexdigest()
+    with pytest.raises(UploadNotFound):
+        storage.list_parts(KEY, upload_id)  # completed
+
+
+def test_list_parts_of_an_unknown_or_aborted_upload(storage):
+    upload_id = storage.create_multipart_upload(KEY, None)
+    storage.upload_part(KEY, upload_id, 1, io.BytesIO(b"x"))
+    storage.abort_multipart_upload(KEY, upload_id)
+    with pytest.raises(UploadNotFound):
+        storage.list_parts(KEY, upload_id)
+
+
 def test_abort_removes_the_parts(storage):
     upload_id = storage.create_multipart_upload(KEY, None)
     etag = storage.upload_part(KEY, upload_id, 1, io.BytesIO(pattern(MIN_PART_SIZE)))

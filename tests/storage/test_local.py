@@ -54,6 +54,20 @@ def test_an_interrupted_save_leaves_no_partial_file(tmp_path):
     assert leftovers == [KEY.rsplit("/", 1)[1]]
 
 
+def test_a_part_interrupted_mid_stream_is_not_listed(tmp_path):
+    storage = LocalStorage(tmp_path)
+    upload_id = storage.create_multipart_upload(KEY, None)
+    etag = storage.upload_part(KEY, upload_id, 1, io.BytesIO(pattern(1000)))
+    with pytest.raises(OSError):
+        storage.upload_part(KEY, upload_id, 2, GeneratedStream(10_000_000, fail_after=3_000_000))
+    assert storage.list_parts(KEY, upload_id) == [(1, etag, 1000)]
+    # Sending a received part again and failing half-way: it is no longer listed (the browser sends it once more).
+    with pytest.raises(OSError):
+        storage.upload_part(KEY, upload_id, 1, GeneratedStream(10_000_000, fail_after=3_000_000))
+    assert storage.list_parts(KEY, upload_id) == []
+    assert sorted(p.name for p in (tmp_path / ".uploads" / upload_id).iterdir()) == ["00001.part", "upload.json"]
+
+
 def test_local_path_of_a_missing_object(tmp_path):
     with pytest.raises(ObjectNotFound):
         LocalStorage(tmp_path).local_path(KEY)

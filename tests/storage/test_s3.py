@@ -64,6 +64,26 @@ def test_parts_put_to_presigned_urls_make_the_object(s3):
     assert s3.read_range(KEY, MIN_PART_SIZE, MIN_PART_SIZE + 9) == chunks[1][:10]
 
 
+def test_list_parts_reads_every_page(s3):
+    """S3 answers at most 1,000 parts at a time: the listing follows NextPartNumberMarker (pages of 2 here)."""
+    upload_id = s3.create_multipart_upload(KEY, None)
+    etags = [s3.upload_part(KEY, upload_id, number, io.BytesIO(b"part %d" % number)) for number in range(1, 6)]
+    real = s3.client.list_parts
+    s3.client.list_parts = lambda **kwargs: real(**kwargs, MaxParts=2)
+    try:
+        assert s3.list_parts(KEY, upload_id) == [(n, etag, 6) for n, etag in enumerate(etags, 1)]
+    finally:
+        s3.client.list_parts = real
+        s3.abort_multipart_upload(KEY, upload_id)
+
+
+def test_a_part_put_to_a_presigned_url_is_listed_with_the_etag_the_browser_saw(s3):
+    upload_id = s3.create_multipart_upload(KEY, None)
+    response = requests.put(s3.presigned_part_url(KEY, upload_id, 2, expires=300), data=b"abc", timeout=30)
+    assert s3.list_parts(KEY, upload_id) == [(2, response.headers["ETag"], 3)]
+    s3.abort_multipart_upload(KEY, upload_id)
+
+
 def test_small_objects_carry_their_checksum(s3):
     stored = s3.save(KEY, io.BytesIO(b"G0 X0 Y0\nM30\n"), "text/plain")
     assert s3.head(KEY).sha256 == stored.sha256
