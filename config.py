@@ -173,6 +173,9 @@ class Config:
     JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 900)
     #: Files built on request (evidence packs, XLSX exports) are offered for this many days, then deleted.
     GENERATED_FILES_DAYS = env_int("GENERATED_FILES_DAYS", 7)
+    #: An unfinished upload waits this long to be resumed (choosing the same file again), then the daily upkeep
+    #: aborts it and removes its parts.
+    UPLOAD_ABANDONED_AFTER_HOURS = env_int("UPLOAD_ABANDONED_AFTER_HOURS", 72)
 
     # Mail: "outbox" writes each message as an .eml file under MAIL_OUTBOX (and logs it), "smtp" sends it.
     MAIL_BACKEND = env_str("MAIL_BACKEND", "outbox")
@@ -402,6 +405,8 @@ DOCS: dict[str, tuple[str, str | None]] = {
     "JOB_RETRY_SECONDS": ("First retry delay of a failed job (doubling, at most an hour)", None),
     "JOB_LEASE_SECONDS": ("How long a worker holds a job; a dead worker's jobs are taken up after it", None),
     "GENERATED_FILES_DAYS": ("How long prepared downloads (evidence packs, large exports) are kept", None),
+    "UPLOAD_ABANDONED_AFTER_HOURS": ("How long an unfinished upload can be resumed (choosing the same file again) "
+                                     "before the daily upkeep removes its parts", None),
     "MAIL_BACKEND": ("`smtp`, or `outbox` (files in `MCC_MAIL_OUTBOX`: development)", None),
     "MAIL_OUTBOX": ("Folder of the outbox backend", "`instance/outbox`"),
     "MAIL_FROM": ("Sender of e-mails", None),

@@ -31,6 +31,7 @@ ACTIONS = {
     "catalogue.lesson_updated": _l("Lesson edited"),
     "catalogue.link_added": _l("Link added"),
     "catalogue.material_deleted": _l("Material deleted"),
+    "catalogue.material_language_changed": _l("Material's language changed"),
     "catalogue.material_purged": _l("Material's file removed for good"),
     "catalogue.material_refused": _l("Upload refused"),
     "catalogue.material_renamed": _l("Material's title changed"),

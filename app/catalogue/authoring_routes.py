@@ -266,10 +266,11 @@ def material_title(material_id: int):
     form = MaterialTitleForm()
     if request.method == "GET":
         fill_texts(form, "title", material.title)
+        form.language.data = material.language
     if form.validate_on_submit():
         with refusals(form):
-            services.update_material_title(current_user, material, texts_from(form, "title"))
-            flash(_("Title saved."), "success")
+            services.update_material_title(current_user, material, texts_from(form, "title"), form.language.data)
+            flash(_("Saved."), "success")
             return _materials(material.lesson_id)
     return form_page("catalogue/teach/material_title.html", form=form, material=material,
                      course=material.lesson.module.course)

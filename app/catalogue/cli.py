@@ -61,11 +61,13 @@ def purge_command(older_than_days: int) -> None:
 
 
 @storage_cli.command("cleanup-uploads")
-@click.option("--older-than-hours", type=click.IntRange(min=0), default=24, show_default=True)
+@click.option("--older-than-hours", type=click.IntRange(min=0), default=None,
+              help="Default: MCC_UPLOAD_ABANDONED_AFTER_HOURS (72).")
 @with_appcontext
-def cleanup_uploads_command(older_than_hours: int) -> None:
-    """Abort uploads that were started but never completed."""
-    count = uploads.cleanup_abandoned_uploads(timedelta(hours=older_than_hours))
+def cleanup_uploads_command(older_than_hours: int | None) -> None:
+    """Abort uploads that were started but never completed (nor resumed) for a while."""
+    count = uploads.cleanup_abandoned_uploads(timedelta(hours=older_than_hours) if older_than_hours is not None
+                                              else uploads.abandoned_after())
     db.session.commit()
     click.echo(f"{count} abandoned uploads aborted")
 

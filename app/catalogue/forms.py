@@ -14,14 +14,20 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
+from wtforms.validators import URL, AnyOf, DataRequired, Length, NumberRange, Optional, Regexp
 
+from app.catalogue.models import MATERIAL_LANGUAGES
 from app.core.forms import FileNameField, Form, SearchFilters, web_address
-from app.core.i18n import LANGUAGE_NAMES, LANGUAGES
+from app.core.i18n import LANGUAGE_LABELS, LANGUAGE_NAMES, LANGUAGES
 
 
 def language_choices():
     return list(LANGUAGE_NAMES.items())
+
+
+def material_language_choices():
+    """The languages a material may be in (``MATERIAL_LANGUAGES``), named in the reader's language."""
+    return [*LANGUAGE_LABELS.items(), ("any", _l("No language (a drawing, a program, a silent video)"))]
 
 
 def translated_fields(cls, name: str, label, field_class=StringField, max_length: int = 300, **kwargs):
@@ -102,7 +108,9 @@ translated_fields(LinkForm, "link_title", _l("Link title"), max_length=200)
 
 
 class MaterialTitleForm(Form):
-    submit = SubmitField(_l("Save title"))
+    language = SelectField(_l("Language of the material"), choices=material_language_choices,
+                           description=_l("The lesson shows each reader the materials in their language first."))
+    submit = SubmitField(_l("Save"))
 
 
 translated_fields(MaterialTitleForm, "title", _l("Title shown to trainees"), max_length=200)
@@ -138,3 +146,12 @@ class StartUploadForm(Form):
     title = StringField(validators=[Optional(), Length(max=200)])
     title_language = StringField(validators=[Optional(), Length(max=8)])
     duration = FloatField(validators=[Optional(), NumberRange(min=0, max=86400)])
+    #: ``MATERIAL_LANGUAGES``; without it, the trainer's language (none for drawings, programs and pictures).
+    language = StringField(validators=[Optional(), AnyOf(MATERIAL_LANGUAGES, message=_l(
+        "Choose the language of the material from the list."))])
+    # The fingerprint that lets choosing the same file again resume its upload: when the file was last modified
+    # (milliseconds since 1970, as File.lastModified) and the SHA-256 of its first and last MiB.
+    last_modified = IntegerField(validators=[Optional(), NumberRange(min=0, max=2**53)])
+    sample_sha256 = StringField(filters=[lambda value: value if value is None or isinstance(value, str) else ""],
+                                validators=[Optional(), Regexp(r"^[0-9a-f]{64}$", message=_l(
+                                    "The file could not be recognised. Please choose it again."))])

@@ -1,7 +1,7 @@
 """Housekeeping of material objects, run by the workers on a schedule (and by hand: ``flask jobs run <name>``):
 
-- ``storage.cleanup_uploads`` (daily): uploads started more than a day ago and never completed are aborted, so
-  the privacy notice's "unfinished uploads: 2 days" holds;
+- ``storage.cleanup_uploads`` (daily): uploads nobody came back to for ``MCC_UPLOAD_ABANDONED_AFTER_HOURS``
+  (default 72: a day offline still resumes) are aborted; the privacy notice states the same period;
 - ``storage.purge_materials`` (daily): the objects of materials deleted more than 30 days ago are removed.
 """
 
@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app.catalogue.models import Material, PendingUpload
 from app.catalogue.processing import delete_media
-from app.catalogue.uploads import cleanup_abandoned_uploads
+from app.catalogue.uploads import abandoned_after, cleanup_abandoned_uploads
 from app.core.audit import record_event
 from app.core.db import utcnow
 from app.extensions import db
@@ -22,8 +22,6 @@ from app.jobs.outbox import handler
 from app.jobs.schedule import every
 from app.storage import get_storage
 
-#: Uploads not completed within this are aborted (their tokens expire after 24 hours anyway).
-ABANDONED_AFTER = timedelta(hours=24)
 #: Deleted materials stay restorable this long; then their objects are removed.
 PURGE_AFTER = timedelta(days=30)
 
@@ -65,7 +63,8 @@ def pending_upload_references() -> Iterable[tuple[str, str]]:
 
 @handler("catalogue.cleanup_uploads", attempts=3)
 def _cleanup_uploads(payload: dict) -> None:
-    count = cleanup_abandoned_uploads(timedelta(hours=payload.get("hours", ABANDONED_AFTER / timedelta(hours=1))))
+    hours = payload.get("hours")
+    count = cleanup_abandoned_uploads(timedelta(hours=hours) if hours is not None else abandoned_after())
     if count:
         record_event("catalogue.uploads_abandoned", object_type="pending_uploads", after={"aborted": count})
 

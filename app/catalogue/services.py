@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.catalogue.models import (
+    MATERIAL_LANGUAGES,
     Course,
     CourseStatus,
     EnrolmentPolicy,
@@ -291,19 +292,28 @@ def add_link(actor: User, lesson: Lesson, title: dict[str, str | None], url: str
     return material
 
 
-def update_material_title(actor: User, material: Material, title: dict[str, str | None]) -> None:
-    """An upload is titled in one language; its managers give the title in the others (audited like any edit)."""
+def update_material_title(actor: User, material: Material, title: dict[str, str | None],
+                          language: str | None = None) -> None:
+    """An upload is titled in one language; its managers give the title in the others and say which language the
+    material is in (audited like any edit)."""
     course = material.lesson.module.course
     _require_manager(actor, course)
     title = clean_texts(title)
     if not title:
         raise DomainError(_l("Give the material a title."), field=f"title_{course.source_language}")
+    if language is not None and language not in MATERIAL_LANGUAGES:
+        raise DomainError(_l("Choose the language of the material from the list."), field="language")
     before = dict(material.title or {})
     if title != before:
         material.title = title
         db.session.flush()
         record_event("catalogue.material_renamed", actor=actor, obj=material, before={"title": before},
                      after={"title": title})
+    if language is not None and language != material.language:
+        previous, material.language = material.language, language
+        db.session.flush()
+        record_event("catalogue.material_language_changed", actor=actor, obj=material,
+                     before={"language": previous}, after={"language": language})
 
 
 def delete_material(actor: User, material: Material) -> None:

@@ -35,15 +35,21 @@ def start_upload(lesson_id: int):
     if not form.validate():
         return error_response(next(iter(form.errors.values()))[0], 422)
     language = form.title_language.data if form.title_language.data in LANGUAGES else "en"
+    fingerprint = uploads.file_fingerprint(form.filename.data, form.size.data, form.last_modified.data,
+                                           form.sample_sha256.data)
     started = uploads.start_upload(current_user, lesson, form.filename.data, form.size.data,
                                    form.content_type.data or None, {language: form.title.data or ""},
-                                   form.duration.data)
+                                   form.duration.data, language=form.language.data or None,
+                                   fingerprint=fingerprint)
+    # "received": the parts of a resumed upload already in storage; the browser sends only the others.
     return jsonify(token=started.token, part_size=started.pending.part_size, part_count=started.part_count,
+                   resumed=started.resumed,
+                   received=[{"number": number, "etag": etag} for number, etag in started.received],
                    direct=get_storage().supports_presigned_urls,
                    target_url=url_for("catalogue.part_target", token=started.token, number=1)
                    .replace("/parts/1/", "/parts/__PART__/"),
                    complete_url=url_for("catalogue.complete_upload", token=started.token),
-                   abort_url=url_for("catalogue.abort_upload", token=started.token)), 201
+                   abort_url=url_for("catalogue.abort_upload", token=started.token)), 200 if started.resumed else 201
 
 
 def _pending(token: str):

@@ -1,7 +1,10 @@
 """Browser uploads of large materials, the same protocol for both storage backends.
 
 1. ``start_upload`` checks the policy, the declared name/size/type, creates a multipart upload and a
-   ``PendingUpload`` row, and returns a signed upload token.
+   ``PendingUpload`` row, and returns a signed upload token. The browser also sends a fingerprint of the file (last
+   modified, SHA-256 of its first and last MiB): when the same person announces the same file for the same lesson
+   while an earlier upload of it is unfinished (a reload, a crash, a day offline), that upload is resumed — a fresh
+   token and the parts storage already holds (``Storage.list_parts``), so the browser sends only the others.
 2. For each part the browser asks ``part_target`` for a URL: a short-lived presigned S3 URL (the bytes go
    straight to the bucket) or an app URL carrying the token (local storage: the app streams the part to disk).
 3. ``complete_upload`` (the web request) checks that every announced part was sent, records the Material as
@@ -14,13 +17,16 @@
    from the lesson, shown to its trainers on the lesson's edit page, so the uploader's page can say why), and
    either way the uploader is notified. Until then trainees do not see it and trainers see "processing".
    A video stays PROCESSING after this: a second job converts it for phones (``app.catalogue.processing``).
-5. ``abort_upload`` (the browser gives up) and ``cleanup_abandoned_uploads`` (nobody came back) remove parts.
+5. ``abort_upload`` (the trainer cancels) and ``cleanup_abandoned_uploads`` (nobody came back for
+   ``UPLOAD_ABANDONED_AFTER_HOURS``, run daily by the scheduler) remove parts. Leaving the page does not: the upload
+   waits to be resumed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import BinaryIO
 
@@ -40,7 +46,15 @@ from app.catalogue.filetypes import (
     detect,
     extension_of,
 )
-from app.catalogue.models import Lesson, Material, MaterialKind, MaterialStatus, MediaStatus, PendingUpload
+from app.catalogue.models import (
+    MATERIAL_LANGUAGES,
+    Lesson,
+    Material,
+    MaterialKind,
+    MaterialStatus,
+    MediaStatus,
+    PendingUpload,
+)
 from app.catalogue.policies import can_manage_lesson
 from app.core.audit import record_event
 from app.core.db import reading_only, utcnow
@@ -57,9 +71,25 @@ from app.storage import generate_key, get_storage
 from app.storage.base import MAX_PARTS, MIN_PART_SIZE, ObjectNotFound, ObjectTooLarge, Storage, UploadNotFound
 
 UPLOAD_PURPOSE = "material-upload"
-#: Tokens outlive the longest reasonable upload (3 GB over a slow line) but not much more.
+#: Tokens outlive the longest reasonable upload (3 GB over a slow line) but not much more; a page that comes back
+#: later announces the file again and resumes with a fresh token.
 UPLOAD_TOKEN_MAX_AGE = 24 * 3600
 DEFAULT_PART_SIZE = 16 * 1024 * 1024
+#: Materials that need no language: a drawing, a program or a photo is the same for every reader.
+LANGUAGELESS_KINDS = frozenset({MaterialKind.DRAWING, MaterialKind.CNC_PROGRAM, MaterialKind.IMAGE})
+
+
+def abandoned_after() -> timedelta:
+    """How long an unfinished upload waits to be resumed before the upkeep aborts it."""
+    return timedelta(hours=current_app.config["UPLOAD_ABANDONED_AFTER_HOURS"])
+
+
+def file_fingerprint(filename: str, size: int, last_modified: int | None, sample_sha256: str | None) -> str | None:
+    """What identifies a file the browser offers again, hashed to fit the column; None when the browser could not
+    say when it was modified (nothing to tell two files of the same name and size apart)."""
+    if last_modified is None:
+        return None
+    return hashlib.sha256(f"{filename}\0{size}\0{last_modified}\0{sample_sha256 or ''}".encode()).hexdigest()
 
 
 def part_size_for(size: int) -> int:
@@ -90,11 +120,51 @@ class StartedUpload:
     pending: PendingUpload
     token: str
     part_count: int
+    #: Parts already in storage when an unfinished upload is resumed, as (number, etag).
+    received: list[tuple[int, str]] = field(default_factory=list)
+    resumed: bool = False
+
+
+def default_language(actor: User, filename: str) -> str:
+    """The language a material is taken to be in when the trainer does not say: none for drawings, programs and
+    pictures, else the trainer's own."""
+    kind, _content_type = _provisional_type(filename)
+    if kind in LANGUAGELESS_KINDS or actor.language not in MATERIAL_LANGUAGES:
+        return "any"
+    return actor.language
+
+
+def _resume(actor: User, lesson: Lesson, name: str, size: int, fingerprint: str) -> StartedUpload | None:
+    """The unfinished upload of this file by this person for this lesson, with the parts storage holds; an upload
+    whose parts storage no longer has (or kept elsewhere) is discarded."""
+    storage = get_storage()
+    candidates = db.session.scalars(select(PendingUpload).where(
+        PendingUpload.user_id == actor.id, PendingUpload.lesson_id == lesson.id,
+        PendingUpload.fingerprint == fingerprint).order_by(PendingUpload.created_at.desc(), PendingUpload.id.desc()))
+    for pending in candidates:
+        if (pending.storage_backend != storage.name or pending.original_filename != name
+                or pending.declared_size != size):
+            continue
+        try:
+            listed = storage.list_parts(pending.storage_key, pending.upload_id)
+        except UploadNotFound:
+            db.session.delete(pending)
+            continue
+        count = part_count(pending)
+        # Only whole parts of this announcement count; any other is sent again (and replaces it).
+        received = [(number, etag) for number, etag, part_size in listed
+                    if number <= count and part_size == announced_part_size(pending, number)]
+        # Coming back restarts the wait before the upkeep gives the upload up (it counts from ``created_at``).
+        pending.created_at = utcnow()
+        return StartedUpload(pending, upload_token(pending), count, received, resumed=True)
+    return None
 
 
 def start_upload(actor: User, lesson: Lesson, filename: str, size: int, content_type: str | None,
-                 title: dict[str, str], duration_seconds: float | None = None) -> StartedUpload:
-    """Check what the browser says it will send, then open a multipart upload for it."""
+                 title: dict[str, str], duration_seconds: float | None = None, *, language: str | None = None,
+                 fingerprint: str | None = None) -> StartedUpload:
+    """Check what the browser says it will send, then resume the unfinished upload of the same file (same person,
+    lesson and fingerprint) or open a multipart upload for it."""
     if not can_manage_lesson(actor, lesson):
         raise DomainError(_l("You may only add materials to courses you teach."))
     name = clean_filename(filename)
@@ -107,14 +177,25 @@ def start_upload(actor: User, lesson: Lesson, filename: str, size: int, content_
     if size > limit:
         raise DomainError(_l("The file is too large: at most %(mb)s MB are allowed.", mb=limit // 2**20),
                           field="file")
+    if language is not None and language not in MATERIAL_LANGUAGES:
+        raise DomainError(_l("Choose the language of the material from the list."), field="language")
+    title = {k: v.strip() for k, v in title.items() if v and v.strip()} or {"en": name}
+    language = language or default_language(actor, name)
+    resumed = _resume(actor, lesson, name, size, fingerprint) if fingerprint else None
+    if resumed is not None:
+        # What the trainer typed this time wins over what they typed before.
+        pending = resumed.pending
+        pending.title, pending.language = title, language
+        pending.duration_seconds = duration_seconds or pending.duration_seconds
+        db.session.flush()
+        return resumed
     storage = get_storage()
     key = generate_key("materials")
     upload_id = storage.create_multipart_upload(key, content_type)
     pending = PendingUpload(lesson=lesson, user_id=actor.id, storage_backend=storage.name, storage_key=key,
                             upload_id=upload_id, original_filename=name, declared_size=size,
-                            declared_type=content_type, part_size=part_size_for(size),
-                            title={k: v.strip() for k, v in title.items() if v and v.strip()} or {"en": name},
-                            duration_seconds=duration_seconds or None)
+                            declared_type=content_type, part_size=part_size_for(size), title=title,
+                            duration_seconds=duration_seconds or None, language=language, fingerprint=fingerprint)
     db.session.add(pending)
     db.session.flush()
     return StartedUpload(pending, upload_token(pending), math.ceil(size / pending.part_size))
@@ -202,7 +283,7 @@ def complete_upload(actor: User, pending: PendingUpload, parts: list[tuple[int, 
     kind, content_type = _provisional_type(pending.original_filename)
     material = Material(lesson=lesson, kind=kind, status=MaterialStatus.PROCESSING, title=pending.title,
                         position=max((m.position for m in lesson.materials), default=-1) + 1,
-                        duration_seconds=pending.duration_seconds)
+                        duration_seconds=pending.duration_seconds, language=pending.language)
     material.point_to(pending.storage_key, pending.declared_size, content_type, None, pending.original_filename,
                       actor)
     delete_unless_committed(pending.storage_key, storage)  # no object stays behind if the row is not saved

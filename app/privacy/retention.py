@@ -59,6 +59,16 @@ class _Days:
         return ngettext("%(num)s day", "%(num)s days", days)
 
 
+class _Hours(_Days):
+    """A period set in hours in the configuration: shown in days when it is whole days."""
+
+    def __str__(self) -> str:
+        hours = int(current_app.config[self.setting])
+        if hours and hours % 24 == 0:
+            return ngettext("%(num)s day", "%(num)s days", hours // 24)
+        return ngettext("%(num)s hour", "%(num)s hours", hours)
+
+
 def evidence_end() -> datetime | None:
     """When the evidence kept "5 years after the project's final payment" may go: 1 January of the sixth year after
     the payment's year (five years from its 31 December). None while the payment's date is not set."""
@@ -149,7 +159,8 @@ RETENTION = [
     Period(_l("Audit trail (who changed what)"), EVIDENCE, _l("accountability for evidence and security"),
            (remove_old_audit_trail,)),
     Period(_l("Failed login attempts in the audit trail"), _l("1 year"), _l("security"), (remove_failed_logins,)),
-    Period(_l("Unfinished uploads"), _l("2 days"), _l("removed automatically (flask storage cleanup-uploads)"),
+    Period(_l("Unfinished uploads"), _Hours("UPLOAD_ABANDONED_AFTER_HOURS"),
+           _l("removed automatically (flask storage cleanup-uploads)"),
            enforced_by="storage.cleanup_uploads"),
     Period(_l("Files prepared for download (evidence packs, exports)"), _Days("GENERATED_FILES_DAYS"),
            _l("offered only to the person who asked, then deleted automatically"),

@@ -26,7 +26,8 @@ def run(name: str) -> None:
     HANDLERS[scheduled.kind].run(dict(scheduled.payload))
 
 
-def test_uploads_abandoned_for_a_day_are_aborted(client, login, db):
+def test_uploads_nobody_came_back_to_for_three_days_are_aborted(client, login, db):
+    """MCC_UPLOAD_ABANDONED_AFTER_HOURS (72): an upload left for two days can still be resumed."""
     trainer = create_user(Role.TRAINER)
     lesson = first_lesson(create_course(trainers=[trainer]))
     login(trainer)
@@ -34,7 +35,9 @@ def test_uploads_abandoned_for_a_day_are_aborted(client, login, db):
         started = uploading.start(client, lesson.id, name, len(PDF)).json
         uploading.send_parts(client, started, [PDF])
     old = db.session.scalar(select(PendingUpload).where(PendingUpload.original_filename == "old.pdf"))
-    old.created_at = utcnow() - timedelta(hours=25)
+    old.created_at = utcnow() - timedelta(hours=73)
+    recent = db.session.scalar(select(PendingUpload).where(PendingUpload.original_filename == "recent.pdf"))
+    recent.created_at = utcnow() - timedelta(hours=47)
     db.session.commit()
     run("storage.cleanup_uploads")
     db.session.commit()

@@ -8,17 +8,20 @@ from tests.conftest import RequestIsolatingClient
 
 
 def start(client: RequestIsolatingClient, lesson_id: int, filename: str, size: int, content_type: str = "",
-          title: str = "A material"):
+          title: str = "A material", **more):
+    """Announce an upload; ``more``: the other fields the uploader sends (language, last_modified, sample_sha256)."""
     return client.post(f"/api/lessons/{lesson_id}/uploads",
                        json={"filename": filename, "size": size, "content_type": content_type, "title": title,
-                             "title_language": "en"},
+                             "title_language": "en", **more},
                        headers={"X-CSRFToken": client.csrf_token()})
 
 
-def send_parts(client: RequestIsolatingClient, started: dict, chunks: list[bytes]) -> list[dict]:
+def send_parts(client: RequestIsolatingClient, started: dict, chunks: list[bytes],
+               numbers: list[int] | None = None) -> list[dict]:
+    """Send ``chunks`` as parts 1, 2, ... (or as the parts ``numbers``)."""
     token = client.csrf_token()
     parts = []
-    for number, chunk in enumerate(chunks, 1):
+    for number, chunk in zip(numbers or range(1, len(chunks) + 1), chunks, strict=True):
         target = client.post(started["target_url"].replace("__PART__", str(number)), json={},
                              headers={"X-CSRFToken": token})
         assert target.status_code == 200, target.get_data(as_text=True)
