@@ -21,6 +21,7 @@ from app.catalogue.forms import (
     StatusForm,
     TrainersForm,
     fill_texts,
+    material_language_choices,
     texts_from,
 )
 from app.catalogue.gaps import GAP_LABELS, course_gaps, lesson_gaps
@@ -32,7 +33,7 @@ from app.catalogue.policies import (
     can_manage_material,
     can_manage_module,
 )
-from app.catalogue.uploads import UPLOAD_TOKEN_MAX_AGE
+from app.catalogue.uploads import LANGUAGELESS_EXTENSIONS
 from app.core.forms import ConfirmForm, flash_form_errors
 from app.core.i18n import LANGUAGE_NAMES, LANGUAGES
 from app.core.permissions import Role, has_role, load_or_403, load_or_404, role_required
@@ -219,7 +220,8 @@ def edit_lesson(lesson_id: int):
             flash(_("Lesson saved."), "success")
             return redirect(url_for("catalogue.edit_lesson", lesson_id=lesson.id), 303)
     return form_page("catalogue/teach/lesson_edit.html", form=form, lesson=lesson, course=course,
-                     link_form=LinkForm(prefix="link"), token_hours=UPLOAD_TOKEN_MAX_AGE // 3600,
+                     link_form=LinkForm(prefix="link"), material_languages=material_language_choices(),
+                     languageless_extensions=LANGUAGELESS_EXTENSIONS,
                      gaps=lesson_gaps(lesson, course.source_language), gap_labels=GAP_LABELS,
                      videos_minutes=services.videos_minutes(lesson))
 

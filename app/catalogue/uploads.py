@@ -77,6 +77,9 @@ UPLOAD_TOKEN_MAX_AGE = 24 * 3600
 DEFAULT_PART_SIZE = 16 * 1024 * 1024
 #: Materials that need no language: a drawing, a program or a photo is the same for every reader.
 LANGUAGELESS_KINDS = frozenset({MaterialKind.DRAWING, MaterialKind.CNC_PROGRAM, MaterialKind.IMAGE})
+#: Their extensions: the uploader's language choice turns to "No language" when such a file is chosen.
+LANGUAGELESS_EXTENSIONS = sorted({ext for ext, (kind, _type) in BINARY.items() if kind in LANGUAGELESS_KINDS}
+                                 | {ext for ext, kind in TEXT.items() if kind in LANGUAGELESS_KINDS})
 
 
 def abandoned_after() -> timedelta:
