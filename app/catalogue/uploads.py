@@ -182,16 +182,18 @@ def start_upload(actor: User, lesson: Lesson, filename: str, size: int, content_
                           field="file")
     if language is not None and language not in MATERIAL_LANGUAGES:
         raise DomainError(_l("Choose the language of the material from the list."), field="language")
-    title = {k: v.strip() for k, v in title.items() if v and v.strip()} or {"en": name}
-    language = language or default_language(actor, name)
+    title = {k: v.strip() for k, v in title.items() if v and v.strip()}
     resumed = _resume(actor, lesson, name, size, fingerprint) if fingerprint else None
     if resumed is not None:
-        # What the trainer typed this time wins over what they typed before.
+        # What the trainer says this time wins over what they said before; what they leave empty stays.
         pending = resumed.pending
-        pending.title, pending.language = title, language
+        pending.title = title or pending.title
+        pending.language = language or pending.language
         pending.duration_seconds = duration_seconds or pending.duration_seconds
         db.session.flush()
         return resumed
+    title = title or {"en": name}
+    language = language or default_language(actor, name)
     storage = get_storage()
     key = generate_key("materials")
     upload_id = storage.create_multipart_upload(key, content_type)

@@ -82,6 +82,14 @@ def test_the_same_file_again_resumes_with_the_parts_received(client, db, backend
     assert pending_count(db) == 0 and backend_storage.list_multipart_uploads() == []
 
 
+def test_resuming_without_a_title_or_language_keeps_the_earlier_ones(client, db, lesson):
+    uploading.send_parts(client, start(client, lesson.id, title="Spawanie", language="lt").json, [CHUNKS[0]])
+    again = start(client, lesson.id, title="")
+    assert again.status_code == 200
+    pending = db.session.scalar(select(PendingUpload))
+    assert (pending.title, pending.language) == ({"en": "Spawanie"}, "lt")
+
+
 def test_a_finished_or_cancelled_upload_is_not_resumed(client, db, lesson):
     started = start(client, lesson.id).json
     parts = uploading.send_parts(client, started, CHUNKS)
