@@ -271,7 +271,8 @@ def material_title(material_id: int):
         form.language.data = material.language
     if form.validate_on_submit():
         with refusals(form):
-            services.update_material_title(current_user, material, texts_from(form, "title"), form.language.data)
+            services.update_material_title(current_user, material, texts_from(form, "title"),
+                                           form.language.data or None)
             flash(_("Saved."), "success")
             return _materials(material.lesson_id)
     return form_page("catalogue/teach/material_title.html", form=form, material=material,

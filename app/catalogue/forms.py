@@ -108,7 +108,9 @@ translated_fields(LinkForm, "link_title", _l("Link title"), max_length=200)
 
 
 class MaterialTitleForm(Form):
+    # Not sent: the language stays as it was.
     language = SelectField(_l("Language of the material"), choices=material_language_choices,
+                           validators=[Optional()],
                            description=_l("The lesson shows each reader the materials in their language first."))
     submit = SubmitField(_l("Save"))
 
