@@ -9,6 +9,7 @@ import os
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import func, select
 
 from app.catalogue.uploads import DEFAULT_PART_SIZE
 from app.core.permissions import Role
@@ -66,6 +67,39 @@ def test_with_s3_a_reloaded_upload_resumes_from_the_parts_in_the_bucket(page, s3
     reload_and_resume(page, s3_live_server, s3_config, *big_pdf)
 
 
+def test_cancel_still_removes_the_parts(page, live_server, big_pdf):
+    from tests.factories import create_user
+
+    with live_server.app.app_context():
+        create_user(Role.TRAINER, language="en", email="trainer@example.com")
+        create_user(Role.TRAINEE, language="en", email="trainee@example.com")
+    _, lesson_id = make_course(live_server, "trainer@example.com", "trainee@example.com")
+    log_in(page, live_server)
+    page.goto(live_server(f"/teach/lessons/{lesson_id}"))
+    page.route("**/parts/3/target", lambda route: route.abort())
+    page.get_by_label("File", exact=True).set_input_files(str(big_pdf[0]))
+    page.get_by_role("button", name="Upload", exact=True).click()
+    expect(page.get_by_text("Connection problem, retrying part 3…")).to_be_visible(timeout=60_000)
+    page.get_by_role("button", name="Cancel upload").click()
+    expect(page.get_by_text("Upload cancelled. Nothing was saved.")).to_be_visible(timeout=10_000)
+    from app.catalogue.models import PendingUpload
+    from app.extensions import db
+    from app.storage import build_storage
+
+    with live_server.app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(PendingUpload)) == 0
+        assert build_storage(live_server.app.config).list_multipart_uploads() == []
+        db.session.remove()
+
+
+def log_in(page, live) -> None:
+    page.goto(live("/login"))
+    page.get_by_label("E-mail").fill("trainer@example.com")
+    page.get_by_label("Password", exact=True).fill("correct horse battery")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+
+
 def reload_and_resume(page, live, settings: dict, path, sha256: str) -> None:
     from tests.factories import create_user
 
@@ -73,11 +107,7 @@ def reload_and_resume(page, live, settings: dict, path, sha256: str) -> None:
         create_user(Role.TRAINER, language="en", email="trainer@example.com")
         create_user(Role.TRAINEE, language="en", email="trainee@example.com")
     _, lesson_id = make_course(live, "trainer@example.com", "trainee@example.com")
-    page.goto(live("/login"))
-    page.get_by_label("E-mail").fill("trainer@example.com")
-    page.get_by_label("Password", exact=True).fill("correct horse battery")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
+    log_in(page, live)
 
     sent = []  # part numbers whose PUT was answered 200, in order
     page.on("requestfinished", lambda r: sent.append(part_number(r.url))
@@ -100,6 +130,12 @@ def reload_and_resume(page, live, settings: dict, path, sha256: str) -> None:
     page.add_init_script(RECORD_STATUS)
     page.reload()
     first_round = len(sent)
+    with live.app.app_context():  # leaving the page kept the upload for later
+        from app.catalogue.models import PendingUpload
+        from app.extensions import db
+
+        assert db.session.scalar(select(func.count()).select_from(PendingUpload)) == 1
+        db.session.remove()
 
     # Round two: the same file chosen again continues where it stopped.
     page.get_by_label("File", exact=True).set_input_files(str(path))
@@ -117,10 +153,7 @@ def reload_and_resume(page, live, settings: dict, path, sha256: str) -> None:
     assert sent[first_round:] == list(range(SENT_BEFORE_RELOAD + 1, PARTS + 1))
     assert len(sent) == PARTS and sorted(started) == list(range(1, PARTS + 1))
 
-    from sqlalchemy import func, select
-
-    from app.catalogue.models import Material, MaterialStatus, PendingUpload
-    from app.extensions import db
+    from app.catalogue.models import Material, MaterialStatus
     from app.storage import build_storage
 
     with live.app.app_context():

@@ -111,6 +111,10 @@ MCC.whenPresent("uploader", (form) => {
     if (languageSelect) announce.language = languageSelect.value;
     if (duration) announce.duration = duration;
     const started = await api(form.dataset.startUrl, announce);
+    if (state.cancelled) {  // "Cancel" was pressed while the file was being read
+      await MCC.postJSON(started.abort_url, {});
+      throw Object.assign(new Error("aborted"), {aborted: true});
+    }
     state.abortUrl = started.abort_url;
     const partBlob = (number) => file.slice((number - 1) * started.part_size,
                                             Math.min(file.size, number * started.part_size));
