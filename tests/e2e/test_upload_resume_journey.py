@@ -163,3 +163,32 @@ def reload_and_resume(page, live, settings: dict, path, sha256: str) -> None:
         assert build_storage(live.app.config).sha256(material.storage_key) == sha256
         assert db.session.scalar(select(func.count()).select_from(PendingUpload)) == 0
         db.session.remove()
+
+
+def test_the_uploader_shows_how_far_the_conversion_for_phones_is(page, live_server):
+    """The status answer carries media_status and progress while a video is converted (no worker here: the answers
+    are given by the test); an answer without them still reads "being checked"."""
+    import json
+
+    from tests.factories import create_user
+
+    with live_server.app.app_context():
+        create_user(Role.TRAINER, language="en", email="trainer@example.com")
+        create_user(Role.TRAINEE, language="en", email="trainee@example.com")
+    _, lesson_id = make_course(live_server, "trainer@example.com", "trainee@example.com")
+    log_in(page, live_server)
+    page.goto(live_server(f"/teach/lessons/{lesson_id}"))
+    answers = [{"status": "processing"}, {"status": "processing", "media_status": "processing", "progress": 45}]
+
+    def status(route):
+        answer = answers.pop(0) if len(answers) > 1 else answers[0]
+        route.fulfill(status=200, content_type="application/json", body=json.dumps({"material": answer}))
+
+    page.route("**/api/materials/*/status", status)
+    page.get_by_label("File", exact=True).set_input_files({"name": "film.mp4", "mimeType": "video/mp4",
+                                                          "buffer": b"\x00\x00\x00\x18ftypmp42" + bytes(1000)})
+    page.get_by_role("button", name="Upload", exact=True).click()
+    expect(page.get_by_text("Uploaded. The file is being checked; you may leave this page.")).to_be_visible(
+        timeout=30_000)
+    expect(page.get_by_text("Converting for phones: 45%")).to_be_visible(timeout=30_000)
+    expect(page.locator("#uploader progress")).to_have_attribute("value", "45")
