@@ -215,7 +215,7 @@ def _encode_renditions(path: Path, out_dir: Path, sizes: list[tuple[int, int]], 
                    for r in renditions]
         resampler = av.AudioResampler(format="fltp", layout="stereo", rate=48000) if audio else None
         rotator = _rotator(stream, source.rotation)
-        done, next_keyframe, next_frame, last_pts, reported = 0, 0.0, 0.0, None, -1.0
+        done, next_keyframe, next_frame, last_pts, last_time, reported = 0, 0.0, 0.0, None, 0.0, -1.0
         step = 1 / float(fps)
         try:
             for packet in container.demux(*[s for s in (stream, audio) if s is not None]):
@@ -230,7 +230,7 @@ def _encode_renditions(path: Path, out_dir: Path, sizes: list[tuple[int, int]], 
                     time = float(frame.pts * stream.time_base)
                     if time + step / 2 < next_frame:
                         continue  # thinning a 50/60 fps recording to MAX_FPS
-                    next_frame, last_pts = max(next_frame + step, time), frame.pts
+                    next_frame, last_pts, last_time = max(next_frame + step, time), frame.pts, time
                     if rotator is not None:
                         rotator.push(frame)
                         frame = rotator.pull()
@@ -253,6 +253,9 @@ def _encode_renditions(path: Path, out_dir: Path, sizes: list[tuple[int, int]], 
                 output.close()
     if done == 0:
         raise NotAVideo("no frame decodes")
+    if last_time < source.duration - max(2.0, source.duration * 0.05):
+        # The index promised more than the file holds (cut off mid-way): not a video we can play in full.
+        raise NotAVideo(f"truncated: frames end at {last_time:.1f} s of {source.duration:.1f} s")
     for rendition in renditions:
         rendition.codecs = _codecs(rendition.path, audio is not None)
     return renditions
@@ -346,9 +349,8 @@ def _pictures(rendition: Rendition, out_dir: Path, duration: float) -> tuple[Pat
     height = min(THUMBNAIL_HEIGHT, rendition.height)
     size = (max(2, round(rendition.width * height / rendition.height / 2) * 2), height)
     poster, thumbnails = out_dir / "poster.jpg", []
-    for at, frame in _frames_at(rendition.path, [poster_at]):
+    for _at, frame in _frames_at(rendition.path, [poster_at]):
         _write_jpeg(frame, rendition.width, rendition.height, poster)
-        del at
     for number, (at, frame) in enumerate(_frames_at(rendition.path, thumbnail_times), 1):
         path = out_dir / f"thumb-{number}.jpg"
         _write_jpeg(frame, *size, path)

@@ -53,3 +53,40 @@ def make_video(path: Path, seconds: float, width: int, height: int, fps: int = 2
                 container.mux(sound.encode(frame))
             container.mux(sound.encode(None))
     return path
+
+
+def playlist(text: str) -> list[tuple[str, float | None]]:
+    """The URIs an M3U8 playlist lists, each with its #EXTINF duration (None in a master playlist)."""
+    assert text.startswith("#EXTM3U"), text[:40]
+    entries, duration = [], None
+    for line in text.splitlines():
+        if line.startswith("#EXTINF:"):
+            duration = float(line[len("#EXTINF:"):].split(",")[0])
+        elif line and not line.startswith("#"):
+            entries.append((line, duration))
+            duration = None
+    return entries
+
+
+def picture_size(path: Path) -> tuple[str, int, int]:
+    """Codec, width and height of a still picture, decoded."""
+    with av.open(str(path)) as container:
+        frame = next(container.decode(video=0))
+        return container.streams.video[0].codec_context.name, frame.width, frame.height
+
+
+def band_side(path: Path) -> str:
+    """Where the white band ``make_video`` draws along the stored top edge shows in the first frame as played."""
+    with av.open(str(path)) as container:
+        frame = next(container.decode(video=0))
+    plane = frame.planes[0]
+    rows = bytes(plane)
+    line = plane.line_size
+
+    def luma(x: int, y: int) -> int:
+        return rows[y * line + x]
+
+    w, h = frame.width, frame.height
+    sides = {"top": luma(w // 2, 1), "bottom": luma(w // 2, h - 2), "left": luma(1, h // 2),
+             "right": luma(w - 2, h // 2)}
+    return max(sides, key=sides.get)
