@@ -92,9 +92,16 @@ def _rotation(stream, first_frame) -> int:
     return round((degrees or 0) / 90) * 90 % 360
 
 
+#: What an uploaded file may be read as: the demuxers of the video types uploads accept (mp4/m4v/mov, webm), local
+#: file access only. Without this FFmpeg guesses the format from the content, and a playlist or concat script
+#: could make it read other files or URLs.
+INPUT_OPTIONS = {"format_whitelist": "mov,mp4,matroska,webm", "protocol_whitelist": "file"}
+
+
 def _open(path: Path):
+    """An uploaded file, opened for reading (``NotAVideo`` when FFmpeg cannot)."""
     try:
-        return av.open(str(path), "r")
+        return av.open(str(path), "r", options=INPUT_OPTIONS)
     except (av.error.FFmpegError, UnicodeDecodeError) as error:
         raise NotAVideo(f"not a media file: {error}") from None
 
@@ -207,7 +214,7 @@ def _encode_renditions(path: Path, out_dir: Path, sizes: list[tuple[int, int]], 
     fps = Fraction(min(source.fps, MAX_FPS)).limit_denominator(1001)
     expected = max(1, math.ceil(source.duration * float(fps)))
     renditions = [Rendition(height, width, out_dir / f"{height}p.mp4") for width, height in sizes]
-    with av.open(str(path), "r") as container:
+    with _open(path) as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
         audio = container.streams.audio[0] if container.streams.audio else None

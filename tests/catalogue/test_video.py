@@ -152,3 +152,15 @@ def test_a_video_cut_off_after_its_index_is_not_converted(tmp_path):
     assert video.probe(cut).duration == 12.0  # the index is whole and promises 12 s
     with pytest.raises(video.NotAVideo, match="truncated"):
         video.convert(cut, tmp_path / "out", (120,), preset="ultrafast")
+
+
+def test_a_concat_script_named_mp4_is_not_read_as_one(tmp_path):
+    """Left to guess, FFmpeg reads "ffconcat" text as a list of other files to play: uploads are read only as the
+    video formats uploads accept."""
+    (tmp_path / "secret.mp4").write_bytes(SAMPLE.read_bytes())
+    path = tmp_path / "film.mp4"
+    path.write_text("ffconcat version 1.0\nfile secret.mp4\n")
+    with av.open(str(path)) as unguarded:
+        assert unguarded.format.name == "concat"  # what the guard prevents
+    with pytest.raises(video.NotAVideo):
+        video.probe(path)
