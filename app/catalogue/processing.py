@@ -10,8 +10,8 @@ the uploader's page; the result is recorded in one transaction at the end, and t
   original and every output are deleted.
 - Any other failure is retried; after the last attempt the material is READY with ``media_status`` FAILED and
   ``media["error"]``: the original is served as stored, the outputs are deleted and the uploader is told why.
-- A retried job writes the same keys again (overwrites); the outbox lease (``LEASE_SECONDS``) keeps a second worker
-  from converting the same material meanwhile.
+- A retried job writes the same keys again (overwrites); the outbox lease (``LEASE_SECONDS``, renewed with each
+  progress write) keeps a second worker from converting the same material meanwhile.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import force_locale, lazy_gettext as _l
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 
 from app.accounts.models import User
 from app.catalogue import video
@@ -35,7 +36,7 @@ from app.core.audit import record_event
 from app.core.db import reading_only
 from app.core.i18n import LANGUAGES
 from app.extensions import db
-from app.jobs.outbox import handler
+from app.jobs.outbox import handler, hold
 from app.notifications.services import notify
 from app.storage import get_storage
 from app.storage.base import CHUNK_SIZE, Storage
@@ -44,9 +45,10 @@ log = logging.getLogger(__name__)
 
 #: Conversions tried in all before the material is left as uploaded (a storage outage passes, a bad file does not).
 CONVERT_ATTEMPTS = 3
-#: How long a worker holds a conversion: a long 1080p film on a small machine takes a while; another worker takes
-#: it over only after this (a worker that died).
-LEASE_SECONDS = 6 * 3600
+#: How long a worker holds a conversion without a sign of life: each progress write renews it (``outbox.hold``),
+#: so a long film is never handed to a second worker, and a dead worker's conversion is taken up within this.
+#: It covers the silent start too: fetching a multi-GB original from S3 and probing it.
+LEASE_SECONDS = 3600
 #: Why a conversion failed (``Material.media["error"]``), told to the uploader.
 FAILURES = {
     "conversion_failed": _l("The video could not be converted for phones; the file is shown as it was uploaded."),
@@ -91,7 +93,9 @@ def failure_message(code: str) -> str:
 
 
 class _Progress:
-    """Writes ``media_progress`` at most about once a second, each time in a short transaction of its own."""
+    """Writes ``media_progress`` (and renews the job's lease) at most about once a second, each time in a short
+    transaction of its own. A write that finds the database busy is skipped: the next one catches up, and the
+    conversion never fails for a progress bar."""
 
     def __init__(self, material_id: int):
         self.material_id, self.shown, self.written_at = material_id, 0, 0.0
@@ -100,10 +104,18 @@ class _Progress:
         percent = max(0, min(99, int(fraction * 100)))  # 100 comes with the result
         if percent <= self.shown or time.monotonic() - self.written_at < 1.0:
             return
-        self.shown, self.written_at = percent, time.monotonic()
-        db.session.commit()
-        db.session.execute(update(Material).where(Material.id == self.material_id).values(media_progress=percent))
-        db.session.commit()
+        self.written_at = time.monotonic()
+        try:
+            db.session.commit()
+            db.session.execute(update(Material).where(Material.id == self.material_id)
+                               .values(media_progress=percent))
+            hold(LEASE_SECONDS)
+            db.session.commit()
+        except OperationalError as busy:  # SQLite's write lock held too long by other work, a PostgreSQL timeout
+            db.session.rollback()
+            log.warning("material %s: progress %s%% not written: %s", self.material_id, percent, busy)
+            return
+        self.shown = percent
 
 
 def _local_copy(storage: Storage, key: str, folder: Path) -> Path:

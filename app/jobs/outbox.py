@@ -128,6 +128,7 @@ def process(message_id: int) -> str:
         return "no handler"
     if not _claim(message_id, work):
         return "not available"
+    g.outbox_message_id = message_id  # for ``hold``
     db.session.expire_all()
     message = db.session.get(OutboxMessage, message_id)
     try:
@@ -140,6 +141,15 @@ def process(message_id: int) -> str:
         db.session.rollback()
         _record_failure(message_id, error, work)
         return "failed"
+
+
+def hold(seconds: int) -> None:
+    """Long work calls this as it goes (in a transaction it commits soon): the message it is doing stays this
+    worker's for ``seconds`` more. Its lease can then be short, so a worker that died frees the work soon."""
+    message_id = g.get("outbox_message_id")
+    if message_id is not None:
+        db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
+                           .values(locked_until=utcnow() + timedelta(seconds=seconds)))
 
 
 def _record_failure(message_id: int, error: Exception, work: Handler) -> None:

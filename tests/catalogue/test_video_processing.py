@@ -299,3 +299,41 @@ def test_a_purged_video_takes_its_outputs_along(client, db, trainer_lesson):
     assert purge_deleted_materials(timedelta(days=30)) == 1
     assert stored_keys(storage) == set() and stored_keys(storage, prefix) == set()
     assert not set(media_keys(material.media)) & set(all_references())
+
+
+def test_progress_renews_the_lease_and_a_busy_database_never_fails_the_conversion(client, db, trainer_lesson,
+                                                                                   monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from app.catalogue import processing
+
+    _trainer, lesson = trainer_lesson
+    response = uploading.upload(client, lesson.id, "film.mp4", MP4)
+    assert work_off("catalogue.verify_upload") == ["done"]
+    material_id = response.json["material"]["id"]
+    real_convert, seen = video.convert, {}
+
+    def observed(path, out_dir, heights, **options):
+        progress = options["on_progress"]
+        progress(0.3)
+        seen["lease"] = db.session.scalar(select(OutboxMessage.locked_until).where(
+            OutboxMessage.kind == "catalogue.process_video"))
+        seen["progress"] = db.session.scalar(select(Material.media_progress).where(Material.id == material_id))
+        time.sleep(1.05)  # progress is written at most once a second
+
+        def busy(seconds):
+            raise OperationalError("UPDATE outbox_messages", {}, Exception("database is locked"))
+
+        with monkeypatch.context() as patched:
+            patched.setattr(processing, "hold", busy)
+            progress(0.6)  # skipped, not fatal
+        seen["after busy"] = db.session.scalar(select(Material.media_progress).where(Material.id == material_id))
+        return real_convert(path, out_dir, heights, **options)
+
+    monkeypatch.setattr(video, "convert", observed)
+    assert work_off("catalogue.process_video") == ["done"]
+    assert seen["progress"] == seen["after busy"] == 30
+    # The one-hour lease runs from the last sign of life, not from the start of the job.
+    assert seen["lease"] > utcnow() + timedelta(minutes=59)
+    material = db.session.get(Material, material_id)
+    assert material.media_status == MediaStatus.READY and material.media_progress == 100
