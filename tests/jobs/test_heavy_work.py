@@ -133,11 +133,12 @@ def test_the_scheduler_asks_for_an_upkeep_and_a_worker_does_it(jobs_world):
         db.session.add(PendingUpload(lesson=lesson, user_id=trainer.id, storage_backend=storage.name,
                                      storage_key=key, upload_id=upload_id, original_filename="old.pdf",
                                      declared_size=len(PDF), part_size=5 * 2**20, title={"en": "Old"},
-                                     created_at=utcnow() - timedelta(days=2)))
+                                     created_at=utcnow() - timedelta(days=4)))  # beyond the 72 hours
         db.session.commit()
         db.session.remove()
     jobs_world.start_worker()
-    slot = datetime.now(UTC).replace(hour=3, minute=10, second=0, microsecond=0)
+    # Yesterday's slot: the worker's own scheduler (firing for the real minute) cannot take it first.
+    slot = (datetime.now(UTC) - timedelta(days=1)).replace(hour=3, minute=10, second=0, microsecond=0)
     with app.test_request_context("/"), app.app_context():
         declare_writing()  # as the scheduler does: SQLite's write lock first, then the look for the slot's key
         assert enqueue_due(slot) >= 1
