@@ -8,6 +8,12 @@ Stored objects follow the transaction (``app.core.uow``), in the CLI as in tests
 import that does not commit is deleted again, and the object a changed file replaces is deleted once the import
 is committed.
 
+A video (``kind: video``) is imported like an upload: stored, its ``captions:`` (language -> WebVTT or SRT file)
+stored through ``app.catalogue.captions``, and handed to the conversion job (``catalogue.process_video``); it stays
+PROCESSING, hidden from trainees, until a worker has made its phone renditions. An unchanged video keeps its
+conversion; a changed one replaces the object, drops the old outputs and is converted again. Every material may
+name its ``language`` (pl, lt, en or any, the default).
+
 Other domains extend the format: ``register_section("quizzes", handler)`` lets the learning domain import the
 ``quizzes:`` section of a course.yaml with ``handler(course, data, folder, report)``.
 """
@@ -24,17 +30,23 @@ from typing import Any, TypeVar
 import yaml
 from sqlalchemy import select
 
+from app.catalogue.captions import parse_captions, store_captions
 from app.catalogue.filetypes import SNIFF_BYTES, detect
 from app.catalogue.models import (
+    MATERIAL_LANGUAGES,
     Course,
     EnrolmentPolicy,
     Lesson,
     Material,
     MaterialKind,
     MaterialStatus,
+    MediaStatus,
     Module,
     Specialisation,
 )
+from app.catalogue.processing import media_keys
+from app.catalogue.uploads import start_processing
+from app.core.errors import DomainError
 from app.core.i18n import LANGUAGES
 from app.core.progress import SILENT, Progress
 from app.core.uow import delete_after_commit, delete_unless_committed
@@ -216,25 +228,31 @@ def _import_lesson(course: Course, module: Module, position: int, key: str, data
 def _import_material(lesson: Lesson, position: int, data: dict, material: Material | None, folder: Path,
                      report: ImportReport, where: str) -> None:
     key = _key(data, where)
+    where = f"{where} material {key}"
     try:
         kind = MaterialKind(data.get("kind"))
     except ValueError:
-        raise CourseFileError(f"{where} material {key}: unknown kind {data.get('kind')!r}") from None
-    values: dict[str, Any] = {"kind": kind, "position": position, "title": _texts(data, "title", f"{where} {key}"),
-                              "status": MaterialStatus.READY, "deleted_at": None}
+        raise CourseFileError(f"{where}: unknown kind {data.get('kind')!r}") from None
+    language = data.get("language", "any")
+    if language not in MATERIAL_LANGUAGES:
+        raise CourseFileError(f"{where}: 'language' is {language!r}; use one of {', '.join(MATERIAL_LANGUAGES)}")
+    captions = _caption_files(data.get("captions"), kind, folder, where)
+    values: dict[str, Any] = {"kind": kind, "position": position, "title": _texts(data, "title", where),
+                              "language": language, "deleted_at": None}
+    convert = False
+    if kind != MaterialKind.VIDEO or material is None or material.status == MaterialStatus.REFUSED:
+        values["status"] = MaterialStatus.READY
     if kind == MaterialKind.LINK:
         url = data.get("url", "")
         if not isinstance(url, str) or not url.startswith(("https://", "http://")):
-            raise CourseFileError(f"{where} material {key}: a link needs an http(s) url")
+            raise CourseFileError(f"{where}: a link needs an http(s) url")
         values["url"] = url
     else:
-        path = folder / str(data.get("file", ""))
-        if not data.get("file") or not path.is_file() or folder.resolve() not in path.resolve().parents:
-            raise CourseFileError(f"{where} material {key}: file {data.get('file')!r} not found in the course folder")
+        path = _course_file(folder, data.get("file"), where)
         with path.open("rb") as stream:
             detected = detect(stream.read(SNIFF_BYTES), path.name)
         if detected is None or detected.kind != kind:
-            raise CourseFileError(f"{where} material {key}: {path.name} is not a valid {kind.value} file")
+            raise CourseFileError(f"{where}: {path.name} is not a valid {kind.value} file")
         digest = _sha256(path, report.advance)  # in chunks: a training video may be several gigabytes
         if material is None or material.sha256 != digest or material.storage_key is None:
             storage = get_storage()
@@ -244,11 +262,63 @@ def _import_material(lesson: Lesson, position: int, data: dict, material: Materi
             delete_unless_committed(stored.key, storage)
             report.new_objects.append(stored.key)
             if material is not None and material.storage_key:
-                delete_after_commit(material.storage_key, storage)
-                report.obsolete_objects.append(material.storage_key)
+                # The replaced file and what its conversion made go once this import is committed.
+                for obsolete in [material.storage_key, *media_keys(material.media or {})]:
+                    delete_after_commit(obsolete, storage)
+                    report.obsolete_objects.append(obsolete)
             values.update(storage_backend=storage.name, storage_key=stored.key, size=stored.size,
                           sha256=stored.sha256, content_type=detected.content_type, original_filename=path.name)
-    upsert(material, partial(Material, lesson=lesson, key=key), values, report, f"material {lesson.key}/{key}")
+            # A new or changed video is converted for phones like an upload: hidden from trainees until it is.
+            convert = kind == MaterialKind.VIDEO
+            if convert:
+                values["status"] = MaterialStatus.PROCESSING
+        elif kind == MaterialKind.VIDEO and material.media_status == MediaStatus.NONE:
+            convert = True  # imported before videos were converted: the original stays served meanwhile
+    material = upsert(material, partial(Material, lesson=lesson, key=key), values, report,
+                      f"material {lesson.key}/{key}")
+    if convert:
+        start_processing(material)
+    for caption_language, caption_path in captions.items():
+        _import_caption(material, caption_language, caption_path, report, where)
+
+
+def _course_file(folder: Path, name: Any, where: str) -> Path:
+    path = folder / str(name or "")
+    if not name or not path.is_file() or folder.resolve() not in path.resolve().parents:
+        raise CourseFileError(f"{where}: file {name!r} not found in the course folder")
+    return path
+
+
+def _caption_files(captions: Any, kind: MaterialKind, folder: Path, where: str) -> dict[str, Path]:
+    """The ``captions:`` of a material (language -> file), checked: only videos have them, in known languages."""
+    if captions is None:
+        return {}
+    if kind != MaterialKind.VIDEO:
+        raise CourseFileError(f"{where}: only videos have 'captions'")
+    if not isinstance(captions, dict) or not captions:
+        raise CourseFileError(f"{where}: 'captions' must map languages ({', '.join(LANGUAGES)}) to caption files")
+    unknown = sorted(str(language) for language in captions if language not in LANGUAGES)
+    if unknown:
+        raise CourseFileError(f"{where}: 'captions' has unknown languages {unknown}; use {', '.join(LANGUAGES)}")
+    return {language: _course_file(folder, name, f"{where} captions {language}") for language, name in
+            captions.items()}
+
+
+def _import_caption(material: Material, language: str, path: Path, report: ImportReport, where: str) -> None:
+    """Store the captions of ``language`` unless the material already has exactly these (same WebVTT)."""
+    data = path.read_bytes()
+    report.advance(len(data))
+    try:
+        parsed = parse_captions(data, path.name)
+    except DomainError as error:
+        raise CourseFileError(f"{where} captions {language}: {path.name}: {error.message}") from None
+    current = next((c for c in material.captions if c.language == language), None)
+    if current is not None and current.sha256 == hashlib.sha256(parsed.vtt.encode("utf-8")).hexdigest():
+        return
+    caption = store_captions(None, material, language, data, path.name)
+    report.new_objects.append(caption.storage_key)
+    (report.updated if current is not None else report.created).append(
+        f"captions {material.lesson.key}/{material.key} {language}")
 
 
 def _sha256(path: Path, advance: Callable[[int], None]) -> str:
