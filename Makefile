@@ -7,7 +7,7 @@ FLASK := MCC_ENV=development $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint bench setup dev-setup translations migrate seed clean settings-table lock
+.PHONY: run test lint bench setup dev-setup translations migrate seed clean settings-table lock course-videos
 
 # Serve the app with demo data on http://127.0.0.1:5000 (SQLite + local storage; a second run reuses all), with a
 # worker beside it for background work (mails land in instance/outbox/); Ctrl-C stops both.
@@ -74,6 +74,11 @@ bench: dev-setup translations
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then apt-get install -y wrk >/dev/null; \
 	  else echo "wrk is missing: sudo apt-get install wrk"; exit 1; fi; }
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# The instructional videos of courses/ and their captions, redrawn from the course files (espeak-ng narrates one).
+course-videos: dev-setup
+	@command -v espeak-ng >/dev/null || echo "espeak-ng is missing (apt-get install espeak-ng): the narrated video will be silent"
+	$(BIN)/python scripts/make_course_videos.py $(VIDEO_ARGS)
 
 clean:
 	rm -rf $(VENV) instance/mcc.sqlite3* .ruff_cache
