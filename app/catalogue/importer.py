@@ -240,8 +240,8 @@ def _import_material(lesson: Lesson, position: int, data: dict, material: Materi
     values: dict[str, Any] = {"kind": kind, "position": position, "title": _texts(data, "title", where),
                               "language": language, "deleted_at": None}
     convert = False
-    if kind != MaterialKind.VIDEO or material is None or material.status == MaterialStatus.REFUSED:
-        values["status"] = MaterialStatus.READY
+    if kind != MaterialKind.VIDEO or material is None:
+        values["status"] = MaterialStatus.READY  # a video's status is the conversion's (below, and the worker's)
     if kind == MaterialKind.LINK:
         url = data.get("url", "")
         if not isinstance(url, str) or not url.startswith(("https://", "http://")):
@@ -254,7 +254,8 @@ def _import_material(lesson: Lesson, position: int, data: dict, material: Materi
         if detected is None or detected.kind != kind:
             raise CourseFileError(f"{where}: {path.name} is not a valid {kind.value} file")
         digest = _sha256(path, report.advance)  # in chunks: a training video may be several gigabytes
-        if material is None or material.sha256 != digest or material.storage_key is None:
+        # A purged material (deleted, or refused by the worker) lost its object: the file is stored again.
+        if material is None or material.sha256 != digest or material.storage_key is None or material.purged_at:
             storage = get_storage()
             storage_key = generate_key("materials")
             with path.open("rb") as stream:
@@ -267,7 +268,8 @@ def _import_material(lesson: Lesson, position: int, data: dict, material: Materi
                     delete_after_commit(obsolete, storage)
                     report.obsolete_objects.append(obsolete)
             values.update(storage_backend=storage.name, storage_key=stored.key, size=stored.size,
-                          sha256=stored.sha256, content_type=detected.content_type, original_filename=path.name)
+                          sha256=stored.sha256, content_type=detected.content_type, original_filename=path.name,
+                          purged_at=None, refusal=None)
             # A new or changed video is converted for phones like an upload: hidden from trainees until it is.
             convert = kind == MaterialKind.VIDEO
             if convert:

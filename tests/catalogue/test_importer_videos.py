@@ -123,6 +123,25 @@ def test_changed_captions_replace_the_ones_of_their_language(db, courses_dir):
     assert len(conversions(db)) == 1 and db.session.scalar(select(Caption.id).where(Caption.language == "lt"))
 
 
+def test_a_video_the_worker_refused_is_stored_and_converted_again_by_the_next_import(db, courses_dir):
+    from app.catalogue.uploads import refuse_material
+
+    importer.import_courses(courses_dir)
+    db.session.commit()
+    material = video(db)
+    old_key = material.storage_key
+    material.media_status = MediaStatus.NONE
+    refuse_material(material, "not_video", get_storage(), None)  # what the worker does with an unreadable video
+    db.session.commit()
+    assert not get_storage().exists(old_key)
+    importer.import_courses(courses_dir)
+    db.session.commit()
+    material = video(db)
+    assert material.deleted_at is None and material.purged_at is None and material.refusal is None
+    assert material.storage_key != old_key and get_storage().exists(material.storage_key)
+    assert material.status == MaterialStatus.PROCESSING and len(conversions(db)) == 2
+
+
 @pytest.mark.parametrize(("edit", "message"), [
     (lambda t: t.replace("            language: pl", "            language: de"),
      r"lesson gcode material intro-video: 'language' is 'de'; use one of pl, lt, en, any"),
