@@ -257,7 +257,7 @@ def abc_video() -> Video:
             "Class B: {n} items, the next {s} % of the value.").items()}, classes("AB")),
         Scene(6, {lang: text.format(n=counts["C"], s=local(share_of("C"), lang)) for lang, text in t(
             "Klasa C: {n} pozycji, tylko {s} % wartości: proste zasady, większe partie, rzadsze zamówienia.",
-            "C klasė: {n} prekių, tik {s} % vertės: paprastos taisyklės, didesnės partijos, retesni užsakymai.",
+            "C klasė: {n} prekės, tik {s} % vertės: paprastos taisyklės, didesnės partijos, retesni užsakymai.",
             "Class C: {n} items, only {s} % of the value: simple rules, larger batches, fewer orders.").items()},
               classes("ABC")),
         Scene(6, t("Inwentaryzacja: pozycje A co miesiąc, B co kwartał, C raz w roku.",
