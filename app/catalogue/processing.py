@@ -24,14 +24,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import force_locale, lazy_gettext as _l
+from flask_babel import force_locale
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
 from app.accounts.models import User
 from app.catalogue import video
 from app.catalogue.models import Material, MaterialKind, MaterialStatus, MediaStatus
-from app.catalogue.uploads import refuse_material, start_processing
+from app.catalogue.uploads import failure_message, refuse_material, start_processing
 from app.core.audit import record_event
 from app.core.db import reading_only
 from app.core.i18n import LANGUAGES
@@ -49,10 +49,6 @@ CONVERT_ATTEMPTS = 3
 #: so a long film is never handed to a second worker, and a dead worker's conversion is taken up within this.
 #: It covers the silent start too: fetching a multi-GB original from S3 and probing it.
 LEASE_SECONDS = 3600
-#: Why a conversion failed (``Material.media["error"]``), told to the uploader.
-FAILURES = {
-    "conversion_failed": _l("The video could not be converted for phones; the file is shown as it was uploaded."),
-}
 CONTENT_TYPES = {".mp4": "video/mp4", ".m3u8": "application/vnd.apple.mpegurl", ".ts": "video/mp2t",
                  ".jpg": "image/jpeg"}
 
@@ -86,10 +82,6 @@ def delete_media(storage: Storage, storage_key: str) -> int:
         storage.delete(stored.key)
         count += 1
     return count
-
-
-def failure_message(code: str) -> str:
-    return str(FAILURES.get(code, FAILURES["conversion_failed"]))
 
 
 class _Progress:
@@ -168,8 +160,8 @@ def process_video(payload: dict) -> None:
     """Convert a verified video for phones and mark it READY; refuse it if it is not a video we can read; leave the
     original served (media FAILED) when converting keeps failing. The uploader is told either way."""
     material = db.session.get(Material, payload["material"])
-    if material is None or material.media_status != MediaStatus.PROCESSING or material.deleted_at is not None:
-        return  # done by an earlier delivery, or deleted meanwhile
+    if material is None or material.media_status != MediaStatus.PROCESSING:
+        return  # done by an earlier delivery (a material deleted meanwhile is converted all the same: restorable)
     attempt = int(material.media.get("attempts", 0)) + 1
     material.media = {"attempts": attempt}
     material_id, key, link = material.id, material.storage_key, payload.get("link")

@@ -262,6 +262,18 @@ REFUSALS = {
 }
 
 
+#: Why converting a video for phones failed for good (``Material.media["error"]``): the original is served as
+#: uploaded, and the uploader is told.
+CONVERSION_FAILURES = {
+    "conversion_failed": _l("The video could not be converted for phones; the file is shown as it was uploaded."),
+}
+
+
+def failure_message(code: str) -> str:
+    """Why a video's conversion failed, in the current language."""
+    return str(CONVERSION_FAILURES.get(code, CONVERSION_FAILURES["conversion_failed"]))
+
+
 def refusal_message(material: Material) -> str:
     """Why ``material`` was refused, in the current language."""
     text = str(REFUSALS.get(material.refusal or "", INCOMPLETE))
@@ -310,12 +322,10 @@ def material_state(material: Material) -> dict:
              "progress": material.media_progress if converting else None}
     if material.status == MaterialStatus.REFUSED:
         state["message"] = refusal_message(material)
-    elif material.media_status == MediaStatus.FAILED:
-        from app.catalogue.processing import failure_message  # (processing builds on this module)
-
-        state["message"] = failure_message(material.media.get("error", ""))
     elif material.status == MaterialStatus.READY:
         state["url"] = url_for("learning.material_file", material_id=material.id)
+        if material.media_status == MediaStatus.FAILED:
+            state["message"] = failure_message(material.media.get("error", ""))
     return state
 
 
