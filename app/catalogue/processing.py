@@ -6,8 +6,8 @@ stores every output under ``<material.storage_key>.media/`` (the ``Material.medi
 ladder, poster, thumbnails). Meanwhile ``Material.media_progress`` is written in short transactions of its own for
 the uploader's page; the result is recorded in one transaction at the end, and the uploader is told.
 
-- A file that is not a video we can read is refused like ``verify_upload``'s refusals (code ``not_video``): the
-  original and every output are deleted.
+- A new upload that is not a video we can read is refused like ``verify_upload``'s refusals (code ``not_video``):
+  the original and every output are deleted. (A video already served, converted on request, is only marked FAILED.)
 - Any other failure is retried; after the last attempt the material is READY with ``media_status`` FAILED and
   ``media["error"]``: the original is served as stored, the outputs are deleted and the uploader is told why.
 - A retried job writes the same keys again (overwrites); the outbox lease (``LEASE_SECONDS``, renewed with each
@@ -164,6 +164,8 @@ def process_video(payload: dict) -> None:
         return  # done by an earlier delivery (a material deleted meanwhile is converted all the same: restorable)
     attempt = int(material.media.get("attempts", 0)) + 1
     material.media = {"attempts": attempt}
+    # A video already served (stored before conversions existed, imported) is never refused: trainees had it.
+    served = material.status == MaterialStatus.READY
     material_id, key, link = material.id, material.storage_key, payload.get("link")
     prefix = media_prefix(material)
     config = current_app.config
@@ -185,6 +187,9 @@ def process_video(payload: dict) -> None:
             log.info("material %s is not a video we can read: %s", material_id, refused)
             delete_media(storage, key)
             material = db.session.get(Material, material_id)
+            if served:
+                _give_up(material, "conversion_failed", link)
+                return
             material.media_status, material.media_progress = MediaStatus.NONE, 0
             refuse_material(material, "not_video", storage, link)
             return

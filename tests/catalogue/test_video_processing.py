@@ -285,6 +285,25 @@ def test_videos_stored_before_conversions_existed_are_converted_on_request(app, 
     assert "0 videos queued" in app.test_cli_runner().invoke(args=["courses", "process-videos"]).output
 
 
+def test_an_unreadable_video_already_served_is_kept_as_it_is(app, client, db, trainer_lesson):
+    _trainer, lesson = trainer_lesson
+    response = uploading.upload(client, lesson.id, "stary.mp4", MP4)
+    assert work_off("catalogue.verify_upload") == ["done"]
+    material = db.session.get(Material, response.json["material"]["id"])
+    material.status, material.media_status, material.media = MaterialStatus.READY, MediaStatus.NONE, {}
+    db.session.execute(OutboxMessage.__table__.delete())
+    db.session.commit()
+    with get_storage().local_path(material.storage_key).open("r+b") as stored:  # damaged after it was served
+        stored.seek(len(MP4) // 2)
+        stored.write(os.urandom(len(MP4) // 2))
+    assert app.test_cli_runner().invoke(args=["courses", "process-videos"]).exit_code == 0
+    assert work_off("catalogue.process_video") == ["done"]
+    db.session.refresh(material)
+    assert (material.status, material.media_status, material.deleted_at) == (
+        MaterialStatus.READY, MediaStatus.FAILED, None)
+    assert get_storage().exists(material.storage_key)  # never refused: trainees had it
+
+
 def test_a_purged_video_takes_its_outputs_along(client, db, trainer_lesson):
     _trainer, lesson = trainer_lesson
     response = uploading.upload(client, lesson.id, "filmas.mp4", MP4)
