@@ -15,6 +15,8 @@ server (``bench.run.job_worker``):
   controls, the
   bucket's own CompleteMultipartUpload of an equal upload sent with boto3 (``bucket_complete_seconds``) and
   the completion of a one-part upload through the app (``one_part_complete_seconds``).
+- ``transcode_1080p`` and ``video_1gb_s3``: the video conversion's speed and the web workers' memory while a
+  worker converts a 1 GB video (bench/video.py).
 """
 
 from __future__ import annotations
@@ -230,7 +232,9 @@ def _complete_and_verify(http: requests.Session, headers: dict, base: str, start
         material = http.get(status_url, headers=headers, timeout=30).json()["material"]
         if material["status"] == "refused":
             raise RuntimeError(f"the worker refused the upload: {material['message']}")
-        return material if material["status"] == "ready" else None
+        # A video is verified once its conversion is asked for (these zero-filled "videos" are then refused as
+        # unplayable by the conversion: the real conversion is measured by bench/video.py).
+        return material if material["status"] == "ready" or material["media_status"] != "none" else None
 
     material = _until("verifying the upload", verified, 1800)
     return {"complete_seconds": round(complete_seconds, 3),
@@ -360,3 +364,7 @@ def extra_measurements(dataset: dict, env: dict, base: str, cookies: dict,
     yield "export_all_trainees_xlsx", lambda: measure_export(base, cookies["coordinator"], server, env)
     yield "upload_2gb_local", lambda: measure_upload_local(env, dataset)
     yield "upload_1gb_s3", lambda: measure_upload_s3(base, server, env, dataset)
+    from bench import video
+
+    yield "transcode_1080p", lambda: video.measure_transcode(env)
+    yield "video_1gb_s3", lambda: video.measure_big_video_s3(base, server, env, dataset)
