@@ -30,4 +30,7 @@ def render_markdown(text: str | None) -> Markup:
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
     clean = nh3.clean(html, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
                       url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow")
+    # A code block (a G-code program) keeps its lines and scrolls sideways on a phone: keyboard users must be able
+    # to reach and scroll it. nh3 allows no attribute on <pre>, so this is the only form the tag can have.
+    clean = clean.replace("<pre>", '<pre tabindex="0">')
     return Markup(clean)  # noqa: S704  (sanitised by nh3 just above)

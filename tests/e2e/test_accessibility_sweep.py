@@ -27,6 +27,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
@@ -180,13 +181,57 @@ def demo_server(live_server_session):
     runner = live_server_session.app.test_cli_runner()
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
+    live_server_session.video_lesson = convert_one_demo_video(live_server_session.app)
     return live_server_session
+
+
+#: The kind under which the sweep checks a lesson whose video is converted (the player, its subtitles menu and
+#: data-saver switch): the crawl's lesson page may hold no video.
+VIDEO_LESSON = "/courses/<id>/lessons/<id> (converted video)"
+
+
+def convert_one_demo_video(app) -> str:
+    """Convert one of the demo courses' videos (the seeding leaves them to a worker; one rendition keeps it quick) in
+    a course the demo trainee studies, and give its lesson's path."""
+    from app.accounts.models import User
+    from app.catalogue.models import Course, Lesson, Material, MaterialKind, MediaStatus
+    from app.enrolment.models import Enrolment
+    from app.extensions import db
+    from app.jobs.models import OutboxMessage
+    from app.jobs.outbox import process
+
+    email = _role_account(Role.TRAINEE)[0]
+    heights = app.config["MEDIA_RENDITION_HEIGHTS"]
+    app.config["MEDIA_RENDITION_HEIGHTS"] = (360,)
+    try:
+        with app.app_context():
+            material = db.session.scalars(
+                select(Material).join(Lesson, Lesson.id == Material.lesson_id)
+                .join(Enrolment, Enrolment.course_id == Lesson.course_id).join(User, User.id == Enrolment.user_id)
+                .where(User.email == email, Material.kind == MaterialKind.VIDEO,
+                       Material.media_status == MediaStatus.PROCESSING).order_by(Material.duration_seconds, Material.id)
+            ).first()
+            assert material is not None, "the demo trainee studies no course with a video"
+            message = next(m for m in db.session.scalars(select(OutboxMessage).where(
+                OutboxMessage.kind == "catalogue.process_video")) if m.payload.get("material") == material.id)
+            lesson = db.session.get(Lesson, material.lesson_id)
+            path = f"/courses/{db.session.get(Course, lesson.course_id).id}/lessons/{lesson.id}"
+            material_id = material.id
+            db.session.remove()
+            process(message.id)
+            assert db.session.get(Material, material_id).media_status == MediaStatus.READY
+            db.session.remove()
+    finally:
+        app.config["MEDIA_RENDITION_HEIGHTS"] = heights
+    return path
 
 
 @pytest.fixture(scope="module")
 def reachable(demo_server) -> dict:
     """{persona: {kind: URL}} for every persona, crawled once per worker."""
-    return {persona: crawl(demo_server.app, persona) for persona in PERSONAS}
+    found = {persona: crawl(demo_server.app, persona) for persona in PERSONAS}
+    found[Role.TRAINEE][VIDEO_LESSON] = demo_server.video_lesson
+    return found
 
 
 # --- The checks -------------------------------------------------------------------------------------------------
@@ -313,10 +358,12 @@ def test_every_reachable_page_is_accessible_and_fits_the_screen(browser, demo_se
 #: Page kinds the crawl must reach for each persona (it cannot silently shrink): teaching, placements, reports...
 MUST_REACH = {
     None: ["/login", "/forgot-password"],
-    Role.TRAINEE: ["/courses/<id>/lessons/<id>", "/learning/quizzes/<id>", "/learning/attempts/<id>/result",
-                   "/meetings/<id>/checkin", "/checkin/<id>/<id>", "/profile", "/notifications/",
+    Role.TRAINEE: ["/courses/<id>/lessons/<id>", VIDEO_LESSON, "/learning/quizzes/<id>",
+                   "/learning/attempts/<id>/result", "/meetings/<id>/checkin", "/checkin/<id>/<id>", "/profile",
+                   "/notifications/",
                    "/notifications/settings", "/internships/", "/placements/<id>", "/logbook/<id>"],
     Role.TRAINER: ["/meetings/<id>/roster", "/teach/courses/<id>", "/teach/lessons/<id>", "/teach/modules/<id>",
+                   "/teach/materials/<id>/captions", "/teach/materials/<id>/title",
                    "/teach/courses/new", "/meetings/<id>/edit", "/meetings/<id>", "/meetings/<id>/qr",
                    "/meetings/<id>/scan", "/courses/<id>/meetings/new"],
     Role.MENTOR: ["/mentor/interns", "/placements/<id>", "/placements/<id>/evaluation", "/companies/<id>"],
