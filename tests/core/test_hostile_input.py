@@ -167,10 +167,12 @@ def demo_world() -> dict[str, list[int]]:
         table_obj = _db.metadata.tables.get(table)
         if table_obj is not None:
             world[argument] = list(_db.session.scalars(select(table_obj.c.id).order_by(table_obj.c.id).limit(3)))
-    # A material with a stored file first (a link has no file to refuse).
+    # A ready material with a stored file first (a link has no file to refuse; the courses' videos wait for a worker
+    # that the demo world does not run).
     materials = _db.metadata.tables["materials"]
     world["material_id"] = list(_db.session.scalars(select(materials.c.id).order_by(
-        materials.c.storage_key.is_(None), materials.c.id).limit(3))) or world["material_id"]
+        materials.c.storage_key.is_(None), materials.c.status != "ready", materials.c.id).limit(3))) \
+        or world["material_id"]
     # URLs that name a parent and its child need a child of that parent (/courses/<c>/lessons/<l>).
     lessons = _db.metadata.tables["lessons"]
     if world.get("course_id"):

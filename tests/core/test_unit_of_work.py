@@ -293,8 +293,8 @@ ALLOWED_TO_COMMIT = {
     "jobs/outbox.py", "jobs/queue.py", "jobs/schedule.py", "jobs/cli.py",
     # Long jobs (building a download, verifying an upload, a scheduled backup) commit what they wrote before reading
     # for long (core.db.reading_only), so SQLite's write lock is not held meanwhile, and a download's build writes
-    # its progress in transactions of its own.
-    "core/db.py", "downloads/services.py",
+    # its progress in transactions of its own; so does a video's conversion (the trainer's page polls it).
+    "core/db.py", "downloads/services.py", "catalogue/processing.py",
 }
 #: The error handlers also roll back: an error raised outside a view (a before-request hook) has no seam around it.
 ALLOWED_TO_ROLL_BACK = ALLOWED_TO_COMMIT | {"core/errors.py", "core/health.py"}
