@@ -64,7 +64,7 @@ def test_trainer_uploads_video_and_pdf_publishes_and_a_trainee_seeks(page, brows
     phone.goto(live_server(f"/courses/{course_id}/lessons/{lesson_id}"))
     video = phone.locator("video")
     expect(video).to_be_visible()
-    phone.wait_for_function("document.querySelector('video').readyState >= 1", timeout=15_000)
+    phone.wait_for_function("() => document.querySelector('video').readyState >= 1", timeout=15_000)
     assert phone.evaluate("document.querySelector('video').duration") == pytest.approx(30, abs=1)
     phone.evaluate("""() => new Promise((resolve, reject) => {
         const v = document.querySelector('video');

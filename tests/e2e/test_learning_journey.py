@@ -44,7 +44,7 @@ def test_trainee_reads_watches_passes_completes_and_verifies(page, live_server, 
     expect(page.locator(".progress-state")).to_contain_text("Lesson done.", timeout=20_000)
 
     page.goto(live_server(f"/courses/{course_id}/lessons/{watching_id}"))
-    page.wait_for_function("document.querySelector('video').readyState >= 1")
+    page.wait_for_function("() => document.querySelector('video').readyState >= 1")
     page.evaluate("() => { const v = document.querySelector('video'); v.muted = true; v.playbackRate = 2; v.play(); }")
     expect(page.locator(".progress-state")).to_contain_text("Lesson done.", timeout=40_000)
 
