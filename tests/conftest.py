@@ -28,6 +28,7 @@ from sqlalchemy import select
 
 from app import create_app
 from app.extensions import db as _db, limiter
+from app.storage import build_storage
 from config import TestingConfig
 from tests.dbutil import BACKENDS, TEST_DATABASE_URL, fresh_database, upgrade_to_head
 from tests.s3server import s3_config, s3_server  # noqa: F401  (fixtures)
@@ -214,6 +215,16 @@ class QueuedMail(Sequence):
 
         _db.session.execute(delete(OutboxMessage).where(OutboxMessage.kind == "mail.send"))
         _db.session.commit()
+
+
+@pytest.fixture(params=["local", "s3"])
+def backend_storage(request, app, db):
+    """Run the test with the app's storage set to each backend in turn."""
+    original = app.extensions["mcc_storage"]
+    if request.param == "s3":
+        app.extensions["mcc_storage"] = build_storage(request.getfixturevalue("s3_config"))
+    yield app.extensions["mcc_storage"]
+    app.extensions["mcc_storage"] = original
 
 
 @pytest.fixture

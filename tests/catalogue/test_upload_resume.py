@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 from app.catalogue.models import Material, MaterialStatus, PendingUpload
 from app.core.models import AuditEntry
 from app.core.permissions import Role
-from app.storage import build_storage
 from tests.accounts.helpers import issued_in_the_past
 from tests.catalogue import uploading
 from tests.catalogue.samples import DXF, MP4, PDF
@@ -28,15 +27,6 @@ FINGERPRINT = {"last_modified": 1_764_900_000_000, "sample_sha256": hashlib.sha2
 @pytest.fixture(autouse=True)
 def small_parts(monkeypatch):
     monkeypatch.setattr("app.catalogue.uploads.DEFAULT_PART_SIZE", PART)
-
-
-@pytest.fixture(params=["local", "s3"])
-def backend_storage(request, app, db):
-    original = app.extensions["mcc_storage"]
-    if request.param == "s3":
-        app.extensions["mcc_storage"] = build_storage(request.getfixturevalue("s3_config"))
-    yield app.extensions["mcc_storage"]
-    app.extensions["mcc_storage"] = original
 
 
 @pytest.fixture

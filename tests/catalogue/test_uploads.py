@@ -18,16 +18,6 @@ from tests.factories.catalogue import create_course, first_lesson
 from tests.workoff import work_off
 
 
-@pytest.fixture(params=["local", "s3"])
-def backend_storage(request, app, db):
-    """Run the test with the app's storage set to each backend in turn."""
-    original = app.extensions["mcc_storage"]
-    if request.param == "s3":
-        app.extensions["mcc_storage"] = build_storage(request.getfixturevalue("s3_config"))
-    yield app.extensions["mcc_storage"]
-    app.extensions["mcc_storage"] = original
-
-
 @pytest.fixture
 def trainer_lesson(client, login, db):
     trainer = create_user(Role.TRAINER, language="pl")

@@ -28,7 +28,7 @@ from app.core.permissions import Role
 from app.extensions import db
 from app.jobs.models import OutboxMessage
 from app.notifications.models import Notification
-from app.storage import build_storage, get_storage
+from app.storage import get_storage
 from app.storage.references import all_references
 from tests.catalogue import uploading
 from tests.catalogue.samples import MP4
@@ -80,23 +80,8 @@ STORAGES = ["local", "s3"] if len(BACKENDS) == 1 else ["paired"]
 @pytest.fixture(params=STORAGES)
 def worker_world(request, jobs_world, backend):  # noqa: F811  (the imported fixture, by name)
     """A trainer with a lesson, logged in, on local storage or on S3, and a worker process with the same settings."""
-    app = jobs_world.app
     storage = request.param if request.param != "paired" else ("local" if backend == "sqlite" else "s3")
-    if storage == "s3":
-        s3 = request.getfixturevalue("s3_config")
-        app.config.update(s3)
-        app.extensions["mcc_storage"] = build_storage(app.config)
-        jobs_world.settings.update({key: str(value) for key, value in s3.items() if value is not None})
-    with app.app_context():
-        trainer = create_user(Role.TRAINER, language="pl")
-        lesson_id = first_lesson(create_course(trainers=[trainer])).id
-        trainer_id, email = trainer.id, trainer.email
-        db.session.remove()
-    client = app.test_client()
-    client.post("/login", data={"email": email, "password": "correct horse battery",
-                                "csrf_token": client.csrf_token()})
-    jobs_world.start_worker()
-    return jobs_world, client, lesson_id, trainer_id
+    return jobs_world.trainer_uploading(request, storage)
 
 
 # One queue is enough here: the queues themselves are tested in tests/jobs; the 60 s film runs once per backend.

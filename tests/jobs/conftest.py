@@ -110,6 +110,32 @@ class JobsWorld:
         wait_for(ready, 60, "the worker's start")
         return process
 
+    def trainer_uploading(self, request, storage: str) -> tuple[JobsWorld, object, int, int]:
+        """A trainer with a lesson, logged in, on ``storage`` (local or s3: the worker gets the same settings), and
+        a worker started: (this world, the trainer's client, lesson id, trainer id)."""
+        from app.core.permissions import Role
+        from app.extensions import db
+        from app.storage import build_storage
+        from tests.factories import create_user
+        from tests.factories.catalogue import create_course, first_lesson
+
+        app = self.app
+        if storage == "s3":
+            s3 = request.getfixturevalue("s3_config")
+            app.config.update(s3)
+            app.extensions["mcc_storage"] = build_storage(app.config)
+            self.settings.update({key: str(value) for key, value in s3.items() if value is not None})
+        with app.app_context():
+            trainer = create_user(Role.TRAINER, language="pl")
+            lesson_id = first_lesson(create_course(trainers=[trainer])).id
+            trainer_id, email = trainer.id, trainer.email
+            db.session.remove()
+        client = app.test_client()
+        client.post("/login", data={"email": email, "password": "correct horse battery",
+                                    "csrf_token": client.csrf_token()})
+        self.start_worker()
+        return self, client, lesson_id, trainer_id
+
     def kill(self, process: subprocess.Popen) -> None:
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)

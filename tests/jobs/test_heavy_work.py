@@ -20,7 +20,7 @@ from app.downloads.models import GeneratedFile, GeneratedStatus
 from app.extensions import db
 from app.jobs.models import OutboxMessage
 from app.notifications.models import Notification
-from app.storage import build_storage, get_storage
+from app.storage import get_storage
 from tests.catalogue import uploading
 from tests.catalogue.samples import MP4, PDF, PNG
 from tests.factories import create_user
@@ -41,22 +41,7 @@ def read(app, statement):
 @pytest.fixture(params=["local", "s3"])
 def upload_world(request, jobs_world):
     """A trainer with a lesson, logged in, on local storage or on S3 (the worker process gets the same settings)."""
-    app = jobs_world.app
-    if request.param == "s3":
-        s3 = request.getfixturevalue("s3_config")
-        app.config.update(s3)
-        app.extensions["mcc_storage"] = build_storage(app.config)
-        jobs_world.settings.update({key: str(value) for key, value in s3.items() if value is not None})
-    with app.app_context():
-        trainer = create_user(Role.TRAINER, language="pl")
-        lesson_id = first_lesson(create_course(trainers=[trainer])).id
-        trainer_id, email = trainer.id, trainer.email
-        db.session.remove()
-    client = app.test_client()
-    client.post("/login", data={"email": email, "password": "correct horse battery",
-                                "csrf_token": client.csrf_token()})
-    jobs_world.start_worker()
-    return jobs_world, client, lesson_id, trainer_id
+    return jobs_world.trainer_uploading(request, request.param)
 
 
 def test_a_completed_upload_is_ready_with_its_sha256_once_a_worker_verified_it(upload_world):
