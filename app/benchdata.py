@@ -35,15 +35,8 @@ from app.core.permissions import Role
 from app.enrolment.models import Enrolment, EnrolmentEvent, EnrolmentStatus
 from app.extensions import db
 from app.learning.models import LessonProgress, ProgressSource, Question, QuestionType, Quiz, QuizAttempt
-from app.placements.models import (
-    Company,
-    CompanyMember,
-    EntryStatus,
-    LogbookEntry,
-    Placement,
-    PlacementStatus,
-    company_specialisations,
-)
+from app.network.models import Company, CompanyMember, company_specialisations
+from app.placements.models import EntryStatus, LogbookEntry, Placement, PlacementStatus
 from app.training.models import Attendance, AttendanceMethod, AttendanceStatus, TrainingSession
 
 MARKER = "bench_dataset"

@@ -6,7 +6,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from app.core.db import UTCDateTime
+from app.core.db import UTCDateTime, modelled
 
 config = context.config
 # Keep the application's loggers alive (the default would disable every logger created so far).
@@ -35,7 +35,7 @@ def render_item(type_, obj, autogen_context):
 
 def run_migrations_offline():
     context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=get_metadata(),
-                      literal_binds=True, render_item=render_item)
+                      literal_binds=True, render_item=render_item, include_object=modelled)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -53,6 +53,7 @@ def run_migrations_online():
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     conf_args.setdefault("compare_type", True)
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_object", modelled)
     conf_args.pop("render_as_batch", None)
 
     connectable = get_engine()
@@ -64,8 +65,22 @@ def run_migrations_online():
             render_as_batch=connection.dialect.name == "sqlite",
             **conf_args,
         )
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a table (DROP, then rename the copy): with foreign keys enforced, dropping a table
+            # others point to fails. SQLite's own recipe: keys off for the change (outside any transaction, where
+            # the pragma works), then check that every key still holds.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                broken = connection.connection.driver_connection.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"The migration broke foreign keys: {broken[:5]}")
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

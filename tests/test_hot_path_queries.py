@@ -54,7 +54,7 @@ def test_every_benchmarked_page_runs_a_constant_number_of_queries(client, login,
     pages = {"trainee": [f"/courses/{course.id}", f"/courses/{course.id}/lessons/{lesson.id}", "/learning/",
                          f"/materials/{material.id}/file", "/my/training"],
              "trainer": [f"/meetings/{meeting.id}/roster", f"/meetings/{meeting.id}"],
-             None: ["/courses/", "/companies/"]}
+             None: ["/courses/", "/directory/"]}
 
     def measure() -> dict[str, int]:
         counts = {}

@@ -43,7 +43,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Warsaw")
     #: Videos start at the smallest rendition (mobile data, a weak factory Wi-Fi); chosen on the player.
     data_saver: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
-    #: Employer as the person wrote it (the company directory links firms later).
+    #: Employer: a member of the cluster network (app.network) ...
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id", ondelete="SET NULL"), index=True)
+    #: ... or, when it is not in the directory ("other"), its name as the person wrote it, kept for matching later
+    #: (app.network.employers suggests firms; a coordinator confirms).
     company_name: Mapped[str | None] = mapped_column(String(200))
     gender: Mapped[Gender | None] = mapped_column(enum_column(Gender))
     is_active: Mapped[bool] = mapped_column(default=True)

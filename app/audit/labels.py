@@ -65,6 +65,8 @@ ACTIONS = {
     "placements.application_sent": _l("Internship application sent"),
     "placements.company_created": _l("Company added"),
     "placements.company_updated": _l("Company edited"),
+    "network.member_created": _l("Company added"),
+    "network.member_updated": _l("Company edited"),
     "placements.logbook_reviewed": _l("Logbook day reviewed"),
     "placements.match_accepted": _l("Matching confirmed"),
     "placements.mentor_added": _l("Mentor linked"),

@@ -22,6 +22,16 @@ NAMING_CONVENTION = {
 }
 
 
+#: Database objects the migrations make that no model describes: full-text search indexes (PostgreSQL's GIN index,
+#: SQLite's FTS5 table and its shadow tables). Alembic's comparison and autogenerate leave them out.
+UNMODELLED_PREFIX = "fts_"
+
+
+def modelled(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic's ``include_object``: False for the search objects above."""
+    return not (name or "").startswith(UNMODELLED_PREFIX)
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

@@ -16,12 +16,11 @@ from app.core.db import utcnow
 from app.core.demo import demo_seeder
 from app.core.permissions import Role
 from app.extensions import db
+from app.network.models import Company, CompanyMember
 from app.placements.models import (
     Application,
     ApplicationChoice,
     ApplicationStatus,
-    Company,
-    CompanyMember,
     EntryStatus,
     Evaluation,
     InternshipOffer,

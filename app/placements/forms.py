@@ -1,13 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    BooleanField,
     DateField,
     EmailField,
     FloatField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -15,40 +13,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from app.catalogue.forms import translated_fields
-from app.core.forms import Form, SearchFilters, web_address
+from app.core.forms import Form
 from app.core.i18n import LANGUAGE_NAMES
-
-COUNTRIES = [("PL", _l("Poland")), ("LT", _l("Lithuania"))]
-
-
-class CompanyForm(Form):
-    name = StringField(_l("Name"), validators=[DataRequired(message=_l("Please enter the company's name.")),
-                                               Length(max=200)])
-    country = SelectField(_l("Country"), choices=COUNTRIES)
-    city = StringField(_l("City"), validators=[DataRequired(message=_l("Please enter the city.")), Length(max=100)])
-    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
-    registration_number = StringField(_l("Registration number (NIP in Poland, company code in Lithuania)"),
-                                      validators=[DataRequired(message=_l("Please enter the registration number.")),
-                                                  Length(max=30)])
-    vat_number = StringField(_l("EU VAT number (optional)"), validators=[Optional(), Length(max=30)])
-    specialisations = SelectMultipleField(_l("Specialisations"), coerce=int)
-    contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=200)])
-    contact_email = EmailField(_l("Contact e-mail"), validators=[
-        Optional(), Email(message=_l("This is not a valid e-mail address."), check_deliverability=False)])
-    contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=50)])
-    website = StringField(_l("Website"), validators=[Optional(), Length(max=300), web_address])
-    intern_capacity = IntegerField(_l("Interns at the same time"), default=1,
-                                   validators=[InputRequired(), NumberRange(min=0, max=100)])
-    is_cluster_member = BooleanField(_l("Member of the cluster"), default=True)
-    submit = SubmitField(_l("Save company"))
-
-
-translated_fields(CompanyForm, "description", _l("Description"), TextAreaField, max_length=4000)
-
-
-class DirectoryFilterForm(SearchFilters):
-    country = SelectField(_l("Country"), validators=[Optional()],
-                          choices=lambda: [("", _l("Both countries")), *COUNTRIES])
+from app.network.forms import COUNTRIES  # noqa: F401  (placements' forms offer the same two countries)
 
 
 class MentorForm(Form):

@@ -27,13 +27,13 @@ from app.core.errors import DomainError
 from app.core.i18n import LANGUAGES, in_each_language
 from app.core.urls import path_for
 from app.extensions import db
+from app.network.models import Company
 from app.notifications.services import notify
-from app.placements.companies import require_coordinator
 from app.placements.logbook import confirmed_hours, firm_mentors
+from app.placements.mentors import require_coordinator
 from app.placements.models import (
     ACTIVE,
     TRANSITIONS,
-    Company,
     EntryStatus,
     Evaluation,
     InternshipOffer,
@@ -195,7 +195,8 @@ class PlacementFilter:
 
 def filtered(criteria: PlacementFilter):
     Trainee = db.aliased(User)
-    query = select(Placement).join(Trainee, Trainee.id == Placement.trainee_id).join(Company)
+    query = select(Placement).join(Trainee, Trainee.id == Placement.trainee_id) \
+        .join(Company, Company.id == Placement.company_id)
     if criteria.status:
         query = query.where(Placement.status == PlacementStatus(criteria.status))
     if criteria.company_id:

@@ -18,8 +18,9 @@ from app.core.errors import DomainError
 from app.core.i18n import in_each_language
 from app.core.urls import path_for
 from app.extensions import db
+from app.network.models import CompanyMember
 from app.notifications.services import notify
-from app.placements.models import CompanyMember, EntryStatus, Evaluation, LogbookEntry, Placement
+from app.placements.models import EntryStatus, Evaluation, LogbookEntry, Placement
 from app.placements.policies import LOGBOOK_OPEN, can_evaluate, can_mentor, can_review_logbook, is_intern
 
 COMPETENCES = ("safety", "technical_skills", "quality", "teamwork", "communication", "independence")

@@ -1,4 +1,4 @@
-"""Cross-border internships: the cluster's company directory, offers and applications, placements with their
+"""Cross-border internships: offers and applications, placements with their
 history, documents, logbooks and evaluations."""
 
 from __future__ import annotations
@@ -6,64 +6,15 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Float, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.accounts.models import Country, User
+from app.accounts.models import User
 from app.catalogue.models import Specialisation
 from app.core.db import TimestampMixin, enum_column, utcnow
 from app.core.files import StoredFile
 from app.extensions import db
-
-company_specialisations = Table(
-    "company_specialisations",
-    db.metadata,
-    Column("company_id", Integer, ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True),
-    Column("specialisation_id", Integer, ForeignKey("specialisations.id", ondelete="CASCADE"), primary_key=True),
-)
-
-
-class Company(TimestampMixin, db.Model):
-    __tablename__ = "companies"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), index=True)
-    country: Mapped[Country] = mapped_column(enum_column(Country, 8), index=True)
-    city: Mapped[str] = mapped_column(String(100))
-    address: Mapped[str | None] = mapped_column(String(300))
-    #: Poland: NIP (10 digits, checksum); Lithuania: company code (įmonės kodas, 9 digits). Stored compact.
-    registration_number: Mapped[str] = mapped_column(String(20))
-    #: EU VAT number when the firm is VAT-registered (PL… / LT…).
-    vat_number: Mapped[str | None] = mapped_column(String(20))
-    contact_name: Mapped[str | None] = mapped_column(String(200))
-    contact_email: Mapped[str | None] = mapped_column(String(254))
-    contact_phone: Mapped[str | None] = mapped_column(String(50))
-    website: Mapped[str | None] = mapped_column(String(300))
-    description: Mapped[dict] = mapped_column(JSON, default=dict)
-    #: How many interns the firm can host at the same time.
-    intern_capacity: Mapped[int] = mapped_column(default=1)
-    is_cluster_member: Mapped[bool] = mapped_column(default=True)
-    is_active: Mapped[bool] = mapped_column(default=True)
-
-    specialisations: Mapped[list[Specialisation]] = relationship(secondary=company_specialisations)
-    members: Mapped[list[CompanyMember]] = relationship(back_populates="company", cascade="all, delete-orphan")
-
-    __table_args__ = (UniqueConstraint("country", "registration_number"),)
-
-
-class CompanyMember(TimestampMixin, db.Model):
-    """A person linked to a firm. Mentors are such links (any role may mentor for their firm)."""
-
-    __tablename__ = "company_members"
-    __table_args__ = (UniqueConstraint("company_id", "user_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    is_mentor: Mapped[bool] = mapped_column(default=True)
-
-    company: Mapped[Company] = relationship(back_populates="members")
-    user: Mapped[User] = relationship()
+from app.network.models import Company
 
 
 class OfferStatus(enum.StrEnum):

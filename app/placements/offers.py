@@ -14,15 +14,15 @@ from app.core.audit import audit_changes, record_event
 from app.core.errors import DomainError
 from app.core.translated import pick
 from app.extensions import db
-from app.placements.companies import require_coordinator
+from app.network.models import Company
 from app.placements.lifecycle import clashing_offers, create_placement, taken_places
 from app.placements.matching import Candidate, Seat, propose
+from app.placements.mentors import require_coordinator
 from app.placements.models import (
     ACTIVE,
     Application,
     ApplicationChoice,
     ApplicationStatus,
-    Company,
     InternshipOffer,
     OfferStatus,
     Placement,

@@ -16,7 +16,9 @@ from app.catalogue.models import Course
 from app.core.permissions import Role, has_role
 from app.enrolment.models import Enrolment, EnrolmentStatus
 from app.extensions import db
-from app.placements.models import Company, CompanyMember, InternshipOffer, LogbookEntry, Placement, PlacementStatus
+from app.network.models import Company, CompanyMember
+from app.network.policies import can_manage_company, can_see_company  # noqa: F401  (placements' views use them)
+from app.placements.models import InternshipOffer, LogbookEntry, Placement, PlacementStatus
 
 #: Statuses in which the intern writes the logbook.
 LOGBOOK_OPEN = (PlacementStatus.AGREED, PlacementStatus.IN_PROGRESS)
@@ -46,16 +48,6 @@ def is_enrolled_in_specialisation(user: Any, specialisation_id: int) -> bool:
 def can_manage_placements(user: Any) -> bool:
     """Coordinators keep the directory, propose placements and move them along their lifecycle."""
     return has_role(user, Role.COORDINATOR)
-
-
-def can_manage_company(user: Any, company: Company | None = None) -> bool:
-    """Coordinators add and edit companies and link their mentors."""
-    return can_manage_placements(user)
-
-
-def can_see_company(user: Any, company: Company) -> bool:
-    """Active firms are public; inactive ones only for coordinators."""
-    return company.is_active or can_manage_company(user, company)
 
 
 def can_publish_offer(user: Any, company: Company) -> bool:

@@ -18,6 +18,7 @@ from app.core.translated import pick
 from app.core.uow import form_page, refusals
 from app.core.urls import id_arg
 from app.extensions import db
+from app.network.models import Company, CompanyMember
 from app.placements import bp, documents, lifecycle, logbook, offers
 from app.placements.forms import (
     COMPETENCE_LABELS,
@@ -33,8 +34,6 @@ from app.placements.forms import (
 from app.placements.models import (
     TRANSITIONS,
     Application,
-    Company,
-    CompanyMember,
     DocumentKind,
     LogbookEntry,
     Placement,

@@ -29,7 +29,8 @@ from app.certificates.models import Certificate
 from app.core.db import utcnow
 from app.enrolment.models import Enrolment, EnrolmentStatus
 from app.extensions import db
-from app.placements.models import Company, EntryStatus, LogbookEntry, Placement, PlacementStatus
+from app.network.models import Company
+from app.placements.models import EntryStatus, LogbookEntry, Placement, PlacementStatus
 from app.reporting.models import Measure
 from app.training.membership import with_meetings
 from app.training.models import ATTENDED, Attendance, AttendanceStatus, MeetingStatus, TrainingSession

@@ -17,8 +17,9 @@ from app.core.urls import id_arg
 from app.enrolment.models import Enrolment
 from app.extensions import db
 from app.learning.models import LessonProgress, QuizAttempt
+from app.network.models import Company
 from app.placements import lifecycle as placement_services
-from app.placements.models import Company, EntryStatus, LogbookEntry, Placement, PlacementStatus
+from app.placements.models import EntryStatus, LogbookEntry, Placement, PlacementStatus
 from app.training.membership import with_meetings
 from app.training.models import Attendance, TrainingSession
 from app.training.services import attendance_rate

@@ -8,7 +8,8 @@ from app.catalogue.models import Course, CourseStatus, Lesson, Material, Module
 from app.core.models import AuditEntry
 from app.core.permissions import Role
 from app.learning.models import Question, Quiz
-from app.placements.models import Application, ApplicationChoice, Company, InternshipOffer, Placement
+from app.network.models import Company
+from app.placements.models import Application, ApplicationChoice, InternshipOffer, Placement
 from tests.factories import create_user
 from tests.factories.catalogue import create_course, first_lesson, get_specialisation
 from tests.factories.enrolment import enrol
@@ -316,43 +317,44 @@ def test_companies_created_and_updated_are_audited_without_the_contact_person(cl
     coordinator = create_user(Role.COORDINATOR)
     spec = get_specialisation("welding")
     login(coordinator)
-    assert client.post_form("/companies/new", company_form(registration_number="526-025-02-75")).status_code == 422
-    assert entries(db, "placements.") == []
-    assert client.post_form("/companies/new", company_form(specialisations=[str(spec.id)])).status_code == 303
+    assert client.post_form("/directory/new", company_form(registration_number="526-025-02-75")).status_code == 422
+    assert entries(db, "network.") == []
+    assert client.post_form("/directory/new", company_form(specialisations=[str(spec.id)])).status_code == 303
     company = db.session.scalar(select(Company))
-    created = the_entry(db, "placements.company_created")
+    created = the_entry(db, "network.member_created")
     assert about(created) == (coordinator.id, "companies", str(company.id))
     assert created.after == {"name": "Metal-Tech Suwałki Sp. z o.o.", "country": "PL", "city": "Suwałki",
                              "registration_number": "5260250274", "intern_capacity": 2, "is_cluster_member": True,
                              "description": {"pl": len("Spawanie konstrukcji stalowych.")},
-                             "specialisations": [spec.id], "contact_changed": ["contact_name", "contact_email"]}
+                             "specialisations": [spec.id], "contact_changed": ["contact_name", "contact_email"],
+                             "kind": "firm", "contact_visibility": "members", "languages": []}
 
     edited = company_form(name="Metal-Tech Sp. z o.o.", intern_capacity="3", specialisations=[str(spec.id)],
                           contact_email="biuro@metal-tech.example.com")
-    assert client.post_form(f"/companies/{company.id}/edit", edited).status_code == 303
-    updated = the_entry(db, "placements.company_updated")
+    assert client.post_form(f"/directory/{company.id}/edit", edited).status_code == 303
+    updated = the_entry(db, "network.member_updated")
     assert about(updated) == (coordinator.id, "companies", str(company.id))
     assert updated.before == {"name": "Metal-Tech Suwałki Sp. z o.o.", "intern_capacity": 2}
     assert updated.after == {"name": "Metal-Tech Sp. z o.o.", "intern_capacity": 3,
                              "contact_changed": ["contact_email"]}
-    trail = " ".join(str(e.after) + str(e.before) for e in entries(db, "placements."))
+    trail = " ".join(str(e.after) + str(e.before) for e in entries(db, "network."))
     assert "Spawacz" not in trail and "@" not in trail
 
-    assert client.post_form(f"/companies/{company.id}/edit", edited).status_code == 303  # nothing changed
-    assert client.post_form(f"/companies/{company.id}/edit", {**edited, "city": ""}).status_code == 422
+    assert client.post_form(f"/directory/{company.id}/edit", edited).status_code == 303  # nothing changed
+    assert client.post_form(f"/directory/{company.id}/edit", {**edited, "city": ""}).status_code == 422
     login(create_user(Role.TRAINER))
-    assert client.post_form(f"/companies/{company.id}/edit", company_form(name="Hijacked")).status_code == 403
-    assert client.post_form("/companies/new", company_form(registration_number="110053842", country="LT")) \
+    assert client.post_form(f"/directory/{company.id}/edit", company_form(name="Hijacked")).status_code == 403
+    assert client.post_form("/directory/new", company_form(registration_number="110053842", country="LT")) \
         .status_code == 403
-    assert len(entries(db, "placements.")) == 2
+    assert len(entries(db, "network.")) == 2
 
 
 def test_mentors_added_are_audited(client, login, db):
     coordinator, mentor = create_user(Role.COORDINATOR), create_user(Role.TRAINER)
     company = create_company()
     login(coordinator)
-    client.post_form(f"/companies/{company.id}/mentors", {"email": "nobody@example.com"})
-    assert client.post_form(f"/companies/{company.id}/mentors", {"email": mentor.email}).status_code == 303
+    client.post_form(f"/directory/{company.id}/mentors", {"email": "nobody@example.com"})
+    assert client.post_form(f"/directory/{company.id}/mentors", {"email": mentor.email}).status_code == 303
     entry = the_entry(db, "placements.mentor_added")
     assert about(entry) == (coordinator.id, "companies", str(company.id))
     assert entry.after == {"user": mentor.id}

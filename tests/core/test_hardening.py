@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from app.core.permissions import Role
-from app.placements.models import Company, PlacementStatus
+from app.network.models import Company
+from app.placements.models import PlacementStatus
 from app.training.models import TrainingSession
 from tests.downloads.helpers import fetch_generated
 from tests.factories import create_user
@@ -184,13 +185,13 @@ def test_the_outbox_backend_logs_who_and_what_but_never_the_body(app, db, caplog
 def test_a_company_website_must_be_a_web_address(client, login, db):
     company = create_company()
     login(create_user(Role.COORDINATOR))
-    page = client.get(f"/companies/{company.id}/edit").get_data(as_text=True)
+    page = client.get(f"/directory/{company.id}/edit").get_data(as_text=True)
     assert page  # the form exists
     from tests.core.test_hostile_input import form_on_page
 
-    data = form_on_page(client, f"/companies/{company.id}/edit")
+    data = form_on_page(client, f"/directory/{company.id}/edit")
     data["website"] = "javascript:alert(1)"
-    response = client.post(f"/companies/{company.id}/edit", data=data)
+    response = client.post(f"/directory/{company.id}/edit", data=data)
     assert response.status_code == 422
     db.session.expire_all()
     assert db.session.get(Company, company.id).website != "javascript:alert(1)"

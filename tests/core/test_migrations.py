@@ -5,6 +5,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
+from app.core.db import modelled
 from app.extensions import db
 from tests.conftest import make_test_app
 from tests.dbutil import fresh_database
@@ -12,7 +13,7 @@ from tests.dbutil import fresh_database
 
 def schema_differences(app) -> list:
     with app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": modelled})
         return compare_metadata(context, db.metadata)
 
 
@@ -39,6 +40,28 @@ def test_downgrade_to_base_and_upgrade_again(backend, tmp_path):
             db.engine.dispose()
 
 
+def lend_new_columns() -> list[tuple[str, str]]:
+    """Add to an older schema the model columns it lacks (plain, with a default), so today's factories can write
+    the rows an old migration's data step works on; the caller drops them again."""
+    from sqlalchemy import text
+
+    inspector, lent = inspect(db.engine), []
+    for table in db.metadata.sorted_tables:
+        if not inspector.has_table(table.name):
+            continue
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in present:
+                continue
+            kind = column.type.compile(dialect=db.engine.dialect)
+            default = {"BOOLEAN": "false", "INTEGER": "0", "JSON": "'[]'", "VARCHAR": "''", "TEXT": "''"} \
+                .get(kind.split("(")[0], "NULL")
+            db.session.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind} DEFAULT {default}"))
+            lent.append((table.name, column.name))
+    db.session.commit()
+    return lent
+
+
 def test_trainers_who_only_mentor_become_mentors(backend, tmp_path):
     """The mentor-role migration's data step: a trainer linked as a firm's mentor who leads no course and no
     meeting becomes MENTOR; one who teaches a course or leads a meeting, or mentors nothing, stays TRAINER."""
@@ -55,9 +78,8 @@ def test_trainers_who_only_mentor_become_mentors(backend, tmp_path):
         app = make_test_app(url, tmp_path / "media")
         with app.app_context():
             upgrade(revision="d95ed3b4c6a4")  # the revision before the mentor role
-            # The factories write today's models: lend the old users table the columns added since, for the setup.
-            db.session.execute(text("ALTER TABLE users ADD COLUMN data_saver BOOLEAN DEFAULT false NOT NULL"))
-            db.session.commit()
+            # The factories write today's models: lend the old tables the columns added since, for the setup.
+            lent = lend_new_columns()
             only_mentor, teaching_mentor, meeting_mentor, trainer, trainee_mentor = (
                 create_user(Role.TRAINER), create_user(Role.TRAINER), create_user(Role.TRAINER),
                 create_user(Role.TRAINER), create_user(Role.TRAINEE))
@@ -66,7 +88,8 @@ def test_trainers_who_only_mentor_become_mentors(backend, tmp_path):
             create_meeting(create_course(), trainer=meeting_mentor)
             ids = {"only": only_mentor.id, "teaching": teaching_mentor.id, "meeting": meeting_mentor.id,
                    "trainer": trainer.id, "trainee": trainee_mentor.id}
-            db.session.execute(text("ALTER TABLE users DROP COLUMN data_saver"))
+            for table, column in lent:
+                db.session.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
             db.session.commit()
             db.session.remove()
             upgrade()

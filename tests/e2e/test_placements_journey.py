@@ -96,14 +96,8 @@ def test_matching_on_a_phone_in_lithuanian_skips_an_overlap_and_saves_the_valid_
     from app.accounts.models import User
     from app.accounts.services import find_user_by_email
     from app.extensions import db
-    from app.placements.models import (
-        Application,
-        ApplicationChoice,
-        Company,
-        InternshipOffer,
-        Placement,
-        PlacementStatus,
-    )
+    from app.network.models import Company
+    from app.placements.models import Application, ApplicationChoice, InternshipOffer, Placement, PlacementStatus
     from tests.factories.catalogue import create_course, get_specialisation
     from tests.factories.enrolment import enrol
     from tests.factories.placements import create_company, create_placement

@@ -10,7 +10,8 @@ from stdnum.pl import nip
 from app.accounts.models import Country, User
 from app.core.permissions import Role
 from app.extensions import db
-from app.placements.models import Company, CompanyMember, Placement, PlacementStatus
+from app.network.models import Company, CompanyMember
+from app.placements.models import Placement, PlacementStatus
 from tests.factories.accounts import create_user
 from tests.factories.catalogue import get_specialisation
 

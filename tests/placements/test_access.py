@@ -105,11 +105,11 @@ def test_documents_of_the_wrong_kind_are_refused_and_nothing_is_kept(client, log
 
 def test_the_company_directory_hides_contacts_from_anonymous_visitors(client, login, scene):
     company = scene["mine"].company
-    html = client.get(f"/companies/{company.id}").get_data(as_text=True)
+    html = client.get(f"/directory/{company.id}").get_data(as_text=True)
     assert company.name in html and company.contact_email not in html
     assert "Log in to see the contact details." in html
     login(scene["trainee"])
-    assert company.contact_email in client.get(f"/companies/{company.id}").get_data(as_text=True)
+    assert company.contact_email in client.get(f"/directory/{company.id}").get_data(as_text=True)
 
 
 def test_the_mentor_menu_item_is_remembered_for_a_few_minutes(client, login, scene):

@@ -8,9 +8,10 @@ from sqlalchemy import func, select
 from app.accounts.models import Country
 from app.core.errors import DomainError
 from app.core.permissions import Role
-from app.placements import companies, offers
-from app.placements.identifiers import clean_registration_number, clean_vat_number
-from app.placements.models import Application, Company, InternshipOffer
+from app.network.identifiers import clean_registration_number, clean_vat_number
+from app.network.models import Company
+from app.placements import mentors as companies, offers
+from app.placements.models import Application, InternshipOffer
 from tests.factories import create_user
 from tests.factories.catalogue import create_course, get_specialisation
 from tests.factories.enrolment import enrol
@@ -57,7 +58,7 @@ def company_form(**overrides):
 def test_a_coordinator_adds_a_company(client, login, db):
     login(create_user(Role.COORDINATOR))
     spec = get_specialisation("welding")
-    response = client.post_form("/companies/new", company_form(specialisations=[str(spec.id)]))
+    response = client.post_form("/directory/new", company_form(specialisations=[str(spec.id)]))
     assert response.status_code == 303
     company = db.session.scalar(select(Company))
     assert (company.registration_number, company.country, [s.code for s in company.specialisations]) == (
@@ -67,18 +68,18 @@ def test_a_coordinator_adds_a_company(client, login, db):
 
 def test_a_bad_nip_is_explained_in_the_users_language_and_nothing_is_saved(client, login, db):
     login(create_user(Role.COORDINATOR, language="pl"))
-    response = client.post_form("/companies/new", company_form(registration_number="526-025-02-75"))
+    response = client.post_form("/directory/new", company_form(registration_number="526-025-02-75"))
     assert response.status_code == 422
     assert "To nie jest prawidłowy polski NIP" in response.get_data(as_text=True)
-    response = client.post_form("/companies/new", company_form(country="LT", registration_number="12345"))
+    response = client.post_form("/directory/new", company_form(country="LT", registration_number="12345"))
     assert "Kod litewskiej firmy ma dokładnie 9 cyfr" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Company)) == 0
 
 
 def test_the_same_registration_number_cannot_be_added_twice(client, login, db):
     login(create_user(Role.COORDINATOR))
-    client.post_form("/companies/new", company_form())
-    response = client.post_form("/companies/new", company_form(name="Another name"))
+    client.post_form("/directory/new", company_form())
+    response = client.post_form("/directory/new", company_form(name="Another name"))
     assert "already in the directory" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Company)) == 1
 
@@ -88,10 +89,10 @@ def test_only_coordinators_edit_the_directory(client, login, db, role):
     company = create_company()
     person = create_user(role)
     login(person)
-    assert client.get("/companies/new").status_code == 403
-    assert client.post_form("/companies/new", company_form()).status_code == 403
-    assert client.post_form(f"/companies/{company.id}/edit", company_form()).status_code == 403
-    assert client.post_form(f"/companies/{company.id}/mentors", {"email": person.email}).status_code == 403
+    assert client.get("/directory/new").status_code == 403
+    assert client.post_form("/directory/new", company_form()).status_code == 403
+    assert client.post_form(f"/directory/{company.id}/edit", company_form()).status_code == 403
+    assert client.post_form(f"/directory/{company.id}/mentors", {"email": person.email}).status_code == 403
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Company)) == 1
     assert (db.session.get(Company, company.id).name, db.session.get(Company, company.id).members) == (company.name, [])
@@ -105,7 +106,7 @@ def test_the_public_directory_filters_by_specialisation_country_and_words(client
     create_company(Country.LT, name="UAB Alytaus lazeriai", specialisations=("laser", "cnc"))
 
     def names(query):
-        html = client.get(f"/companies/?{query}").get_data(as_text=True)
+        html = client.get(f"/directory/?{query}").get_data(as_text=True)
         return {n for n in ("Łomża", "Suvirinimo", "lazeriai") if n in html}
 
     assert names("") == {"Łomża", "Suvirinimo", "lazeriai"}

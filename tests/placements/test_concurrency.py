@@ -29,7 +29,7 @@ def race(app, proposals):
 
     def propose(coordinator_id, trainee_id, company_id):
         from app.accounts.models import User
-        from app.placements.models import Company
+        from app.network.models import Company
 
         with app.app_context():
             coordinator, trainee = db.session.get(User, coordinator_id), db.session.get(User, trainee_id)

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from app.accounts.models import Invitation, User
 from app.core.models import AuditEntry
 from app.core.permissions import Role
+from app.network.models import CompanyMember
 from app.placements import logbook
-from app.placements.models import CompanyMember, EntryStatus, LogbookEntry, PlacementStatus
+from app.placements.models import EntryStatus, LogbookEntry, PlacementStatus
 from tests.factories import create_user
 from tests.factories.catalogue import create_course
 from tests.factories.enrolment import enrol
@@ -44,22 +45,22 @@ def test_a_mentor_account_is_refused_every_trainer_page(client, login, db, firm)
     for path in [*TRAINER_PAGES, f"/courses/{course.id}/meetings/new", f"/teach/courses/{course.id}"]:
         assert client.get(path).status_code == 403, path
     assert client.post_form("/teach/courses/new", {"title_pl": "Kurs"}).status_code == 403
-    for path in ("/mentor/interns", "/courses/", "/companies/", "/notifications/", "/profile", "/offers/new"):
+    for path in ("/mentor/interns", "/courses/", "/directory/", "/notifications/", "/profile", "/offers/new"):
         assert client.get(path).status_code == 200, path
 
 
 def test_a_mentor_account_sees_only_mentor_items_in_the_menu(client, login, db, firm):
     _company, mentor, _intern, _placement = firm
     login(mentor)
-    links = nav_links(client.get("/companies/").get_data(as_text=True))
-    assert links == {"/courses/", "/companies/", "/mentor/interns", "/notifications/", "/profile"}
+    links = nav_links(client.get("/directory/").get_data(as_text=True))
+    assert links == {"/courses/", "/directory/", "/mentor/interns", "/notifications/", "/profile"}
 
 
 def test_a_trainer_who_mentors_keeps_both(client, login, db, firm):
     company, _mentor, _intern, _placement = firm
     foreman = create_mentor(company, role=Role.TRAINER)
     login(foreman)
-    links = nav_links(client.get("/companies/").get_data(as_text=True))
+    links = nav_links(client.get("/directory/").get_data(as_text=True))
     assert {"/teach/", "/meetings/", "/mentor/interns"} <= links
     for path in ("/teach/", "/meetings/", "/mentor/interns", "/manage/enrolments/"):
         assert client.get(path).status_code == 200, path
@@ -93,7 +94,7 @@ def test_a_mentor_account_without_a_firm_sees_no_interns(client, login, db):
     login(create_user(Role.MENTOR))
     assert client.get("/mentor/interns").status_code == 403
     assert client.get("/offers/new").status_code == 403
-    assert "/mentor/interns" not in nav_links(client.get("/companies/").get_data(as_text=True))
+    assert "/mentor/interns" not in nav_links(client.get("/directory/").get_data(as_text=True))
 
 
 # -- who becomes a MENTOR account ------------------------------------------------------------------------------------
@@ -109,7 +110,7 @@ def test_linking_a_trainee_who_neither_learns_nor_interns_makes_a_mentor(client,
     create_placement(intern, create_company())
     login(coordinator)
     for person in (newcomer, learner, intern, trainer):
-        assert client.post_form(f"/companies/{company.id}/mentors", {"email": person.email}).status_code == 303
+        assert client.post_form(f"/directory/{company.id}/mentors", {"email": person.email}).status_code == 303
     assert [role_of(db, p) for p in (newcomer, learner, intern, trainer)] == [
         Role.MENTOR, Role.TRAINEE, Role.TRAINEE, Role.TRAINER]
     linked = set(db.session.scalars(select(CompanyMember.user_id).where(CompanyMember.company_id == company.id)))
@@ -122,12 +123,12 @@ def test_linking_a_trainee_who_neither_learns_nor_interns_makes_a_mentor(client,
 def test_a_coordinator_invites_a_new_mentor_from_the_firms_page(client, login, db, sent_mail):
     company, coordinator = create_company(), create_user(Role.COORDINATOR)
     login(coordinator)
-    response = client.post_form(f"/companies/{company.id}/mentors", {"email": "brigadininkas@example.com"},
+    response = client.post_form(f"/directory/{company.id}/mentors", {"email": "brigadininkas@example.com"},
                                 follow_redirects=True)
     assert "enter the person&#39;s name" in response.get_data(as_text=True)
     assert db.session.scalar(select(User).where(User.email == "brigadininkas@example.com")) is None
     assert len(sent_mail) == 0
-    client.post_form(f"/companies/{company.id}/mentors", {"email": "Brigadininkas@example.com",
+    client.post_form(f"/directory/{company.id}/mentors", {"email": "Brigadininkas@example.com",
                                                           "full_name": "Jonas Brigadininkas", "language": "lt"})
     db.session.expire_all()
     person = db.session.scalar(select(User).where(User.email == "brigadininkas@example.com"))
@@ -142,7 +143,7 @@ def test_a_coordinator_invites_a_new_mentor_from_the_firms_page(client, login, d
 def test_only_coordinators_invite_mentors(client, login, db, role):
     company = create_company()
     login(create_mentor(company, role=role) if role != Role.TRAINEE else create_user())
-    response = client.post_form(f"/companies/{company.id}/mentors", {"email": "x@example.com", "full_name": "X"})
+    response = client.post_form(f"/directory/{company.id}/mentors", {"email": "x@example.com", "full_name": "X"})
     assert response.status_code == 403
     assert db.session.scalar(select(User).where(User.email == "x@example.com")) is None
 

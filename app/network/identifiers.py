@@ -51,5 +51,7 @@ def clean_vat_number(country: Country, value: str | None) -> str | None:
                       field="vat_number")
 
 
-def display_registration(country: Country, compact: str) -> str:
+def display_registration(country: Country, compact: str | None) -> str:
+    if not compact:
+        return ""
     return nip.format(compact) if country == Country.PL else compact

@@ -1,0 +1,20 @@
+"""The cluster network: members (firms and craftspeople) with their capabilities, machine park, certifications,
+products and services; the public directory and its search; moderated self-service entries; the offer
+catalogue; employers as members; the firm view for firms' managers."""
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from app.core.navigation import register_nav
+
+bp = Blueprint("network", __name__)
+
+
+def blueprints():
+    from app.network import routes  # noqa: F401  (register the views)
+
+    return [bp]
+
+
+def init_app(app):
+    register_nav("network.directory", _l("Directory"), 12)

@@ -1,0 +1,61 @@
+"""Forms of the cluster network's directory."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+
+from app.catalogue.forms import translated_fields
+from app.core.forms import Form, SearchFilters, web_address
+from app.network.models import ContactVisibility, MemberKind
+from app.network.regions import region_choices
+from app.network.vocabulary import CONTACT_VISIBILITY_LABELS, MEMBER_KIND_LABELS, WORKING_LANGUAGES
+
+COUNTRIES = [("PL", _l("Poland")), ("LT", _l("Lithuania"))]
+
+
+class CompanyForm(Form):
+    kind = SelectField(_l("Kind of member"), choices=lambda: [(k.value, MEMBER_KIND_LABELS[k]) for k in MemberKind],
+                       default=MemberKind.FIRM.value)
+    name = StringField(_l("Name"), validators=[DataRequired(message=_l("Please enter the company's name.")),
+                                               Length(max=200)])
+    country = SelectField(_l("Country"), choices=COUNTRIES)
+    city = StringField(_l("City"), validators=[DataRequired(message=_l("Please enter the city.")), Length(max=100)])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    region = SelectField(_l("Region"), validators=[Optional()],
+                         choices=lambda: [("", _l("Not given")), *region_choices()])
+    district = StringField(_l("County or municipality"), validators=[Optional(), Length(max=100)])
+    registration_number = StringField(_l("Registration number (NIP in Poland, company code in Lithuania)"),
+                                      validators=[Optional(), Length(max=30)])
+    vat_number = StringField(_l("EU VAT number (optional)"), validators=[Optional(), Length(max=30)])
+    specialisations = SelectMultipleField(_l("Specialisations"), coerce=int)
+    contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=200)])
+    contact_email = EmailField(_l("Contact e-mail"), validators=[
+        Optional(), Email(message=_l("This is not a valid e-mail address."), check_deliverability=False)])
+    contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=50)])
+    contact_visibility = SelectField(_l("Who sees the contact details"), default=ContactVisibility.MEMBERS.value,
+                                     choices=lambda: [(v.value, t) for v, t in CONTACT_VISIBILITY_LABELS.items()])
+    languages = SelectMultipleField(_l("Languages spoken"), choices=lambda: list(WORKING_LANGUAGES.items()))
+    website = StringField(_l("Website"), validators=[Optional(), Length(max=300), web_address])
+    intern_capacity = IntegerField(_l("Interns at the same time"), default=1,
+                                   validators=[InputRequired(), NumberRange(min=0, max=100)])
+    is_cluster_member = BooleanField(_l("Member of the cluster"), default=True)
+    submit = SubmitField(_l("Save company"))
+
+
+translated_fields(CompanyForm, "description", _l("Description"), TextAreaField, max_length=4000)
+
+
+class DirectoryFilterForm(SearchFilters):
+    country = SelectField(_l("Country"), validators=[Optional()],
+                          choices=lambda: [("", _l("Both countries")), *COUNTRIES])

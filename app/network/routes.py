@@ -1,0 +1,113 @@
+"""The public directory of the cluster network, members' pages, and coordinators' editing of entries."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.accounts.models import Country
+from app.catalogue.forms import fill_texts, texts_from
+from app.catalogue.models import Specialisation
+from app.core.permissions import Role, load_or_403, load_or_404, role_required
+from app.core.sections import page_sections
+from app.core.translated import pick
+from app.core.uow import form_page, refusals
+from app.extensions import db
+from app.network import bp, members
+from app.network.forms import CompanyForm, DirectoryFilterForm
+from app.network.identifiers import display_registration
+from app.network.models import Company, ContactVisibility, MemberKind
+from app.network.policies import can_manage_company, can_see_company
+
+
+def _specialisations() -> list[Specialisation]:
+    return list(db.session.scalars(select(Specialisation).order_by(Specialisation.position)))
+
+
+@bp.get("/directory/")
+def directory():
+    """Public: who is in the cluster network and what they offer."""
+    specialisations = _specialisations()
+    form = DirectoryFilterForm(request.args)
+    form.specialisation.choices = [("", _("All specialisations")), *[(s.code, pick(s.title)) for s in specialisations]]
+    query = select(Company).where(Company.is_active.is_(True), Company.is_published.is_(True)) \
+        .order_by(Company.country, Company.name)
+    companies = list(db.session.scalars(query))
+    if form.validate():
+        words = (form.q.data or "").casefold().split()
+        if words:
+            companies = [c for c in companies if all(w in " ".join([c.name, c.city, *c.description.values()])
+                                                     .casefold() for w in words)]
+        if form.country.data:
+            companies = [c for c in companies if c.country.value == form.country.data]
+        if form.specialisation.data:
+            companies = [c for c in companies if any(s.code == form.specialisation.data for s in c.specialisations)]
+    return render_template("network/directory.html", companies=companies, form=form,
+                           can_edit=can_manage_company(current_user))
+
+
+@bp.get("/companies/")
+def old_directory():
+    """The directory's first address (bookmarks, printed material)."""
+    return redirect(url_for("network.directory", **request.args), 301)
+
+
+@bp.get("/companies/<int:company_id>")
+def old_member(company_id: int):
+    return redirect(url_for("network.member", company_id=company_id), 301)
+
+
+def contact_shown(user, company: Company) -> bool:
+    """The contact person, e-mail, phone and address, as the member chose."""
+    if company.contact_visibility == ContactVisibility.PUBLIC or can_manage_company(user, company):
+        return True
+    return company.contact_visibility == ContactVisibility.MEMBERS and getattr(user, "is_authenticated", False)
+
+
+@bp.get("/directory/<int:company_id>")
+def member(company_id: int):
+    company = load_or_404(Company, company_id)
+    if not can_see_company(current_user, company):
+        abort(404)
+    return render_template("network/member.html", company=company,
+                           registration=display_registration(company.country, company.registration_number),
+                           show_contact=contact_shown(current_user, company),
+                           can_edit=can_manage_company(current_user, company),
+                           sections=page_sections("network.member", current_user, company))
+
+
+def _company_data(form: CompanyForm) -> members.CompanyData:
+    return members.CompanyData(
+        name=form.name.data or "", country=Country(form.country.data), city=form.city.data or "",
+        address=form.address.data, registration_number=form.registration_number.data or "",
+        vat_number=form.vat_number.data, contact_name=form.contact_name.data, contact_email=form.contact_email.data,
+        contact_phone=form.contact_phone.data, website=form.website.data,
+        description=texts_from(form, "description"), intern_capacity=form.intern_capacity.data or 0,
+        specialisation_ids=form.specialisations.data or [], is_cluster_member=form.is_cluster_member.data,
+        kind=MemberKind(form.kind.data), region=form.region.data or None, district=form.district.data,
+        languages=form.languages.data or [], contact_visibility=ContactVisibility(form.contact_visibility.data))
+
+
+@bp.route("/directory/new", methods=["GET", "POST"])
+@bp.route("/directory/<int:company_id>/edit", methods=["GET", "POST"])
+@role_required(Role.COORDINATOR)
+def edit_member(company_id: int | None = None):
+    company = load_or_403(Company, company_id, can_manage_company) if company_id else None
+    form = CompanyForm(obj=company if request.method == "GET" and company else None)
+    form.specialisations.choices = [(s.id, pick(s.title)) for s in _specialisations()]
+    if request.method == "GET" and company:
+        form.country.data = company.country.value
+        form.kind.data = company.kind.value
+        form.contact_visibility.data = company.contact_visibility.value
+        form.region.data = company.region or ""
+        form.specialisations.data = [s.id for s in company.specialisations]
+        form.registration_number.data = display_registration(company.country, company.registration_number)
+        fill_texts(form, "description", company.description)
+    if form.validate_on_submit():
+        with refusals(form):
+            company = members.save_company(current_user, company, _company_data(form))
+            flash(_("Company saved."), "success")
+            return redirect(url_for("network.member", company_id=company.id), 303)
+    return form_page("network/member_form.html", form=form, company=company)
