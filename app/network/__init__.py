@@ -11,7 +11,7 @@ bp = Blueprint("network", __name__)
 
 
 def blueprints():
-    from app.network import routes  # noqa: F401  (register the views)
+    from app.network import catalogue_routes, entry_routes, people_routes, routes  # noqa: F401  (the views)
 
     return [bp]
 

@@ -16,6 +16,7 @@ from app.network.identifiers import clean_registration_number, clean_vat_number
 from app.network.models import Company, ContactVisibility, MemberKind
 from app.network.policies import can_manage_company
 from app.network.regions import region_fits
+from app.network.search import refresh_document
 
 COORDINATORS_ONLY = _l("Only coordinators manage the directory.")
 
@@ -104,6 +105,7 @@ def save_company(actor: User, company: Company | None, data: CompanyData) -> Com
     company.languages, company.contact_visibility = list(data.languages), data.contact_visibility
     company.specialisations = list(db.session.scalars(select(Specialisation).where(
         Specialisation.id.in_(data.specialisation_ids))))
+    refresh_document(company)
     db.session.add(company)
     db.session.flush()
     old, new = _company_changes(before, _company_snapshot(company))

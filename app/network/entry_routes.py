@@ -1,0 +1,5 @@
+"""Members' own entries: proposing changes, images, coordinators' moderation (to be written)."""
+
+from __future__ import annotations
+
+from app.network import bp  # noqa: F401  (views are added here)

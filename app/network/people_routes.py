@@ -1,0 +1,5 @@
+"""People of members: contacts, managers, employers' matching (to be written)."""
+
+from __future__ import annotations
+
+from app.network import bp  # noqa: F401  (views are added here)
