@@ -77,28 +77,38 @@ Legend = tuple[str, list[tuple[str, str]]]
 
 def xlsx_file(columns: list[Column], rows: Iterable[tuple], title: str = "MCC", legend: Legend | None = None):
     """The workbook in a temporary file (rewound), written row by row, with the ``legend`` sheet after it."""
+    return xlsx_sheets([(title, columns, rows)], legend)
+
+
+#: One sheet of a workbook: its title, its columns and its rows.
+Sheet = tuple[str, list[Column], Iterable[tuple]]
+
+
+def xlsx_sheets(sheets: list[Sheet], legend: Legend | None = None):
+    """``xlsx_file`` with several tables, one per sheet (a catalogue's members and their products)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
     bold = Font(bold=True)
-    header = []
-    for column in columns:
-        cell = _cell(sheet, column.label)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in rows:
-        cells = []
-        for value, column in zip(row, columns, strict=True):
-            if isinstance(value, datetime):
-                value = value.replace(tzinfo=None)  # Excel has no time zones; exports say which zone they use
-            cell = _cell(sheet, value)
-            if column.type in NUMBER_FORMATS and value is not None:
-                cell.number_format = NUMBER_FORMATS[column.type]
-            cells.append(cell)
-        sheet.append(cells)
+    for title, columns, rows in sheets:
+        sheet = workbook.create_sheet(title=title[:31])
+        header = []
+        for column in columns:
+            cell = _cell(sheet, column.label)
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        for row in rows:
+            cells = []
+            for value, column in zip(row, columns, strict=True):
+                if isinstance(value, datetime):
+                    value = value.replace(tzinfo=None)  # Excel has no time zones; exports say which zone they use
+                cell = _cell(sheet, value)
+                if column.type in NUMBER_FORMATS and value is not None:
+                    cell.number_format = NUMBER_FORMATS[column.type]
+                cells.append(cell)
+            sheet.append(cells)
     if legend is not None:
         notes = workbook.create_sheet(title=legend[0][:31])
         for code, meaning in legend[1]:

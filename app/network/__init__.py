@@ -17,4 +17,6 @@ def blueprints():
 
 
 def init_app(app):
+    from app.network import catalogue  # noqa: F401  (the catalogue's builders, its worker job and schedule)
+
     register_nav("network.directory", _l("Directory"), 12)

@@ -59,3 +59,34 @@ translated_fields(CompanyForm, "description", _l("Description"), TextAreaField, 
 class DirectoryFilterForm(SearchFilters):
     country = SelectField(_l("Country"), validators=[Optional()],
                           choices=lambda: [("", _l("Both countries")), *COUNTRIES])
+
+
+# -- the offer catalogue (app/network/catalogue.py) -----------------------------------------------------------------
+# (Its imports stay here, with it: the top of the file is another piece of work's.)
+from wtforms.validators import ValidationError  # noqa: E402
+
+from app.network.vocabulary import PROCESS_LABELS  # noqa: E402
+
+
+class CatalogueForm(Form):
+    """Which members a printed catalogue holds and in which format (the directory's filters, sent with POST: asking
+    for a file writes its request)."""
+
+    specialisation = SelectField(_l("Specialisation"), validators=[Optional()])
+    country = SelectField(_l("Country"), validators=[Optional()],
+                          choices=lambda: [("", _l("Both countries")), *COUNTRIES])
+    region = SelectField(_l("Region"), validators=[Optional()],
+                         choices=lambda: [("", _l("All regions")), *region_choices()])
+    process = SelectField(_l("Process"), validators=[Optional()],
+                          choices=lambda: [("", _l("All processes")),
+                                           *[(p.value, t) for p, t in PROCESS_LABELS.items()]])
+    kind = SelectField(_l("Kind of member"), validators=[Optional()],
+                       choices=lambda: [("", _l("Firms and craftspeople")),
+                                        *[(k.value, t) for k, t in MEMBER_KIND_LABELS.items()]])
+    format = SelectField(_l("Format"), default="pdf",
+                         choices=[("pdf", _l("PDF: the printed catalogue")), ("xlsx", _l("XLSX: a spreadsheet"))])
+    submit = SubmitField(_l("Prepare the catalogue"))
+
+    def validate_region(self, field) -> None:
+        if field.data and self.country.data and not field.data.startswith(f"{self.country.data}-"):
+            raise ValidationError(_l("This region is not in the chosen country."))
