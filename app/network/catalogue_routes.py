@@ -18,10 +18,13 @@ from app.network import bp
 from app.network.catalogue import FILTERS, PDF_KIND, XLSX_KIND, Filters, public_copy
 from app.network.forms import CatalogueForm
 
+#: The form's field for each filter.
+FIELDS = {name: "capability" if name == "process" else name for name in FILTERS}
+
 
 def _form() -> CatalogueForm:
     # Shown first with the filters in the address (the directory links here with the ones its visitor chose).
-    form = CatalogueForm(data={name: request.args[name] for name in FILTERS if request.args.get(name)})
+    form = CatalogueForm(data={FIELDS[name]: request.args[name] for name in FILTERS if request.args.get(name)})
     specialisations = db.session.scalars(select(Specialisation).order_by(Specialisation.position))
     form.specialisation.choices = [("", _("All specialisations")), *[(s.code, pick(s.title)) for s in specialisations]]
     return form
@@ -39,8 +42,8 @@ def ask_for_catalogue():
     """A filtered catalogue is built by a worker for the person who asks (anonymous visitors have the whole one)."""
     form = _form()
     if form.validate_on_submit():
-        filters = Filters(**{name: getattr(form, name).data or None for name in FILTERS})
-        pdf = form.format.data == "pdf"
+        filters = Filters(**{name: getattr(form, field).data or None for name, field in FIELDS.items()})
+        pdf = form.file_format.data == "pdf"
         row = ask_for_file(current_user, PDF_KIND if pdf else XLSX_KIND, filters.params(),
                            filters.filename("pdf" if pdf else "xlsx"))
         return redirect(url_for("downloads.show", file_id=row.id), 303)

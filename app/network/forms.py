@@ -77,13 +77,14 @@ class CatalogueForm(Form):
                           choices=lambda: [("", _l("Both countries")), *COUNTRIES])
     region = SelectField(_l("Region"), validators=[Optional()],
                          choices=lambda: [("", _l("All regions")), *region_choices()])
-    process = SelectField(_l("Process"), validators=[Optional()],
-                          choices=lambda: [("", _l("All processes")),
-                                           *[(p.value, t) for p, t in PROCESS_LABELS.items()]])
+    # Not "process": that is the form's own method.
+    capability = SelectField(_l("Process"), validators=[Optional()],
+                             choices=lambda: [("", _l("All processes")),
+                                              *[(p.value, t) for p, t in PROCESS_LABELS.items()]])
     kind = SelectField(_l("Kind of member"), validators=[Optional()],
                        choices=lambda: [("", _l("Firms and craftspeople")),
                                         *[(k.value, t) for k, t in MEMBER_KIND_LABELS.items()]])
-    format = SelectField(_l("Format"), default="pdf",
+    file_format = SelectField(_l("Format"), default="pdf",
                          choices=[("pdf", _l("PDF: the printed catalogue")), ("xlsx", _l("XLSX: a spreadsheet"))])
     submit = SubmitField(_l("Prepare the catalogue"))
 
