@@ -91,7 +91,8 @@ def test_filters_keep_the_others_out(world):
 
 def test_each_line_of_the_table_of_contents_names_the_page_its_member_starts_on(world, db):
     for n in range(14):  # enough members for several pages, so a wrong number would show
-        company = cw._company(f"Żuraw {n:02d}", cw.Country.PL if n % 2 else cw.Country.LT, "Ełk", None,
+        # "&" and "<" in names stay text (the headings and the contents are markup underneath)
+        company = cw._company(f"Żuraw & Syn <{n:02d}>", cw.Country.PL if n % 2 else cw.Country.LT, "Ełk", None,
                               None, kind=cw.MemberKind.CRAFTSPERSON, description={"pl": "Długi opis. " * 60})
         company.products = [cw.Product(name={"pl": f"Wyrób {i}"}, description={"lt": "Aprašymas. " * 20})
                             for i in range(4)]
@@ -108,11 +109,25 @@ def test_each_line_of_the_table_of_contents_names_the_page_its_member_starts_on(
             if match and not match.group(1).startswith(("Katalog", "Offer")):
                 contents.append((match.group(1).strip(" ."), int(match.group(2))))
     names = [name for name, _page in contents]
-    assert set(PUBLISHED) <= set(names) and len([n for n in names if n.startswith("Żuraw")]) == 14
+    assert set(PUBLISHED) <= set(names) and len([n for n in names if n.startswith("Żuraw & Syn <")]) == 14
     for name, number in contents:
         assert name in lines_of(document.pages[number - 1]), (name, number)
         if number > first_member_page:  # where the member starts, not on the page before
             assert name not in document.pages[number - 2].extract_text(), (name, number)
+
+
+def test_the_logo_is_printed_scaled_and_a_missing_picture_costs_only_itself(world, db):
+    from app.network.models import MemberImage
+    from app.storage import get_storage
+
+    document = pdf(Filters(kind="craftsperson"))
+    page = next(p for p in document.pages if cw.LOMZA in lines_of(p))
+    (picture,) = page.images
+    assert picture.image.width <= 600  # the 900 px original, scaled before it went in
+    get_storage().delete(db.session.query(MemberImage).one().storage_key)
+    document = pdf(Filters(kind="craftsperson"))
+    page = next(p for p in document.pages if cw.LOMZA in lines_of(p))
+    assert len(page.images) == 0 and "Kowalstwo artystyczne" in page.extract_text()
 
 
 def test_contacts_are_printed_only_as_the_member_chose(world):
