@@ -21,7 +21,7 @@ import tempfile
 import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from hashlib import sha256
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
@@ -54,7 +54,7 @@ from app.accounts.models import Country, User
 from app.catalogue.models import Specialisation
 from app.core.db import reading_only, utcnow
 from app.core.exports import Column, xlsx_sheets
-from app.core.i18n import COUNTRY_LABELS, IN_LANGUAGE, force_timezone
+from app.core.i18n import COUNTRY_LABELS, IN_LANGUAGE, force_timezone, format_number
 from app.core.pdf import CELL_PADDING, register_fonts
 from app.core.permissions import Role, has_role
 from app.core.translated import pick, pick_with_language
@@ -270,15 +270,21 @@ def fingerprint(entries: list[Entry]) -> str:
 
 
 # -- the words in both languages -----------------------------------------------------------------------------------
-def both(text: Any, separator: str = " / ") -> str:
-    """A label in Polish and Lithuanian ("Frezowanie CNC / CNC frezavimas"); once when both read the same."""
-    rendered = []
+def in_both(text: Any) -> list[str]:
+    """``text`` (a lazy string, or a function giving one) rendered in Polish, then Lithuanian; once when both read
+    the same."""
+    rendered: list[str] = []
     for language in BILINGUAL:
         with force_locale(language):
             value = str(text() if callable(text) else text)
         if value not in rendered:
             rendered.append(value)
-    return separator.join(rendered)
+    return rendered
+
+
+def both(text: Any) -> str:
+    """A label in Polish and Lithuanian ("Frezowanie CNC / CNC frezavimas")."""
+    return " / ".join(in_both(text))
 
 
 def texts_in_both(texts: dict) -> list[tuple[str, str, str | None]]:
@@ -299,22 +305,18 @@ def texts_in_both(texts: dict) -> list[tuple[str, str, str | None]]:
     return blocks
 
 
-def _mm(value: float | None) -> str | None:
-    if value is None:
-        return None
-    from app.core.i18n import format_number
-
+def _mm(value: float) -> str:
+    # Polish and Lithuanian write numbers alike ("1 200", "12,5"); the space before "mm" never breaks.
     return f"{format_number(value, locale='pl')}\u00a0mm"
 
 
-def limits_text(line: CapabilityLine) -> str:
-    parts = []
-    for label, value in ((_l("thickness up to %(size)s"), line.max_thickness_mm),
-                         (_l("length up to %(size)s"), line.max_length_mm),
-                         (_l("width up to %(size)s"), line.max_width_mm)):
-        if value is not None:
-            parts.append(both(lambda label=label, value=value: label % {"size": _mm(value)}))
-    return "; ".join(parts)
+LIMITS = ((_l("thickness up to %(size)s"), "max_thickness_mm"), (_l("length up to %(size)s"), "max_length_mm"),
+          (_l("width up to %(size)s"), "max_width_mm"))
+
+
+def limits(line: CapabilityLine) -> list[tuple[Any, str]]:
+    """(label, size) of the limits the member gave for a process."""
+    return [(label, _mm(getattr(line, name))) for label, name in LIMITS if getattr(line, name) is not None]
 
 
 # -- the PDF -------------------------------------------------------------------------------------------------------
@@ -461,8 +463,9 @@ def _member(entry: Entry, styles, width: float, images: bool, titles: dict) -> l
         for line in entry.capabilities:
             materials = ", ".join(both(MATERIAL_LABELS[m]) if m in MATERIAL_LABELS else m for m in line.materials)
             note = pick(line.note, "pl") if line.note else ""
+            sizes = [both(lambda label=label, size=size: label % {"size": size}) for label, size in limits(line)]
             rows.append([both(PROCESS_LABELS[Process(line.process)]), materials,
-                         "; ".join(part for part in (limits_text(line), note) if part)])
+                         "; ".join(part for part in (*sizes, note) if part)])
         body += [Paragraph(escape(both(_l("Capabilities"))), styles["h3"]),
                  _table(rows, styles, [0.3 * width, 0.35 * width, 0.35 * width])]
     if entry.machines:
@@ -472,8 +475,8 @@ def _member(entry: Entry, styles, width: float, images: bool, titles: dict) -> l
                  _table(rows, styles, [0.34 * width, 0.3 * width, 0.24 * width, 0.12 * width])]
     if entry.certifications:
         lines = [" · ".join(part for part in (standard, issuer, both(lambda until=until: _l(
-            "valid until %(day)s") % {"day": format_date(_day(until), "long")}) if until else "") if part)
-            for standard, issuer, until in entry.certifications]
+            "valid until %(day)s") % {"day": format_date(date.fromisoformat(until), "long")}) if until else "")
+            if part) for standard, issuer, until in entry.certifications]
         body += [Paragraph(escape(both(_l("Certifications"))), styles["h3"]),
                  *[Paragraph(escape(line), styles["text"]) for line in lines]]
     if entry.products:
@@ -487,12 +490,6 @@ def _member(entry: Entry, styles, width: float, images: bool, titles: dict) -> l
             body += _texts(texts_in_both(product.description), styles)
     body += _contact(entry, styles)
     return [KeepTogether([*head, *body]), Spacer(1, 4 * mm)]
-
-
-def _day(iso: str):
-    from datetime import date
-
-    return date.fromisoformat(iso)
 
 
 def _contact(entry: Entry, styles) -> list[Flowable]:
@@ -519,7 +516,7 @@ def write_pdf(entries: list[Entry], filters: Filters, out: BinaryIO, *, images: 
     # The day on the reader's clock (the worker sets the asker's zone), written as each language writes it.
     today = utcnow()
     story: list[Flowable] = [
-        Spacer(1, 40 * mm), Paragraph(escape(both(TITLE, "<br/>")).replace("&lt;br/&gt;", "<br/>"), styles["cover"]),
+        Spacer(1, 40 * mm), Paragraph("<br/>".join(escape(line) for line in in_both(TITLE)), styles["cover"]),
         Paragraph(escape(both(filters.describe)), styles["subtitle"]),
         Paragraph(escape(both(lambda: ngettext("%(num)d member", "%(num)d members", len(entries)))),
                   styles["subtitle"]),
@@ -567,7 +564,8 @@ def write_xlsx(entries: list[Entry], out: BinaryIO) -> None:
         capabilities = "; ".join(
             " – ".join(part for part in (str(PROCESS_LABELS[Process(c.process)]),
                                          ", ".join(str(MATERIAL_LABELS.get(m, m)) for m in c.materials),
-                                         _limits_here(c), pick(c.note)) if part) for c in e.capabilities)
+                                         ", ".join(str(label) % {"size": size} for label, size in limits(c)),
+                                         pick(c.note)) if part) for c in e.capabilities)
         machines = "; ".join(" ".join(p for p in (kind, model, area, f"× {count}" if count > 1 else "") if p)
                              for kind, model, area, count in e.machines)
         certifications = "; ".join(" ".join(p for p in (standard, issuer, until) if p)
@@ -592,13 +590,6 @@ def write_xlsx(entries: list[Entry], out: BinaryIO) -> None:
     with xlsx_sheets([(_("Members"), members, [member_row(e) for e in entries]),
                       (_("Products and services"), products, product_rows)]) as workbook:
         shutil.copyfileobj(workbook, out)
-
-
-def _limits_here(line: CapabilityLine) -> str:
-    parts = [str(label) % {"size": _mm(value)} for label, value in (
-        (_l("thickness up to %(size)s"), line.max_thickness_mm), (_l("length up to %(size)s"), line.max_length_mm),
-        (_l("width up to %(size)s"), line.max_width_mm)) if value is not None]
-    return ", ".join(parts)
 
 
 # -- built by the worker for the person who asked ------------------------------------------------------------------
