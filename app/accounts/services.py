@@ -110,12 +110,18 @@ def register_trainee(email: str, password: str, profile: Profile) -> User:
 
     if not self_registration_enabled():
         raise DomainError(_l("Self-registration is closed. Ask a coordinator for an invitation."))
+    return register_account(email, password, profile, Role.TRAINEE)
+
+
+def register_account(email: str, password: str, profile: Profile, role: Role) -> User:
+    """A person creates their own account (with the privacy consent of the form); the caller checked that this
+    kind of registration is open (trainees above; members of the directory in ``app.network.entries``)."""
     if find_user_by_email(email) is not None:
         # Said plainly: registration cannot hide existence without an e-mail round trip, and login stays vague.
         raise DomainError(_l("An account with this e-mail already exists. Log in or reset your password."),
                           field="email")
     check_password_policy(password, email)
-    user = User(email=normalize_email(email), role=Role.TRAINEE, password_hash=hash_password(password))
+    user = User(email=normalize_email(email), role=role, password_hash=hash_password(password))
     _apply_profile(user, profile)
     _record_consent(user)
     db.session.add(user)

@@ -142,6 +142,7 @@ class LanguageForm(Form):
 
 class SiteSettingsForm(Form):
     self_registration = BooleanField(_l("Anyone may create a trainee account (open self-registration)"))
+    directory_registration = BooleanField(_l("Members may register themselves in the directory"))
     submit = SubmitField(_l("Save settings"))
 
 

@@ -75,8 +75,11 @@ def site_settings():
     form = SiteSettingsForm()
     if form.validate_on_submit():
         settings.set_setting(settings.SELF_REGISTRATION, bool(form.self_registration.data), current_user.id)
+        settings.set_setting(settings.DIRECTORY_REGISTRATION, bool(form.directory_registration.data),
+                             current_user.id)
         flash(_("Settings saved."), "success")
         return redirect(url_for("core.site_settings"))
     if request.method == "GET":
         form.self_registration.data = settings.self_registration_enabled()
+        form.directory_registration.data = settings.directory_registration_enabled()
     return form_page("core/settings.html", form=form)

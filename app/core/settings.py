@@ -13,10 +13,12 @@ from app.core.models import SiteSetting
 from app.extensions import db
 
 SELF_REGISTRATION = "self_registration"
+#: Craftspeople and firms may register themselves in the directory (their entry waits for a coordinator).
+DIRECTORY_REGISTRATION = "directory_registration"
 
 
 def _defaults() -> dict[str, Any]:
-    return {SELF_REGISTRATION: current_app.config["SELF_REGISTRATION_DEFAULT"]}
+    return {SELF_REGISTRATION: current_app.config["SELF_REGISTRATION_DEFAULT"], DIRECTORY_REGISTRATION: False}
 
 
 def get_setting(key: str) -> Any:
@@ -44,3 +46,7 @@ def set_setting(key: str, value: Any, actor_id: int | None) -> None:
 
 def self_registration_enabled() -> bool:
     return bool(get_setting(SELF_REGISTRATION))
+
+
+def directory_registration_enabled() -> bool:
+    return bool(get_setting(DIRECTORY_REGISTRATION))

@@ -17,6 +17,12 @@ def blueprints():
 
 
 def init_app(app):
+    from app.core.home import for_coordinators, register_home_panel
+    from app.network import home, images, notices  # noqa: F401  (notices and the thumbnail job register at import)
+    from app.storage.references import register_reference_source
     from app.network import catalogue  # noqa: F401  (the catalogue's builders, its worker job and schedule)
 
     register_nav("network.directory", _l("Directory"), 12)
+    register_home_panel("network.entries", 25, "network/_home_entries.html", home.entries_waiting,
+                        visible_if=for_coordinators)
+    register_reference_source("member_images", images.image_references)

@@ -63,3 +63,8 @@ def can_see_staff(user: Any, company: Company) -> bool:
 def can_invite_manager(user: Any, company: Company) -> bool:
     """The firm's contact person (and coordinators) invite its managers; a coordinator confirms them."""
     return can_manage_directory(user) or can_propose_entry(user, company)
+
+
+def can_see_entry_history(user: Any, company: Company) -> bool:
+    """The member's proposals and the coordinators' decisions: its contact person and coordinators."""
+    return can_manage_directory(user) or can_propose_entry(user, company)

@@ -71,10 +71,30 @@ def member(company_id: int):
     company = load_or_404(Company, company_id)
     if not can_see_company(current_user, company):
         abort(404)
-    return render_template("network/member.html", company=company,
+    from app.network.entries import pending_revision
+    from app.network.models import MemberImage
+    from app.network.policies import can_propose_entry
+    from app.network.regions import region_name
+    from app.network.vocabulary import (
+        MATERIAL_LABELS,
+        MEMBER_KIND_LABELS,
+        PROCESS_LABELS,
+        PRODUCT_KIND_LABELS,
+        WORKING_LANGUAGES,
+    )
+
+    is_contact = can_propose_entry(current_user, company)
+    logo = db.session.scalar(select(MemberImage).where(MemberImage.company_id == company.id,
+                                                       MemberImage.is_logo.is_(True)))
+    return render_template("network/member.html", company=company, logo=logo,
                            registration=display_registration(company.country, company.registration_number),
                            show_contact=contact_shown(current_user, company),
-                           can_edit=can_manage_company(current_user, company),
+                           can_edit=can_manage_company(current_user, company), is_contact=is_contact,
+                           pending=pending_revision(company) if is_contact or can_manage_company(current_user)
+                           else None,
+                           region=region_name(company.region), kinds=MEMBER_KIND_LABELS, processes=PROCESS_LABELS,
+                           materials=MATERIAL_LABELS, product_kinds=PRODUCT_KIND_LABELS,
+                           working_languages=WORKING_LANGUAGES,
                            sections=page_sections("network.member", current_user, company))
 
 
