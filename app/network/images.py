@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Iterable
 from typing import Any, BinaryIO
 
+import filetype
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps
 from sqlalchemy import select
@@ -60,7 +61,8 @@ def store_image(actor: Any, company: Company, stream: BinaryIO, filename: str | 
     data = stream.read(IMAGES.max_bytes + 1)
     if len(data) > IMAGES.max_bytes:
         raise DomainError(IMAGES.too_large, field="file")
-    if not data:
+    guess = filetype.guess(data[:8192]) if data else None
+    if guess is None or guess.extension not in IMAGES.types:  # the type first: Pillow would read a GIF or a TIFF
         raise DomainError(IMAGES.wrong_type, field="file")
     check_image(data)
     image = store_upload(MemberImage(company_id=company.id), io.BytesIO(data), filename, IMAGES, actor=actor,

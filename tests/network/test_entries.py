@@ -194,14 +194,16 @@ def test_only_the_contact_person_proposes_and_only_coordinators_decide(client, l
     ({"capabilities-0-process_code": "telepathy"}, "Not a valid choice"),
     ({"website": "javascript:alert(1)"}, "https://"),
     ({"certifications-0-valid_until": "31.01.2028"}, "Not a valid date"),
-    ({"products-0-name_en": "", "products-0-photo": (io.BytesIO(photo()), "x.jpg")}, "at least one language"),
-    ({"products-0-photo": (io.BytesIO(b"%PDF-1.4 not a photo"), "gate.jpg")}, "JPEG, PNG or WebP"),
+    ({"products-0-name_en": "", "products-0-photo": (photo(), "x.jpg")}, "at least one language"),
+    ({"products-0-photo": (b"%PDF-1.4 not a photo", "gate.jpg")}, "JPEG, PNG or WebP"),
     ({"region": "PL-20"}, "region of the member"),
     ({"products-0-photo_ids": "999999"}, "another member"),
 ])
 def test_bad_input_gets_a_clear_message_and_changes_nothing(client, login, db, world, overrides, message):
     company, contact, _coordinator = world
     login(contact)
+    # Files as fresh streams for each run (the same parameters serve both databases).
+    overrides = {k: (io.BytesIO(v[0]), v[1]) if isinstance(v, tuple) else v for k, v in overrides.items()}
     response = client.post_form(f"/directory/{company.id}/entry", entry_form(company, **overrides),
                                 content_type="multipart/form-data")
     assert response.status_code == 422
