@@ -230,3 +230,29 @@ def test_coordinators_home_panel_lists_waiting_entries(client, login, db, world)
     assert "Directory entries waiting" in home and company.name in home
     queue = client.get("/directory/moderation").get_data(as_text=True)
     assert company.name in queue
+
+
+def test_garbage_in_the_entry_form_is_refused_not_an_error(client, login, db, world):
+    company, contact, _coordinator = world
+    other, _other_contact = member_with_contact()
+    login(contact)
+    for overrides in ({"capabilities-0-max_thickness_mm": "nan"}, {"capabilities-0-max_thickness_mm": "1e400"},
+                      {"products-0-photo_ids": "abc,-1,99999999999999999"}, {"products-0-product_id": "x" * 40},
+                      {"machines-0-count": "99999999999999999999"}, {"products-77777-name_en": "Far row"},
+                      {"languages": ["xx", "pl"]}, {"logo_id": "1e9"}, {"kind": "guild"}):
+        response = client.post_form(f"/directory/{company.id}/entry", entry_form(company, **overrides),
+                                    content_type="multipart/form-data")
+        assert response.status_code in (303, 422), (overrides, response.status_code)
+    # A product of another member is never taken over.
+    other_product = {"products-0-product_id": str(_product_of(db, other))}
+    response = client.post_form(f"/directory/{company.id}/entry", entry_form(company, **other_product))
+    assert response.status_code == 422 and "another member" in response.get_data(as_text=True)
+
+
+def _product_of(db, company):
+    from app.network.models import Product
+
+    product = Product(company_id=company.id, name={"en": "Theirs"}, description={})
+    db.session.add(product)
+    db.session.commit()
+    return product.id
