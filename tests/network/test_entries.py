@@ -81,7 +81,7 @@ def test_rejecting_keeps_the_entry_and_tells_the_member_why(client, login, db, w
     revision = db.session.scalar(select(EntryRevision).where(EntryRevision.company_id == company.id))
     login(coordinator)
     refused = client.post_form(f"/directory/revisions/{revision.id}/reject", {"reason": ""})
-    assert refused.status_code == 422 and "say why" in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "dlaczego propozycja" in refused.get_data(as_text=True)  # in Polish
     assert client.post_form(f"/directory/revisions/{revision.id}/reject",
                             {"reason": "Please write the name as registered."}).status_code == 303
     db.session.expire_all()
@@ -92,7 +92,7 @@ def test_rejecting_keeps_the_entry_and_tells_the_member_why(client, login, db, w
     assert told.kind == "network.entry_rejected" and told.params["reason"] == "Please write the name as registered."
     # A decided proposal is not decided again.
     again = client.post_form(f"/directory/revisions/{revision.id}/approve")
-    assert again.status_code == 422 and "already been decided" in again.get_data(as_text=True)
+    assert again.status_code == 422 and "już zdecydowano" in again.get_data(as_text=True)
     login(contact)
     history = client.get(f"/directory/{company.id}/history").get_data(as_text=True)
     assert "Rejected" in history and "Please write the name as registered." in history
@@ -227,7 +227,7 @@ def test_coordinators_home_panel_lists_waiting_entries(client, login, db, world)
     _propose(client, login, company, contact)
     login(coordinator)
     home = client.get("/").get_data(as_text=True)
-    assert "Directory entries waiting" in home and company.name in home
+    assert "Wpisy w katalogu czekające na decyzję" in home and company.name in home  # the coordinator's language
     queue = client.get("/directory/moderation").get_data(as_text=True)
     assert company.name in queue
 
