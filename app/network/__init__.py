@@ -18,7 +18,7 @@ def blueprints():
 
 def init_app(app):
     from app.core.home import for_coordinators, register_home_panel
-    from app.network import home, images, notices  # noqa: F401  (notices and the thumbnail job register at import)
+    from app.network import entry_demo, home, images, notices  # noqa: F401  (notices, job and demo register at import)
     from app.storage.references import register_reference_source
     from app.network import catalogue  # noqa: F401  (the catalogue's builders, its worker job and schedule)
 
