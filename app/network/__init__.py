@@ -25,4 +25,6 @@ def init_app(app):
     register_nav("network.directory", _l("Directory"), 12)
     register_home_panel("network.entries", 25, "network/_home_entries.html", home.entries_waiting,
                         visible_if=for_coordinators)
+    register_home_panel("network.my_entry", 30, "network/_home_my_entry.html", home.my_entries,
+                        visible_if=home.is_contact)
     register_reference_source("member_images", images.image_references)

@@ -256,3 +256,14 @@ def _product_of(db, company):
     db.session.add(product)
     db.session.commit()
     return product.id
+
+
+def test_the_contact_persons_home_shows_their_entry(client, login, db, world):
+    company, contact, _coordinator = world
+    login(contact)
+    home = client.get("/").get_data(as_text=True)
+    assert "Your entry in the directory" in home and f"/directory/{company.id}/entry" in home
+    _propose(client, login, company, contact)
+    assert "is waiting for approval" in client.get("/").get_data(as_text=True)
+    login(create_user(Role.MENTOR))  # a mentor keeping no entry sees no such panel
+    assert "Your entry in the directory" not in client.get("/").get_data(as_text=True)
