@@ -9,10 +9,10 @@ from flask_login import current_user, login_required
 
 from app.accounts import mails, sessions
 from app.accounts.models import Country
-from app.accounts.routes import fill_profile_defaults, profile_from_form
-from app.accounts.services import find_user_by_email
+from app.accounts.services import Profile, find_user_by_email
 from app.catalogue.forms import fill_texts, texts_from
 from app.core.files import send_stored_file, send_stored_key
+from app.core.i18n import select_locale, select_timezone
 from app.core.permissions import Role, load_or_403, load_or_404, role_required
 from app.core.settings import directory_registration_enabled
 from app.core.uow import form_page, refusals
@@ -260,13 +260,15 @@ def join():
         flash(_("You already have an account: ask a coordinator to link you to your firm."), "info")
         return redirect(url_for("network.directory"))
     form = JoinForm()
-    if request.method == "GET":
-        fill_profile_defaults(form)
-        form.member_country.data = form.country.data if form.country.data in ("PL", "LT") else "PL"
+    if request.method == "GET":  # the language and zone the visitor already uses
+        form.language.data, form.timezone.data = select_locale(), select_timezone()
+        form.country.data = form.member_country.data = "LT" if form.language.data == "lt" else "PL"
     if form.validate_on_submit():
+        profile = Profile(full_name=form.full_name.data or "", country=Country(form.country.data),
+                          language=form.language.data, timezone=form.timezone.data)
         with refusals(form):
             user, company = entries.join_directory(
-                form.email.data, form.password.data, profile_from_form(form), MemberKind(form.member_kind.data),
+                form.email.data, form.password.data, profile, MemberKind(form.member_kind.data),
                 form.member_name.data or "", Country(form.member_country.data), form.member_city.data or "",
                 form.registration_number.data)
             sessions.log_in(user)
