@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any, BinaryIO
+from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -132,6 +133,8 @@ def clean_entry(company: Company, data: dict) -> dict:
         raise DomainError(_l("Please enter the member's name."), field="name")
     if not entry["city"]:
         raise DomainError(_l("Please enter the city."), field="city")
+    if entry["website"] and urlsplit(entry["website"]).scheme.lower() not in ("http", "https"):
+        raise DomainError(_l("Please give a web address starting with https:// (or http://)."), field="website")
     try:
         entry["kind"] = MemberKind(data.get("kind")).value
         entry["contact_visibility"] = ContactVisibility(data.get("contact_visibility")).value
@@ -360,6 +363,8 @@ def approve_revision(actor: User, revision: EntryRevision) -> Company:
 
 
 def _apply_products(actor: User, company: Company, entry: dict) -> None:
+    images = list(db.session.scalars(select(MemberImage).where(MemberImage.company_id == company.id)))
+    published = {image.id for image in images if is_published(image)}  # before products (and links) go
     existing = {product.id: product for product in company.products}
     products = []
     for position, row in enumerate(entry["products"]):
@@ -375,12 +380,12 @@ def _apply_products(actor: User, company: Company, entry: dict) -> None:
     keep: dict[int, tuple[Product | None, int]] = {entry["logo"]: (None, 0)} if entry["logo"] else {}
     for product, row in zip(products, entry["products"], strict=True):
         keep.update({image_id: (product, n) for n, image_id in enumerate(row["photos"])})
-    for image in db.session.scalars(select(MemberImage).where(MemberImage.company_id == company.id)):
+    for image in images:
         if image.id in keep:
             product, position = keep[image.id]
             image.product_id, image.position = (product.id if product else None), position
             image.is_logo = product is None
-        elif is_published(image):
+        elif image.id in published:
             _remove_image(actor, company, image)
     db.session.flush()
 

@@ -3,7 +3,7 @@ decisions, members' images, inviting a contact person, and joining the directory
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,9 +13,11 @@ from app.accounts.services import Profile, find_user_by_email
 from app.catalogue.forms import fill_texts, texts_from
 from app.core.files import send_stored_file, send_stored_key
 from app.core.i18n import select_locale, select_timezone
+from app.core.limits import per_address
 from app.core.permissions import Role, load_or_403, load_or_404, role_required
 from app.core.settings import directory_registration_enabled
 from app.core.uow import form_page, refusals
+from app.extensions import limiter
 from app.network import bp, entries
 from app.network.entry_forms import ContactForm, DecisionForm, EntryForm, JoinForm
 from app.network.images import can_see_image
@@ -157,6 +159,14 @@ def moderation():
     return render_template("network/moderation.html", revisions=entries.waiting_revisions())
 
 
+def _changes(revision: EntryRevision) -> list:
+    """A pending proposal beside the entry it would replace; a decided one as it was proposed (the entry has
+    moved on since)."""
+    before = entries.describe(entries.entry_of(revision.company)) if revision.status == RevisionStatus.PENDING \
+        else {}
+    return entries.compare(before, entries.describe(revision.data))
+
+
 def _can_see_revision(user, revision: EntryRevision) -> bool:
     return can_see_entry_history(user, revision.company)
 
@@ -167,10 +177,8 @@ def revision(revision_id: int):
     """A proposal: what it changes (before and after) and, for coordinators, the decision."""
     revision = load_or_403(EntryRevision, revision_id, _can_see_revision)
     company = revision.company
-    after = entries.describe(revision.data)
-    before = entries.describe(entries.entry_of(company))
     return render_template("network/moderation_revision.html", revision=revision, company=company,
-                           changes=entries.compare(before, after), data=revision.data,
+                           changes=_changes(revision), data=revision.data,
                            form=DecisionForm(), can_decide=can_manage_directory(current_user)
                            and revision.status == RevisionStatus.PENDING,
                            labels={"process": PROCESS_LABELS, "material": MATERIAL_LABELS,
@@ -193,10 +201,8 @@ def decide(revision_id: int, decision: str):
                 flash(_("The proposal of %(company)s is rejected; the member is told why.",
                         company=revision.company.name), "success")
             return redirect(url_for("network.moderation"), 303)
-    after = entries.describe(revision.data)
-    before = entries.describe(entries.entry_of(revision.company))
     return form_page("network/moderation_revision.html", revision=revision, company=revision.company,
-                     changes=entries.compare(before, after), data=revision.data, form=form, can_decide=True,
+                     changes=_changes(revision), data=revision.data, form=form, can_decide=True,
                      labels={"process": PROCESS_LABELS, "material": MATERIAL_LABELS, "product": PRODUCT_KIND_LABELS})
 
 
@@ -252,6 +258,7 @@ def contacts(company_id: int):
 
 
 @bp.route("/directory/join", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["ATTEMPTS_PER_ADDRESS"], methods=["POST"], key_func=per_address)
 def join():
     """A craftsperson or a firm registers itself (when an admin allows it): an account and an unpublished entry."""
     if not directory_registration_enabled():

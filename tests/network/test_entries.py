@@ -267,3 +267,25 @@ def test_the_contact_persons_home_shows_their_entry(client, login, db, world):
     assert "is waiting for approval" in client.get("/").get_data(as_text=True)
     login(create_user(Role.MENTOR))  # a mentor keeping no entry sees no such panel
     assert "Your entry in the directory" not in client.get("/").get_data(as_text=True)
+
+
+def test_removing_a_product_removes_its_photos_once_approved(client, login, db, world):
+    company, contact, coordinator = world
+    login(contact)
+    client.post_form(f"/directory/{company.id}/entry", entry_form(
+        company, **{"products-0-photo": (io.BytesIO(photo()), "gate.jpg")}), content_type="multipart/form-data")
+    login(coordinator)
+    client.post_form(f"/directory/revisions/{db.session.scalar(select(EntryRevision.id))}/approve")
+    db.session.expire_all()
+    product = db.session.get(Company, company.id).products[0]
+    image_id, product_id = product.photos[0].id, product.id
+    _propose(client, login, company, contact, **{"products-0-product_id": str(product_id),
+                                                 "products-0-photo_ids": str(image_id), "products-0-remove": "y"})
+    login(coordinator)
+    pending = db.session.scalar(select(EntryRevision).where(EntryRevision.status == RevisionStatus.PENDING))
+    assert pending.data["products"] == []
+    assert "Steel gates" in client.get(f"/directory/revisions/{pending.id}").get_data(as_text=True)  # "now"
+    client.post_form(f"/directory/revisions/{pending.id}/approve")
+    db.session.expire_all()
+    assert db.session.get(Company, company.id).products == []
+    assert db.session.get(MemberImage, image_id) is None
