@@ -68,7 +68,13 @@ def contact_shown(user, company: Company) -> bool:
 
 @bp.get("/directory/<int:company_id>")
 def member(company_id: int):
-    company = load_or_404(Company, company_id)
+    from sqlalchemy.orm import selectinload
+
+    from app.network.models import Product
+
+    company = load_or_404(Company, company_id, options=(
+        selectinload(Company.capabilities), selectinload(Company.machines), selectinload(Company.certifications),
+        selectinload(Company.products).selectinload(Product.photos)))
     if not can_see_company(current_user, company):
         abort(404)
     from app.network.entries import pending_revision

@@ -117,3 +117,18 @@ def test_too_large_files_are_refused(app, db, monkeypatch):
     monkeypatch.setattr(images, "IMAGES", images.IMAGES.__class__(**{**images.IMAGES.__dict__, "max_bytes": 1000}))
     with pytest.raises(DomainError, match="too large"):
         images.store_image(contact, company, io.BytesIO(photo(size=(400, 400), color="white") * 5), "x.jpg")
+
+
+def test_images_and_thumbnails_work_on_both_storages(client, login, db, backend_storage):
+    company, contact = member_with_contact()
+    login(contact)
+    response = client.post_form(f"/directory/{company.id}/entry", entry_form(
+        company, **{"products-0-photo": (io.BytesIO(photo("PNG", size=(900, 300))), "wide.png")}),
+        content_type="multipart/form-data")
+    assert response.status_code == 303
+    assert work_off("network.thumbnail") == ["done"]
+    image = db.session.scalar(select(MemberImage))
+    assert image.storage_backend == backend_storage.name and backend_storage.exists(image.thumbnail_key)
+    assert (image.width, image.height) == (900, 300)
+    thumb = client.get(f"/directory/{company.id}/images/{image.id}/thumb")
+    assert thumb.status_code == (302 if backend_storage.supports_presigned_urls else 200)
