@@ -3,6 +3,8 @@ decisions, members' images, inviting a contact person, and joining the directory
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -23,7 +25,6 @@ from app.network.entry_forms import ContactForm, DecisionForm, EntryForm, JoinFo
 from app.network.images import can_see_image
 from app.network.models import Company, EntryRevision, MemberImage, MemberKind, RevisionStatus
 from app.network.policies import can_manage_directory, can_propose_entry, can_see_entry_history
-from app.network.vocabulary import MATERIAL_LABELS, PROCESS_LABELS, PRODUCT_KIND_LABELS
 
 #: Empty rows offered under each list (a phone needs no script to add one; "More rows" adds more).
 EMPTY_ROWS = {"capabilities": 1, "machines": 1, "certifications": 1, "products": 2}
@@ -67,9 +68,7 @@ def _fill(form: EntryForm, data: dict) -> None:
     _add_rows(form)
 
 
-def _date(text):
-    from datetime import date
-
+def _date(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
@@ -180,9 +179,7 @@ def revision(revision_id: int):
     return render_template("network/moderation_revision.html", revision=revision, company=company,
                            changes=_changes(revision), data=revision.data,
                            form=DecisionForm(), can_decide=can_manage_directory(current_user)
-                           and revision.status == RevisionStatus.PENDING,
-                           labels={"process": PROCESS_LABELS, "material": MATERIAL_LABELS,
-                                   "product": PRODUCT_KIND_LABELS})
+                           and revision.status == RevisionStatus.PENDING)
 
 
 @bp.post("/directory/revisions/<int:revision_id>/<any(approve, reject):decision>")
@@ -202,8 +199,7 @@ def decide(revision_id: int, decision: str):
                         company=revision.company.name), "success")
             return redirect(url_for("network.moderation"), 303)
     return form_page("network/moderation_revision.html", revision=revision, company=revision.company,
-                     changes=_changes(revision), data=revision.data, form=form, can_decide=True,
-                     labels={"process": PROCESS_LABELS, "material": MATERIAL_LABELS, "product": PRODUCT_KIND_LABELS})
+                     changes=_changes(revision), data=revision.data, form=form, can_decide=True)
 
 
 def _image(company_id: int, image_id: int) -> MemberImage:
