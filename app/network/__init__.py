@@ -18,10 +18,10 @@ def blueprints():
 
 def init_app(app):
     from app.core.home import for_coordinators, register_home_panel
-    from app.network import entry_demo, home, images, notices  # noqa: F401  (notices, job and demo register at import)
+    from app.network import catalogue, cli, demo, entry_demo, home, images, notices  # noqa: F401  (they register)
     from app.storage.references import register_reference_source
-    from app.network import catalogue  # noqa: F401  (the catalogue's builders, its worker job and schedule)
 
+    app.cli.add_command(cli.network_cli)
     register_nav("network.directory", _l("Directory"), 12)
     register_home_panel("network.entries", 25, "network/_home_entries.html", home.entries_waiting,
                         visible_if=for_coordinators)

@@ -1,0 +1,1 @@
+"""Demo members of the cluster network."""
