@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
+    FloatField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -13,13 +16,20 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from app.accounts.models import Country
 from app.catalogue.forms import translated_fields
 from app.core.forms import Form, SearchFilters, web_address
 from app.network.models import ContactVisibility, MemberKind
-from app.network.regions import region_choices
-from app.network.vocabulary import CONTACT_VISIBILITY_LABELS, MEMBER_KIND_LABELS, WORKING_LANGUAGES
+from app.network.regions import region_choices, region_fits
+from app.network.vocabulary import (
+    CONTACT_VISIBILITY_LABELS,
+    MATERIAL_LABELS,
+    MEMBER_KIND_LABELS,
+    PROCESS_LABELS,
+    WORKING_LANGUAGES,
+)
 
 COUNTRIES = [("PL", _l("Poland")), ("LT", _l("Lithuania"))]
 
@@ -56,16 +66,38 @@ class CompanyForm(Form):
 translated_fields(CompanyForm, "description", _l("Description"), TextAreaField, max_length=4000)
 
 
+def _finite(form, field) -> None:
+    if field.data is not None and not math.isfinite(field.data):
+        raise ValidationError(_l("Enter a thickness in millimetres, e.g. 10."))
+
+
 class DirectoryFilterForm(SearchFilters):
+    """The public directory's search (GET): words and filters; the specialisation's choices come from the view."""
+
     country = SelectField(_l("Country"), validators=[Optional()],
                           choices=lambda: [("", _l("Both countries")), *COUNTRIES])
+    region = SelectField(_l("Region"), validators=[Optional()],
+                         choices=lambda: [("", _l("All regions")), *region_choices()])
+    kind = SelectField(_l("Kind of member"), validators=[Optional()], choices=lambda: [
+        ("", _l("Firms and craftspeople")), *[(k.value, MEMBER_KIND_LABELS[k]) for k in MemberKind]])
+    # Not "process": a form has a method of that name.
+    capability = SelectField(_l("Process"), validators=[Optional()], choices=lambda: [
+        ("", _l("Any process")), *[(p.value, label) for p, label in PROCESS_LABELS.items()]])
+    material = SelectField(_l("Material"), validators=[Optional()], choices=lambda: [
+        ("", _l("Any material")), *[(m.value, label) for m, label in MATERIAL_LABELS.items()]])
+    thickness = FloatField(_l("Thickness at least (mm)"), validators=[
+        Optional(), _finite,
+        NumberRange(min=0, max=1000, message=_l("Enter a thickness between 0 and 1000 mm."))])
+    language = SelectField(_l("Language spoken"), validators=[Optional()],
+                           choices=lambda: [("", _l("Any language")), *WORKING_LANGUAGES.items()])
+
+    def validate_region(self, field) -> None:
+        if field.data and self.country.data in Country.__members__ and not region_fits(Country(self.country.data),
+                                                                                      field.data):
+            raise ValidationError(_l("This region is not in the chosen country."))
 
 
 # -- the offer catalogue (app/network/catalogue.py) -----------------------------------------------------------------
-# (Its imports stay here, with it: the top of the file is another piece of work's.)
-from wtforms.validators import ValidationError  # noqa: E402
-
-from app.network.vocabulary import PROCESS_LABELS  # noqa: E402
 
 
 class CatalogueForm(Form):

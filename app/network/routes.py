@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Country
 from app.catalogue.forms import fill_texts, texts_from
@@ -15,37 +16,49 @@ from app.core.sections import page_sections
 from app.core.translated import pick
 from app.core.uow import form_page, refusals
 from app.extensions import db
-from app.network import bp, members
+from app.network import bp, members, search
 from app.network.forms import CompanyForm, DirectoryFilterForm
 from app.network.identifiers import display_registration
 from app.network.models import Company, ContactVisibility, MemberKind
 from app.network.policies import can_manage_company, can_see_company
+from app.network.regions import region_name
+from app.network.vocabulary import MEMBER_KIND_LABELS, PROCESS_LABELS
 
 
 def _specialisations() -> list[Specialisation]:
     return list(db.session.scalars(select(Specialisation).order_by(Specialisation.position)))
 
 
+#: Members per page of the directory (cards: a phone scrolls through a page of them).
+DIRECTORY_PAGE = 24
+
+
+def _directory_search(form: DirectoryFilterForm) -> search.DirectorySearch:
+    """The form's answers, already checked against their choices."""
+    return search.DirectorySearch(
+        text=form.q.data or "", country=Country(form.country.data) if form.country.data else None,
+        region=form.region.data or None, kind=MemberKind(form.kind.data) if form.kind.data else None,
+        process=form.capability.data or None, material=form.material.data or None,
+        min_thickness_mm=form.thickness.data, specialisation=form.specialisation.data or None,
+        language=form.language.data or None)
+
+
 @bp.get("/directory/")
 def directory():
-    """Public: who is in the cluster network and what they offer."""
-    specialisations = _specialisations()
+    """Public: the members of the cluster network (firms and craftspeople), found by words and filters."""
     form = DirectoryFilterForm(request.args)
-    form.specialisation.choices = [("", _("All specialisations")), *[(s.code, pick(s.title)) for s in specialisations]]
-    query = select(Company).where(Company.is_active.is_(True), Company.is_published.is_(True)) \
-        .order_by(Company.country, Company.name)
-    companies = list(db.session.scalars(query))
-    if form.validate():
-        words = (form.q.data or "").casefold().split()
-        if words:
-            companies = [c for c in companies if all(w in " ".join([c.name, c.city, *c.description.values()])
-                                                     .casefold() for w in words)]
-        if form.country.data:
-            companies = [c for c in companies if c.country.value == form.country.data]
-        if form.specialisation.data:
-            companies = [c for c in companies if any(s.code == form.specialisation.data for s in c.specialisations)]
-    return render_template("network/directory.html", companies=companies, form=form,
-                           can_edit=can_manage_company(current_user))
+    form.specialisation.choices = [("", _("All specialisations")),
+                                   *[(s.code, pick(s.title)) for s in _specialisations()]]
+    # Bad filters are shown on their fields and the list stays unfiltered (never a 500, never a guess).
+    criteria = _directory_search(form) if request.args and form.validate() else search.DirectorySearch()
+    query = search.directory_query(criteria).options(
+        selectinload(Company.capabilities), selectinload(Company.products))
+    page = db.paginate(query, per_page=DIRECTORY_PAGE, max_per_page=DIRECTORY_PAGE, error_out=False)
+    args = {k: v for k, v in request.args.items() if k != "page" and k in form._fields}
+    return render_template("network/directory.html", page=page, form=form, args=args,
+                           searched=bool(criteria != search.DirectorySearch()),
+                           can_edit=can_manage_company(current_user), kinds=MEMBER_KIND_LABELS,
+                           processes=PROCESS_LABELS, region_name=region_name)
 
 
 @bp.get("/companies/")

@@ -137,7 +137,8 @@ def document_terms(company: Company) -> set[str]:
     from app.network.regions import region_name
 
     plain = [company.name, company.city, company.district, region_name(company.region)]
-    keys = [f"kind:{company.kind.value}", f"country:{company.country.value}"]
+    # (A member not yet flushed may still lack the kind its column defaults to.)
+    keys = [f"kind:{(company.kind or MemberKind.FIRM).value}", f"country:{company.country}"]
     terms = texts_terms(company.description)
     for capability in company.capabilities:
         keys.append(f"process:{capability.process.value}")

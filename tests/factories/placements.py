@@ -11,6 +11,7 @@ from app.accounts.models import Country, User
 from app.core.permissions import Role
 from app.extensions import db
 from app.network.models import Company, CompanyMember
+from app.network.search import refresh_document
 from app.placements.models import Placement, PlacementStatus
 from tests.factories.accounts import create_user
 from tests.factories.catalogue import get_specialisation
@@ -34,6 +35,7 @@ def create_company(country: Country = Country.LT, *, capacity: int = 2, speciali
                       registration_number=valid_nip(n) if country == Country.PL else f"{300000000 + n}",
                       intern_capacity=capacity, description={"en": "A firm."}, contact_email=f"office{n}@example.com",
                       specialisations=[get_specialisation(code) for code in specialisations])
+    refresh_document(company)  # as save_company does: the directory's search reads the document
     db.session.add(company)
     db.session.flush()
     for mentor in mentors:
