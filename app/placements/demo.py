@@ -1,6 +1,6 @@
-"""Demo placements: cluster firms on both sides of the border, two mentors (MENTOR accounts), open offers, an open
-application, and placements in every state (a cross-border one in progress with its logbook, a completed domestic
-one)."""
+"""Demo placements at the network's demo firms on both sides of the border (app.network.demo, which seeds them
+first): two mentors (MENTOR accounts), open offers, an open application, and placements in every state (a
+cross-border one in progress with its logbook, a completed domestic one)."""
 
 from __future__ import annotations
 
@@ -30,46 +30,15 @@ from app.placements.models import (
     PlacementStatus,
 )
 
-#: (name, country, city, address, registration number, specialisation codes, capacity, description pl/lt/en)
-COMPANIES = [
-    ("Zakład Mechaniki Precyzyjnej Łomża", Country.PL, "Łomża", "ul. Przemysłowa 12, 18-400 Łomża", "8190937865",
-     ("cnc",), 2, {
-         "pl": "Toczenie i frezowanie CNC części maszyn rolniczych, serie od 10 do 5000 sztuk.",
-         "lt": "Žemės ūkio mašinų dalių CNC tekinimas ir frezavimas, serijos nuo 10 iki 5000 vienetų.",
-         "en": "CNC turning and milling of agricultural machinery parts, batches of 10 to 5,000."}),
-    ("Metal-Tech Suwałki Sp. z o.o.", Country.PL, "Suwałki", "ul. Spawaczy 4, 16-400 Suwałki", "5559797114",
-     ("welding", "laser"), 2, {
-         "pl": "Konstrukcje stalowe spawane metodą MIG/MAG i TIG, cięcie laserem światłowodowym 6 kW.",
-         "lt": "Plieninės konstrukcijos, suvirinamos MIG/MAG ir TIG būdais, pjovimas 6 kW skaiduliniu lazeriu.",
-         "en": "Steel structures welded by MIG/MAG and TIG, cutting on a 6 kW fibre laser."}),
-    ("Logistyka Podlasie Sp. z o.o.", Country.PL, "Białystok", "ul. Magazynowa 7, 15-001 Białystok", "3387500474",
-     ("logistics",), 1, {
-         "pl": "Magazyn wyrobów stalowych i planowanie dostaw dla zakładów klastra.",
-         "lt": "Plieno gaminių sandėlis ir tiekimo planavimas klasterio įmonėms.",
-         "en": "Warehouse of steel products and delivery planning for the cluster's plants."}),
-    ("UAB Suvirinimo technologijos", Country.LT, "Alytus", "Pramonės g. 15, LT-62175 Alytus", "302456789",
-     ("welding",), 2, {
-         "pl": "Spawanie konstrukcji ze stali nierdzewnej i aluminium, szkolenia spawaczy.",
-         "lt": "Nerūdijančio plieno ir aliuminio konstrukcijų suvirinimas, suvirintojų mokymai.",
-         "en": "Welding of stainless steel and aluminium structures, welder training."}),
-    ("UAB Alytaus lazeriai", Country.LT, "Alytus", "Santaikos g. 31, LT-62115 Alytus", "303112233",
-     ("laser", "cnc"), 1, {
-         "pl": "Cięcie laserowe blach do 25 mm i gięcie CNC na zamówienie.",
-         "lt": "Lakštų iki 25 mm pjovimas lazeriu ir CNC lankstymas pagal užsakymą.",
-         "en": "Laser cutting of sheet up to 25 mm and CNC bending to order."}),
-    ("UAB Marijampolės metalas", Country.LT, "Marijampolė", "Gamyklų g. 3, LT-68108 Marijampolė", "165432198",
-     ("cnc", "welding", "logistics"), 2, {
-         "pl": "Obróbka skrawaniem, spawanie i montaż przyczep rolniczych.",
-         "lt": "Mechaninis apdirbimas, suvirinimas ir žemės ūkio priekabų surinkimas.",
-         "en": "Machining, welding and assembly of agricultural trailers."}),
-]
-
 #: (e-mail, name, country, language, company)
 MENTORS = [
     ("opiekun@example.com", "Marek Kowalczyk", Country.PL, "pl", "Metal-Tech Suwałki Sp. z o.o."),
     ("mentorius@example.com", "Darius Vaitkus", Country.LT, "lt", "UAB Suvirinimo technologijos"),
     ("mentorius@example.com", "Darius Vaitkus", Country.LT, "lt", "UAB Marijampolės metalas"),
 ]
+#: The network's demo firms (app.network.demo) that host the demo's offers and placements.
+FIRMS = ("Zakład Mechaniki Precyzyjnej Łomża", "Metal-Tech Suwałki Sp. z o.o.", "UAB Suvirinimo technologijos",
+         "UAB Alytaus lazeriai", "UAB Marijampolės metalas")
 MENTOR_PASSWORD = "demo-mentor-2026"  # noqa: S105  (demo account, listed in the README)
 
 
@@ -99,21 +68,15 @@ def _placement(trainee: User, company: Company, spec: Specialisation, mentor: Us
 
 @demo_seeder(order=60)
 def seed_demo_placements() -> None:
-    if db.session.scalar(select(Company.id).limit(1)) is not None:
+    """Offers, mentors and placements at the network's demo firms (app.network.demo, which runs first)."""
+    if db.session.scalar(select(InternshipOffer.id).limit(1)) is not None:
         return
     specs = {s.code: s for s in db.session.scalars(select(Specialisation))}
     if not {"cnc", "welding", "laser", "logistics"} <= set(specs):
         return
-    companies = {}
-    for name, country, city, address, number, codes, capacity, description in COMPANIES:
-        company = Company(name=name, country=country, city=city, address=address, registration_number=number,
-                          contact_name="Biuro / Office", contact_email=f"info@{number}.example.com",
-                          contact_phone="+48 86 000 00 00" if country == Country.PL else "+370 315 00000",
-                          description=description, intern_capacity=capacity,
-                          specialisations=[specs[c] for c in codes])
-        db.session.add(company)
-        companies[name] = company
-    db.session.flush()
+    companies = {c.name: c for c in db.session.scalars(select(Company).where(Company.name.in_(FIRMS)))}
+    if len(companies) < len(FIRMS):
+        return
     mentors = {}
     for email, name, country, language, company_name in MENTORS:
         user = mentors.get(email) or find_user_by_email(email)
