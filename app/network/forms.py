@@ -85,7 +85,7 @@ class DirectoryFilterForm(SearchFilters):
         ("", _l("Any process")), *[(p.value, label) for p, label in PROCESS_LABELS.items()]])
     material = SelectField(_l("Material"), validators=[Optional()], choices=lambda: [
         ("", _l("Any material")), *[(m.value, label) for m, label in MATERIAL_LABELS.items()]])
-    thickness = FloatField(_l("Thickness at least (mm)"), validators=[
+    thickness = FloatField(_l("Thickness at least (mm)"), render_kw={"step": "any"}, validators=[
         Optional(), _finite,
         NumberRange(min=0, max=1000, message=_l("Enter a thickness between 0 and 1000 mm."))])
     language = SelectField(_l("Language spoken"), validators=[Optional()],

@@ -70,22 +70,23 @@ def persona_name(persona) -> str:
 # --- Which pages: the crawl -------------------------------------------------------------------------------------
 
 #: Pages for visitors not logged in that the menu does not list (linked from the log-in page and the footer).
-ANONYMOUS_START = ["/login", "/forgot-password", "/register", "/privacy", "/verify/", "/directory/join"]
+ANONYMOUS_START = ["/login", "/forgot-password", "/register", "/privacy", "/verify/"]
 #: How many clicks below the navigation the crawl goes.
 DEPTH = 3
 #: Links that are no page to check: files, exports, feeds, the log-out and the language switch.
 SKIPPED_SUFFIXES = (".svg", ".ics", ".pdf", ".csv", ".xlsx", ".json", ".zip", ".png", ".jpg", ".mp4", ".vtt")
 SKIPPED_SEGMENTS = {"logout", "language", "download", "downloads", "file", "export", "exports", "static", "api",
-                    "healthz", "metrics", "unsubscribe", "status", "images"}
+                    "healthz", "metrics", "unsubscribe", "status"}
 #: GET views marked ``@writes`` whose only write is the record of the visit: pages people read every day.
 VISIT_RECORDS = {"learning.lesson", "training.my_training"}
 #: Pages no link leads to at any hour, by the kind of page a persona reached them from: a meeting's page links the
 #: trainee's check-in form only while the meeting is open, and a phone's camera opens the confirmation from the QR
 #: code (its token is checked when the form is sent, which the sweep never does).
-OFF_LINK = {Role.TRAINEE: {"/meetings/<id>": ["/meetings/{0}/checkin", "/checkin/{0}/sweep-token-0000"]},
-            # The offer catalogue's page, until the directory's page links to it (the directory is being rewritten).
-            None: {"/directory/": ["/directory/catalogue"]},
-            Role.COORDINATOR: {"/directory/": ["/directory/catalogue"]}}
+OFF_LINK = {Role.TRAINEE: {"/meetings/<id>": ["/meetings/{0}/checkin", "/checkin/{0}/sweep-token-0000"]}}
+#: Pages a search or filters shape (the crawl follows links, not forms), each checked as a kind of its own: the
+#: directory with words and filters, and with a bad filter explained on its field.
+SEARCHES = {persona: ["/directory/?q=spawanie&country=PL&kind=firm&capability=welding_mig_mag&language=pl",
+                      "/directory/?q=kalvis&thickness=-1"] for persona in (None, Role.TRAINEE)}
 #: A segment with a digit that is a number or a long code (certificate codes, tokens) stands for an object.
 _OBJECT_SEGMENT = re.compile(r"^\d+$|^(?=.*\d)[\w.~-]{12,}$")
 
@@ -167,6 +168,8 @@ def crawl(app, persona) -> dict[str, str]:
             links.feed(response.get_data(as_text=True))
             following += [path for href in links.links + links.nav if (path := followable(app, urljoin(path, href)))]
         level = following
+    for url in SEARCHES.get(persona, []):
+        found.setdefault(url, url)
     for kind, targets in OFF_LINK.get(persona, {}).items():
         for url in (target.format(*re.findall(r"\d+", found[kind])) for target in targets if kind in found):
             found.setdefault(page_kind(url), url)
@@ -360,7 +363,7 @@ def test_every_reachable_page_is_accessible_and_fits_the_screen(browser, demo_se
 
 #: Page kinds the crawl must reach for each persona (it cannot silently shrink): teaching, placements, reports...
 MUST_REACH = {
-    None: ["/login", "/forgot-password", "/directory/catalogue", "/directory/join"],
+    None: ["/login", "/forgot-password"],
     Role.TRAINEE: ["/courses/<id>/lessons/<id>", VIDEO_LESSON, "/learning/quizzes/<id>",
                    "/learning/attempts/<id>/result", "/meetings/<id>/checkin", "/checkin/<id>/<id>", "/profile",
                    "/notifications/",
@@ -369,13 +372,10 @@ MUST_REACH = {
                    "/teach/materials/<id>/captions", "/teach/materials/<id>/title",
                    "/teach/courses/new", "/meetings/<id>/edit", "/meetings/<id>", "/meetings/<id>/qr",
                    "/meetings/<id>/scan", "/courses/<id>/meetings/new"],
-    Role.MENTOR: ["/mentor/interns", "/placements/<id>", "/placements/<id>/evaluation", "/directory/<id>",
-                  "/directory/<id>/entry", "/directory/<id>/history", "/directory/revisions/<id>"],
-    Role.COORDINATOR: ["/placements/", "/placements/<id>", "/directory/<id>", "/directory/catalogue",
-                       "/offers/<id>/edit", "/offers/new",
+    Role.MENTOR: ["/mentor/interns", "/placements/<id>", "/placements/<id>/evaluation", "/directory/<id>"],
+    Role.COORDINATOR: ["/placements/", "/placements/<id>", "/directory/<id>", "/offers/<id>/edit", "/offers/new",
                        "/placements/matching", "/learning/certificates", "/reports/", "/reports/people",
-                       "/reports/people/<id>", "/reports/indicators", "/reports/at-risk", "/directory/moderation",
-                       "/directory/revisions/<id>", "/directory/<id>/contacts", "/directory/<id>/history"],
+                       "/reports/people/<id>", "/reports/indicators", "/reports/at-risk"],
     Role.ADMIN: ["/audit/", "/admin/users/", "/admin/users/<id>", "/admin/settings", "/admin/jobs/failed"],
 }
 
