@@ -95,7 +95,7 @@ def test_the_list_is_a_schema_org_item_list_of_organizations(client, world):
     assert '<span itemprop="addressLocality">Sejny</span>' in card
     assert '<span itemprop="addressRegion">podlaskie</span>' in card
     assert '<meta itemprop="addressCountry" content="PL">' in card
-    assert re.search(r'itemprop="url" href="http://[^"]+/directory/\d+"', card)
+    assert re.search(r'itemprop="url" href="/directory/\d+"', card)  # microdata resolves it against the page
     assert '<meta itemprop="position" content="1">' in html
     assert "<script>" not in html  # microdata, nothing inline for the CSP to refuse
 
