@@ -54,6 +54,11 @@ def words(text: str | None) -> list[str]:
     return [w for w in _WORD.findall((text or "").casefold()) if len(w) <= MAX_TERM]
 
 
+def folded_term(word: str) -> str:
+    """The word folded, letters and digits only ("½" folds to "1⁄2": its slash is no letter)."""
+    return "".join(_WORD.findall(fold(word)))
+
+
 # --- stemmers (loaded once per process, when first needed) -------------------------------------------------------
 
 @cache
@@ -84,8 +89,8 @@ def stem(word: str, language: str) -> str:
 def word_terms(word: str, languages: Iterable[str] = STEMMED, shortest_stem: int = 1) -> set[str]:
     """The folded word and the folded stems of it (and of its folded spelling: "grezimas" typed without
     diacritics stems like "gręžimas") in each of ``languages``."""
-    folded = fold(word)
-    terms = {folded}
+    folded = folded_term(word)
+    terms = {folded} if folded else set()
     for language in languages:
         for spelling in {word, folded}:
             for term in _WORD.findall(fold(stem(spelling, language))):
@@ -191,9 +196,10 @@ def parse_query(text: str | None) -> list[QueryWord]:
     operators typed by the visitor are separators), so nothing typed reaches FTS5's or tsquery's syntax."""
     parsed = []
     for word in words(text)[:MAX_QUERY_WORDS]:
-        folded = fold(word)
-        parsed.append(QueryWord(frozenset(word_terms(word, STEMMED, QUERY_STEM_FROM) | {folded}),
-                                folded if len(folded) >= PREFIX_FROM else None))
+        folded = folded_term(word)
+        if folded:
+            parsed.append(QueryWord(frozenset(word_terms(word, STEMMED, QUERY_STEM_FROM) | {folded}),
+                                    folded if len(folded) >= PREFIX_FROM else None))
     return parsed
 
 

@@ -118,3 +118,12 @@ def test_pages(client, db, monkeypatch):
 def test_the_old_address_still_leads_here(client, db):
     response = client.get("/companies/?q=spawanie&country=PL")
     assert response.status_code == 301 and "/directory/?" in response.headers["Location"]
+
+
+def test_a_page_of_cards_runs_the_same_queries_for_few_or_many_members(client, world):
+    from tests.querycount import count_queries
+
+    few = count_queries(client, "/directory/?q=steel")
+    for n in range(8):
+        add_member(f"Steel {n}", capabilities=[LASER, WELDING], products=[{"name": {"en": "Steel"}}])
+    assert count_queries(client, "/directory/?q=steel") == few

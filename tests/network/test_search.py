@@ -91,7 +91,7 @@ def test_filters_combine_with_text(members):
 
 
 @pytest.mark.parametrize("query", ['"', "*", ":", "&|!()", 'spaw"anie', "a:* & !b", "NEAR(a b)", "'; DROP", "-",
-                                   "^spawanie", "{x}", "ą" * 300, "OR AND NOT"])
+                                   "^spawanie", "{x}", "ą" * 300, "OR AND NOT", "½ ² ﬁ", "\u0301", "x" * 101])
 def test_operators_typed_are_never_syntax(members, query):
     names(text=query)  # never raises
 
