@@ -20,13 +20,18 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from flask import has_app_context
 from flask_babel import force_locale
 from sqlalchemy import Select, String, cast, column, exists, func, literal_column, select, table
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Country
+from app.catalogue.models import Specialisation
+from app.core.i18n import COUNTRY_LABELS
 from app.extensions import db
 from app.network.models import Capability, Company, MemberKind, company_specialisations
+from app.network.regions import region_name
+from app.network.vocabulary import MATERIAL_LABELS, MEMBER_KIND_LABELS, PROCESS_LABELS
 
 #: Languages of the stemmers; texts kept per language are stemmed by their own, other texts by all three.
 STEMMED = ("pl", "lt", "en")
@@ -115,17 +120,22 @@ def texts_terms(texts: dict | None) -> set[str]:
 
 # --- the document ------------------------------------------------------------------------------------------------
 
-@cache
+_LABELS: dict[str, dict[str, str]] = {}
+
+
 def _labels(language: str) -> dict[str, str]:
     """The vocabulary's labels (processes, materials, kinds, countries) in ``language``: a member whose capability
-    is MIG/MAG welding is found by "spawanie" and "suvirinimas" whatever its own texts say."""
-    from app.core.i18n import COUNTRY_LABELS
-    from app.network.vocabulary import MATERIAL_LABELS, MEMBER_KIND_LABELS, PROCESS_LABELS
-
+    is MIG/MAG welding is found by "spawanie" and "suvirinimas" whatever its own texts say. Kept once made (the
+    catalogues do not change while the process runs); outside an app there are no catalogues to ask."""
+    if language in _LABELS:
+        return _LABELS[language]
     with force_locale(language):
-        return {f"{prefix}:{key}": str(label) for prefix, labels in (
+        labels = {f"{prefix}:{key}": str(label) for prefix, vocabulary in (
             ("process", PROCESS_LABELS), ("material", MATERIAL_LABELS), ("kind", MEMBER_KIND_LABELS),
-            ("country", COUNTRY_LABELS)) for key, label in labels.items()}
+            ("country", COUNTRY_LABELS)) for key, label in vocabulary.items()}
+    if has_app_context():
+        _LABELS[language] = labels
+    return labels
 
 
 def _label_terms(*keys: str) -> set[str]:
@@ -139,8 +149,6 @@ def _label_terms(*keys: str) -> set[str]:
 
 def document_terms(company: Company) -> set[str]:
     """Every term the member is found by: its entry's words in every form, and the labels of what it does."""
-    from app.network.regions import region_name
-
     plain = [company.name, company.city, company.district, region_name(company.region)]
     # (A member not yet flushed may still lack the kind its column defaults to.)
     keys = [f"kind:{(company.kind or MemberKind.FIRM).value}", f"country:{company.country}"]
@@ -256,8 +264,6 @@ def _json_list_has(column_, code: str):
 def directory_query(search: DirectorySearch) -> Select:
     """The published, active members matching ``search``: best matches first when there are words, else by
     country and name."""
-    from app.catalogue.models import Specialisation
-
     query = select(Company).where(Company.is_active.is_(True), Company.is_published.is_(True))
     if search.country:
         query = query.where(Company.country == search.country)
