@@ -55,7 +55,11 @@ def directory():
         selectinload(Company.capabilities), selectinload(Company.products))
     page = db.paginate(query, per_page=DIRECTORY_PAGE, max_per_page=DIRECTORY_PAGE, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and k in form._fields}
+    # The catalogue's page starts with the filters it shares with the directory (its process is our capability).
+    catalogue_filters = {"process" if k == "capability" else k: v for k, v in args.items()
+                         if v and k in ("specialisation", "country", "region", "capability", "kind")}
     return render_template("network/directory.html", page=page, form=form, args=args,
+                           catalogue_filters=catalogue_filters,
                            searched=bool(criteria != search.DirectorySearch()),
                            can_edit=can_manage_company(current_user), kinds=MEMBER_KIND_LABELS,
                            processes=PROCESS_LABELS, region_name=region_name)

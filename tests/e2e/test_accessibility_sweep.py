@@ -70,13 +70,13 @@ def persona_name(persona) -> str:
 # --- Which pages: the crawl -------------------------------------------------------------------------------------
 
 #: Pages for visitors not logged in that the menu does not list (linked from the log-in page and the footer).
-ANONYMOUS_START = ["/login", "/forgot-password", "/register", "/privacy", "/verify/"]
+ANONYMOUS_START = ["/login", "/forgot-password", "/register", "/privacy", "/verify/", "/directory/join"]
 #: How many clicks below the navigation the crawl goes.
 DEPTH = 3
 #: Links that are no page to check: files, exports, feeds, the log-out and the language switch.
 SKIPPED_SUFFIXES = (".svg", ".ics", ".pdf", ".csv", ".xlsx", ".json", ".zip", ".png", ".jpg", ".mp4", ".vtt")
 SKIPPED_SEGMENTS = {"logout", "language", "download", "downloads", "file", "export", "exports", "static", "api",
-                    "healthz", "metrics", "unsubscribe", "status"}
+                    "healthz", "metrics", "unsubscribe", "status", "images"}
 #: GET views marked ``@writes`` whose only write is the record of the visit: pages people read every day.
 VISIT_RECORDS = {"learning.lesson", "training.my_training"}
 #: Pages no link leads to at any hour, by the kind of page a persona reached them from: a meeting's page links the
@@ -363,7 +363,7 @@ def test_every_reachable_page_is_accessible_and_fits_the_screen(browser, demo_se
 
 #: Page kinds the crawl must reach for each persona (it cannot silently shrink): teaching, placements, reports...
 MUST_REACH = {
-    None: ["/login", "/forgot-password"],
+    None: ["/login", "/forgot-password", "/directory/catalogue", "/directory/join"],
     Role.TRAINEE: ["/courses/<id>/lessons/<id>", VIDEO_LESSON, "/learning/quizzes/<id>",
                    "/learning/attempts/<id>/result", "/meetings/<id>/checkin", "/checkin/<id>/<id>", "/profile",
                    "/notifications/",
@@ -372,10 +372,13 @@ MUST_REACH = {
                    "/teach/materials/<id>/captions", "/teach/materials/<id>/title",
                    "/teach/courses/new", "/meetings/<id>/edit", "/meetings/<id>", "/meetings/<id>/qr",
                    "/meetings/<id>/scan", "/courses/<id>/meetings/new"],
-    Role.MENTOR: ["/mentor/interns", "/placements/<id>", "/placements/<id>/evaluation", "/directory/<id>"],
-    Role.COORDINATOR: ["/placements/", "/placements/<id>", "/directory/<id>", "/offers/<id>/edit", "/offers/new",
+    Role.MENTOR: ["/mentor/interns", "/placements/<id>", "/placements/<id>/evaluation", "/directory/<id>",
+                  "/directory/<id>/entry", "/directory/<id>/history", "/directory/revisions/<id>"],
+    Role.COORDINATOR: ["/placements/", "/placements/<id>", "/directory/<id>", "/directory/catalogue",
+                       "/offers/<id>/edit", "/offers/new",
                        "/placements/matching", "/learning/certificates", "/reports/", "/reports/people",
-                       "/reports/people/<id>", "/reports/indicators", "/reports/at-risk"],
+                       "/reports/people/<id>", "/reports/indicators", "/reports/at-risk", "/directory/moderation",
+                       "/directory/revisions/<id>", "/directory/<id>/contacts", "/directory/<id>/history"],
     Role.ADMIN: ["/audit/", "/admin/users/", "/admin/users/<id>", "/admin/settings", "/admin/jobs/failed"],
 }
 
