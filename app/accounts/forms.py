@@ -42,8 +42,9 @@ class ProfileFieldsMixin:
     country = SelectField(_l("Country"), choices=_country_choices)
     language = SelectField(_l("Preferred language"), choices=_language_choices)
     timezone = TimezoneField(_l("Time zone"))
+    # A member of the directory chosen from the list (app.core.employers links it), or any other name.
     company_name = StringField(_l("Employer (company)"), validators=[Optional(), Length(max=200)],
-                               render_kw={"autocomplete": "organization"})
+                               render_kw={"autocomplete": "organization", "list": "employer-choices"})
     gender = SelectField(_l("Gender (optional, used only for the funder's anonymous statistics)"),
                          choices=_gender_choices, validators=[Optional()])
 

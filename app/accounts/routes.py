@@ -17,6 +17,7 @@ from app.accounts.forms import (
     ResetPasswordForm,
 )
 from app.accounts.models import Country, Gender
+from app.core.employers import employer_text
 from app.core.errors import DomainError
 from app.core.forms import ConfirmForm
 from app.core.i18n import ZONE_FOR_LANGUAGE, select_locale, select_timezone
@@ -67,6 +68,7 @@ def _own_profile_form() -> ProfileForm:
     form = ProfileForm(formdata=None, obj=current_user)
     form.country.data = current_user.country.value
     form.gender.data = current_user.gender.value if current_user.gender else ""
+    form.company_name.data = employer_text(current_user)  # the member's name, or the "other" name as written
     return form
 
 

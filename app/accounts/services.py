@@ -20,6 +20,7 @@ from app.accounts.passwords import hash_password, needs_rehash, verify_password
 from app.accounts.policies import can_change_active, can_change_role, can_manage_users, can_resend_invitation
 from app.core.audit import record_event
 from app.core.db import utcnow
+from app.core.employers import set_employer
 from app.core.errors import DomainError
 from app.core.i18n import LANGUAGES, ZONE_FOR_LANGUAGE, is_valid_timezone
 from app.core.permissions import Role
@@ -93,7 +94,7 @@ def _apply_profile(user: User, profile: Profile) -> None:
     user.country = profile.country
     user.language = profile.language
     user.timezone = profile.timezone
-    user.company_name = (profile.company_name or "").strip() or None
+    set_employer(user, profile.company_name)
     user.gender = profile.gender
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from app.accounts.models import Country, Invitation, User
 from app.accounts.services import find_user_by_email, normalize_email
 from app.catalogue.models import Course, CourseStatus
+from app.core.employers import set_employer
 from app.core.errors import DomainError
 from app.core.tokens import TokenInvalid, load_token, make_token
 from app.enrolment.models import EnrolmentStatus
@@ -208,8 +209,10 @@ def import_rows(rows: list[Row], actor: User) -> list[Invitation]:
             user = find_user_by_email(row.email)
             if user is None:
                 user = User(email=normalize_email(row.email), full_name=row.name, country=country,
-                            company_name=row.company or None, language="lt" if country == Country.LT else "pl",
+                            language="lt" if country == Country.LT else "pl",
                             timezone="Europe/Vilnius" if country == Country.LT else "Europe/Warsaw")
+                # a member matched by name, confirmed spelling or registration number; else kept as "other"
+                set_employer(user, row.company)
                 db.session.add(user)
                 db.session.flush()
                 invitation = Invitation(user=user, invited_by=actor)

@@ -21,7 +21,8 @@ class ManagedParticipantForm(Form):
     full_name = StringField(_l("Full name"), validators=[DataRequired(message=_l("Please enter the name.")),
                                                          Length(max=200)])
     country = SelectField(_l("Country"), choices=lambda: [(c.value, COUNTRY_LABELS[c.value]) for c in Country])
-    company_name = StringField(_l("Employer (company)"), validators=[Optional(), Length(max=200)])
+    company_name = StringField(_l("Employer (company)"), validators=[Optional(), Length(max=200)],
+                               render_kw={"list": "employer-choices", "autocomplete": "off"})
     language = SelectField(_l("Language"), choices=lambda: list(LANGUAGE_NAMES.items()))
     gender = SelectField(_l("Gender (optional)"), validators=[Optional()],
                          choices=lambda: [("", _l("Not given")), *[(g.value, GENDER_LABELS[g.value]) for g in Gender]])

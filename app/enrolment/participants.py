@@ -10,6 +10,7 @@ from app.accounts.merging import merge_users, register_merge_step
 from app.accounts.models import Country, Gender, Invitation, User
 from app.accounts.services import find_user_by_email, normalize_email
 from app.core.audit import record_event
+from app.core.employers import set_employer
 from app.core.errors import DomainError
 from app.core.i18n import ZONE_FOR_LANGUAGE
 from app.core.permissions import Role
@@ -31,7 +32,8 @@ def create_managed_participant(actor: User, full_name: str, country: Country, co
         raise DomainError(_l("Please enter the name."), field="full_name")
     user = User(email=None, password_hash=None, full_name=full_name.strip(), role=Role.TRAINEE, country=country,
                 language=language, timezone=ZONE_FOR_LANGUAGE.get(language, "Europe/Warsaw"),
-                company_name=(company_name or "").strip() or None, gender=gender)
+                gender=gender)
+    set_employer(user, company_name)  # a member of the directory when one fits, else kept as written
     db.session.add(user)
     db.session.flush()
     record_event("enrolment.participant_recorded", actor=actor, obj=user)

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import Country, Gender, User
 from app.catalogue.models import Course, CourseStatus
+from app.core.employers import employer_names
 from app.core.forms import ConfirmForm
 from app.core.permissions import Role, has_role, load_or_403, load_or_404, role_required
 from app.core.uow import form_page, refusals
@@ -158,6 +159,7 @@ def participants_page():
     people = list(db.session.scalars(select(User).where(User.email.is_(None), User.merged_into_id.is_(None))
                                      .order_by(User.full_name)))
     return form_page("enrolment/participants.html", form=form, people=people,
+                     employer_names=employer_names(p.employer_id for p in people),
                      login_form=GiveLoginForm(prefix="login"))
 
 

@@ -17,8 +17,12 @@ def blueprints():
 
 
 def init_app(app):
+    from app.core.employers import register_employer_hooks
     from app.core.home import for_coordinators, register_home_panel
+    from app.core.sections import register_section
     from app.network import catalogue, cli, demo, entry_demo, home, images, notices  # noqa: F401  (they register)
+    from app.network.employers import member_names, resolve_employer
+    from app.network.people_routes import managers_section
     from app.storage.references import register_reference_source
 
     app.cli.add_command(cli.network_cli)
@@ -28,3 +32,6 @@ def init_app(app):
     register_home_panel("network.my_entry", 30, "network/_home_my_entry.html", home.my_entries,
                         visible_if=home.is_contact)
     register_reference_source("member_images", images.image_references)
+    # Accounts and enrolment take people's employers without importing the network (which imports accounts).
+    register_employer_hooks(resolve_employer, member_names)
+    register_section("network.member", "network.managers", 60, "network/people_managers.html", managers_section)

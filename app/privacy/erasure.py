@@ -139,7 +139,8 @@ def _erase_rows(person: User, needles: list[str], replacement: str) -> list[str]
     db.session.execute(update(EnrolmentEvent).where(EnrolmentEvent.enrolment_id.in_(enrolment_ids),
                                                     EnrolmentEvent.reason.is_not(None)).values(reason=ERASED))
     person.full_name, person.email, person.password_hash = replacement, None, None
-    person.company_name, person.calendar_token, person.last_login_at = None, None, None
+    person.company_name, person.employer_id = None, None
+    person.calendar_token, person.last_login_at = None, None
     person.consent_version, person.consent_at = None, None
     person.is_active, person.erased_at, person.unread_notifications = False, utcnow(), 0
     return keys
