@@ -28,10 +28,8 @@ from app.accounts.models import Country, User
 from app.catalogue.models import Course, Specialisation
 from app.core.db import reading_only
 from app.core.exports import Column, Legend, xlsx_file
-from app.core.permissions import Role
 from app.core.translated import pick
 from app.downloads.services import NotBuildable, Progress, builder
-from app.enrolment.models import Enrolment
 from app.extensions import cache, db
 from app.jobs.outbox import handler
 from app.jobs.schedule import every
@@ -61,12 +59,9 @@ def report_filters(args, user: User) -> tuple[ReportFilterForm, Scope]:
     form.specialisation.choices = [("", _("All specialisations")), *[(str(s.id), pick(s.title))
                                                                      for s in specialisations]]
     course_ids = report_course_ids(user)
-    companies = select(User.company_name).where(User.role == Role.TRAINEE, User.company_name.is_not(None)) \
-        .distinct().order_by(User.company_name)
-    if course_ids is not None:
-        companies = companies.join(Enrolment, Enrolment.user_id == User.id).where(
-            Enrolment.course_id.in_(sorted(course_ids) or [-1]))
-    form.company.choices = [("", _("All companies")), *[(c, c) for c in db.session.scalars(companies)]]
+    # The employers: members of the directory by name, names not in it marked so (keys: measures.company_key).
+    companies = services.company_labels(course_ids)
+    form.company.choices = [("", _("All companies")), *sorted(companies.items(), key=lambda c: c[1].casefold())]
     scope = Scope(course_ids=course_ids)
     if form.validate():
         scope = scope.narrowed(start=form.start.data, end=form.end.data,

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select, and_, case, distinct, exists, func, literal, select
+from sqlalchemy import Select, String, and_, case, cast, distinct, exists, func, literal, select
 
 from app.accounts.models import Country, Gender, User
 from app.catalogue.models import Course
@@ -36,6 +36,28 @@ from app.training.membership import with_meetings
 from app.training.models import ATTENDED, Attendance, AttendanceStatus, MeetingStatus, TrainingSession
 
 Person = db.aliased(User, name="person")
+#: The trainee's employer (a member of the network), as opposed to ``Company``, the host firm of a placement.
+Employer = db.aliased(Company, name="employer")
+#: Prefixes of the employer keys (``company_key``): a member of the directory by id, or a name not in it.
+MEMBER_KEY, OTHER_KEY = "m", "o:"
+
+
+def company_key(person=Person):
+    """The employer a figure is grouped and filtered by: ``m<member id>`` for a member of the directory (however
+    people spelled it before a coordinator matched it), ``o:<name as written>`` for an employer not in the
+    directory, ``o:`` when none was given."""
+    return case((person.employer_id.is_not(None), literal(MEMBER_KEY, String) + cast(person.employer_id, String)),
+                else_=literal(OTHER_KEY, String) + func.coalesce(person.company_name, literal("", String)))
+
+
+def employer_name(person=Person):
+    """The employer's name for lists of people: the member's name, else the name as written (needs the outer join
+    ``with_employer``)."""
+    return func.coalesce(Employer.name, person.company_name)
+
+
+def with_employer(query: Select, person=Person) -> Select:
+    return query.outerjoin(Employer, Employer.id == person.employer_id)
 
 
 @dataclass(frozen=True)
@@ -46,7 +68,7 @@ class Scope:
     end: date | None = None
     specialisation_id: int | None = None
     country: Country | None = None  # the trainee's country
-    company: str | None = None  # the trainee's employer as written in their account
+    company: str | None = None  # the trainee's employer: a ``company_key``
     gender: Gender | None = None
     course_ids: frozenset[int] | None = None  # a trainer sees their own courses only
 
@@ -83,7 +105,7 @@ def _people_filter(scope: Scope):
     if scope.gender:
         conditions.append(Person.gender == scope.gender)
     if scope.company:
-        conditions.append(func.coalesce(Person.company_name, "") == scope.company)
+        conditions.append(company_key(Person) == scope.company)
     return and_(True, *conditions)
 
 
@@ -221,12 +243,12 @@ DIMENSIONS = ("specialisation", "country", "company")
 
 def _enrolment_dimension(dimension: str):
     return {"specialisation": Course.specialisation_id, "country": Person.country,
-            "company": func.coalesce(Person.company_name, literal(""))}[dimension]
+            "company": company_key(Person)}[dimension]
 
 
 def _placement_dimension(dimension: str):
     return {"specialisation": Placement.specialisation_id, "country": Person.country,
-            "company": func.coalesce(Person.company_name, literal(""))}[dimension]
+            "company": company_key(Person)}[dimension]
 
 
 @dataclass

@@ -22,7 +22,7 @@ from app.enrolment.models import Enrolment, EnrolmentStatus
 from app.extensions import db
 from app.learning.models import LessonProgress, QuizAttempt
 from app.notifications.services import notify
-from app.reporting.measures import Person, Scope, enrolments
+from app.reporting.measures import Person, Scope, employer_name, enrolments, with_employer
 from app.training.membership import with_meetings
 from app.training.models import ATTENDED, Attendance, AttendanceStatus, MeetingStatus, TrainingSession
 
@@ -92,10 +92,11 @@ def at_risk(scope: Scope, today: date | None = None) -> list[AtRisk]:
     meetings = _per_enrolment_meetings()
     lessons = _last(LessonProgress.last_opened_at, LessonProgress.user_id, LessonProgress.course_id)
     quizzes = _last(QuizAttempt.started_at, QuizAttempt.user_id)
-    query = (enrolments(scope, Enrolment.id, Person.id, Person.full_name, Person.email, Person.country,
-                        Person.company_name, Course.id, Course.title, Course.ends_on, Course.completion_rule,
-                        Enrolment.created_at, meetings.c.held, meetings.c.upcoming, meetings.c.attended,
-                        meetings.c.excused, meetings.c.last_seen, lessons.c.last, quizzes.c.last)
+    query = (with_employer(enrolments(
+        scope, Enrolment.id, Person.id, Person.full_name, Person.email, Person.country, employer_name(), Course.id,
+        Course.title, Course.ends_on, Course.completion_rule, Enrolment.created_at, meetings.c.held,
+        meetings.c.upcoming, meetings.c.attended, meetings.c.excused, meetings.c.last_seen, lessons.c.last,
+        quizzes.c.last))
              .outerjoin(meetings, meetings.c.enrolment_id == Enrolment.id)
              .outerjoin(lessons, and_(lessons.c.user_id == Person.id, lessons.c.course_id == Course.id))
              .outerjoin(quizzes, quizzes.c.user_id == Person.id)

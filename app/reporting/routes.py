@@ -12,6 +12,7 @@ from app.accounts.models import Country, Gender, User
 from app.catalogue.forms import fill_texts, texts_from
 from app.catalogue.models import Course, Specialisation
 from app.core.audit import record_event
+from app.core.employers import employer_text
 from app.core.exports import export_response
 from app.core.i18n import LANGUAGE_NAMES
 from app.core.pagination import paginate_rows
@@ -76,8 +77,9 @@ def dashboard():
     tables = {dimension: (rows, services.group_labels(dimension)) for dimension, rows in figures.tables.items()}
     # Employers can be hundreds: the page shows those with the most trainees; the download holds them all.
     companies = figures.tables["company"]
+    labels = tables["company"][1]
     shown = sorted(companies, key=lambda r: (-r.enrolled, str(r.key)))[:COMPANIES_SHOWN]
-    tables["company"] = (sorted(shown, key=lambda r: str(r.key)), tables["company"][1])
+    tables["company"] = (sorted(shown, key=lambda r: str(labels.get(r.key, r.key)).casefold()), labels)
     indicators = services.indicator_table(figures.indicator_values) if with_indicators else []
     return render_template("reporting/dashboard.html", form=form, tables=tables, indicators=indicators,
                            totals=figures.totals, hosts=figures.hosts, computed_at=figures.computed_at,
@@ -182,7 +184,7 @@ def export_people(fmt: str):
 def person(user_id: int):
     user = load_or_403(User, user_id, can_see_person)
     record = trainee_record(user, report_course_ids(current_user))
-    return render_template("reporting/person.html", person=user, record=record)
+    return render_template("reporting/person.html", person=user, record=record, employer=employer_text(user))
 
 
 @bp.get("/export/attendance-<int:course_id>.<any(csv, xlsx):fmt>")

@@ -19,9 +19,11 @@ from app.core.db import utcnow
 from app.core.errors import DomainError
 from app.core.exports import Column
 from app.core.i18n import COUNTRY_LABELS, GENDER_LABELS
+from app.core.permissions import Role
 from app.core.translated import pick
 from app.enrolment.models import Enrolment, EnrolmentStatus
 from app.extensions import cache, db
+from app.network.models import Company
 from app.reporting import measures
 from app.reporting.measures import Scope
 from app.reporting.models import Indicator, Measure
@@ -144,7 +146,23 @@ def group_labels(dimension: str) -> dict:
         return {s.id: pick(s.title) for s in db.session.scalars(select(Specialisation))}
     if dimension == "country":
         return {k: str(v) for k, v in COUNTRY_LABELS.items()}
-    return {"": _("(no company given)")}
+    return company_labels()
+
+
+def company_labels(course_ids: frozenset[int] | None = None) -> dict[str, str]:
+    """Employer key (``measures.company_key``) → what the reports show: the member's name, or the name as written
+    marked "not in the directory". Two queries; with ``course_ids``, only employers of those courses' people."""
+    people = select(User.employer_id, User.company_name).where(User.role == Role.TRAINEE)
+    if course_ids is not None:
+        people = people.where(User.id.in_(select(Enrolment.user_id).where(
+            Enrolment.course_id.in_(sorted(course_ids) or [-1]))))
+    members = {f"{measures.MEMBER_KEY}{i}": name for i, name in db.session.execute(
+        select(Company.id, Company.name).where(Company.id.in_(people.with_only_columns(User.employer_id)
+                                                               .where(User.employer_id.is_not(None)))))}
+    others = {f"{measures.OTHER_KEY}{name}": _("%(name)s (not in the directory)", name=name)
+              for name in db.session.scalars(people.with_only_columns(User.company_name).where(
+                  User.employer_id.is_(None), User.company_name.is_not(None)).distinct())}
+    return {**members, **others, measures.OTHER_KEY: _("(no company given)")}
 
 
 DIMENSION_LABELS = {"specialisation": _l("Specialisation"), "country": _l("Trainee's country"),
@@ -188,14 +206,16 @@ def people_query(figure: str, scope: Scope):
     enrolled = Enrolment.status == EnrolmentStatus.ENROLLED
     if scope.course_ids is not None:  # a trainer counts only their own courses
         enrolled = enrolled & Enrolment.course_id.in_(sorted(scope.course_ids) or [-1])
+    employer = func.coalesce(measures.Employer.name, people.c.company_name)
     return (select(people.c.id, people.c.full_name, people.c.email, people.c.country, people.c.gender,
-                   people.c.company_name,
+                   employer,
                    func.count(case((enrolled, Enrolment.id))),
                    func.count(case((enrolled & Enrolment.completed_at.is_not(None), Enrolment.id))),
                    func.min(Enrolment.created_at))
             .select_from(people).outerjoin(Enrolment, Enrolment.user_id == people.c.id)
+            .outerjoin(measures.Employer, measures.Employer.id == people.c.employer_id)
             .group_by(people.c.id, people.c.full_name, people.c.email, people.c.country, people.c.gender,
-                      people.c.company_name)
+                      people.c.company_name, measures.Employer.name)
             .order_by(people.c.full_name, people.c.id))
 
 
@@ -253,9 +273,9 @@ def attendance_matrix(course: Course, scope: Scope):
         .where(TrainingSession.course_id == course.id, TrainingSession.status == MeetingStatus.SCHEDULED,
                TrainingSession.starts_at <= utcnow(), measures.in_period(TrainingSession.starts_at, scope))
         .order_by(TrainingSession.starts_at)))
-    people = list(db.session.execute(measures.enrolments(scope, User.id, User.full_name, User.company_name)
-                                     .join(User, User.id == Enrolment.user_id)
-                                     .where(Enrolment.course_id == course.id).order_by(User.full_name, User.id)))
+    people = list(db.session.execute(measures.with_employer(measures.enrolments(
+        scope, measures.Person.id, measures.Person.full_name, measures.employer_name()))
+        .where(Enrolment.course_id == course.id).order_by(measures.Person.full_name, measures.Person.id)))
     ids = [m.id for m in meetings] or [-1]
     theirs = set(db.session.execute(with_meetings(select(Enrolment.user_id, TrainingSession.id)
                                                   .select_from(Enrolment), Enrolment.course_id == course.id)
