@@ -74,7 +74,7 @@ def confirm_manager(actor: User, link: CompanyMember) -> None:
     db.session.flush()
     record_event("network.manager_confirmed", actor=actor, obj=link.company, after={"user": link.user_id})
     notify([link.user], "network.manager_confirmed", {"company": link.company.name},
-           link=url_for("reporting.firm", company_id=link.company_id))
+           link=url_for("firm.view", company_id=link.company_id))
 
 
 def remove_manager(actor: User, link: CompanyMember) -> None:

@@ -7,14 +7,16 @@ from flask_babel import lazy_gettext as _l
 from app.core.home import for_coordinators, register_home_panel
 from app.core.navigation import register_nav
 from app.core.permissions import Role
+from app.network.policies import manager_company_ids
 
 bp = Blueprint("reporting", __name__, url_prefix="/reports")
 
 
 def blueprints():
     from app.reporting import routes  # noqa: F401  (register the views)
+    from app.reporting.firm_routes import firm_bp
 
-    return [bp]
+    return [bp, firm_bp]
 
 
 def init_app(app):
@@ -29,3 +31,4 @@ def init_app(app):
                         visible_if=for_coordinators)
     register_nav("reporting.dashboard", _l("Reports"), 50, roles=(Role.COORDINATOR, Role.TRAINER))
     register_nav("reporting.at_risk", _l("At risk"), 51, roles=(Role.COORDINATOR, Role.TRAINER))
+    register_nav("firm.index", _l("My firm"), 52, visible_if=lambda user: bool(manager_company_ids(user)))
