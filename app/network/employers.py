@@ -153,7 +153,7 @@ def unmatched_names(include_dismissed: bool = False) -> list[UnmatchedName]:
     skip = set() if include_dismissed else dismissed_keys()
     companies = list(db.session.execute(select(Company.id, Company.name, Company.country,
                                                Company.registration_number).where(Company.is_active.is_(True))))
-    aliases = dict(db.session.execute(select(CompanyAlias.name_key, CompanyAlias.company_id)))
+    aliases = dict(db.session.execute(select(CompanyAlias.name_key, CompanyAlias.company_id)).all())
     by_id = {c.id: c for c in companies}
     by_number = {c.registration_number: c for c in companies if c.registration_number}
     choices = {c.id: name_key(c.name) for c in companies}
