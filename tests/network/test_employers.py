@@ -31,7 +31,8 @@ SPELLINGS = ("Metal-Tech Sp. z o.o.", "METALTECH sp.z o.o.", "Metal Tech")
 
 @pytest.mark.parametrize(("text", "key"), [
     ("Metal-Tech Sp. z o.o.", "metaltech"), ("METALTECH sp.z o.o.", "metaltech"), ("metal  tech", "metaltech"),
-    ("Łódź Stal S.A.", "lodzstal"), ("P.P.H.U. Kowalski s.c.", "kowalski"), ("UAB „Alytaus lazeriai“", "alytauslazeriai"),
+    ("Łódź Stal S.A.", "lodzstal"), ("P.P.H.U. Kowalski s.c.", "kowalski"),
+    ("UAB „Alytaus lazeriai“", "alytauslazeriai"),
     ("Alytaus lazeriai, UAB", "alytauslazeriai"), ("IĮ Jonaitis", "jonaitis"), ("MB Šiaulių kalvė", "siauliukalve"),
     ("Spółka z ograniczoną odpowiedzialnością Żuraw", "zuraw"), ("NIP 526-025-02-74", ""), ("", "")])
 def test_name_keys_fold_case_diacritics_and_legal_forms(text, key):
@@ -154,7 +155,8 @@ def test_the_matching_page_links_to_another_member_typed_in_the_search_field(cli
     assert refused.status_code == 303
     db.session.expire_all()
     assert db.session.get(User, person.id).employer_id is None
-    client.post_form("/directory/employers/other", {"key": key, "member": f"Alytaus lazeriai ({firm.registration_number})"})
+    chosen = f"Alytaus lazeriai ({firm.registration_number})"
+    client.post_form("/directory/employers/other", {"key": key, "member": chosen})
     db.session.expire_all()
     assert db.session.get(User, person.id).employer_id == firm.id
 
@@ -164,7 +166,8 @@ def test_people_other_than_coordinators_cannot_match(client, login, db):
     [person] = _people(["Metal Tech"])
     login(create_user(Role.TRAINER))
     assert client.get("/directory/employers").status_code == 403
-    assert client.post_form("/directory/employers/confirm", {"key": "metaltech", "company_id": firm.id}).status_code == 403
+    confirm = {"key": "metaltech", "company_id": firm.id}
+    assert client.post_form("/directory/employers/confirm", confirm).status_code == 403
     db.session.expire_all()
     assert db.session.get(User, person.id).employer_id is None
 
