@@ -67,7 +67,7 @@ def report_filters(args, user: User) -> tuple[ReportFilterForm, Scope]:
         scope = scope.narrowed(start=form.start.data, end=form.end.data,
                                specialisation_id=int(form.specialisation.data) if form.specialisation.data else None,
                                country=Country(form.country.data) if form.country.data else None,
-                               company=form.company.data or None)
+                               company=form.company.data or None, region=form.region.data or None)
     return form, scope
 
 
@@ -75,7 +75,8 @@ def scope_params(scope: Scope) -> dict:
     """The filters of ``scope`` as a generated file's parameters (the courses are the asker's, decided when built)."""
     return {"start": scope.start.isoformat() if scope.start else None,
             "end": scope.end.isoformat() if scope.end else None, "specialisation_id": scope.specialisation_id,
-            "country": scope.country.value if scope.country else None, "company": scope.company}
+            "country": scope.country.value if scope.country else None, "company": scope.company,
+            "region": scope.region}
 
 
 def scope_from(params: dict, user: User) -> Scope:
@@ -84,7 +85,7 @@ def scope_from(params: dict, user: User) -> Scope:
                  end=date.fromisoformat(params["end"]) if params.get("end") else None,
                  specialisation_id=params.get("specialisation_id"),
                  country=Country(params["country"]) if params.get("country") else None,
-                 company=params.get("company"))
+                 company=params.get("company"), region=params.get("region"))
 
 
 # -- the builders ------------------------------------------------------------------------------------------------

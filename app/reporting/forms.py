@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from app.catalogue.forms import translated_fields
 from app.core.forms import Form
 from app.core.i18n import COUNTRY_LABELS, GENDER_LABELS
+from app.network.regions import region_choices
 from app.reporting.models import Measure
 
 MEASURE_LABELS = {
@@ -16,6 +17,9 @@ MEASURE_LABELS = {
     Measure.CROSS_BORDER_PLACEMENTS: _l("Trainees who completed a cross-border internship (persons)"),
     Measure.TRAINEE_HOURS: _l("Trainee hours (meetings attended and confirmed internship hours)"),
     Measure.CERTIFICATES_ISSUED: _l("Trainees holding a valid certificate (persons)"),
+    Measure.FIRMS_INVOLVED: _l("Member firms involved: employing a trainee or hosting an internship (firms; "
+                               "the country is the firm's)"),
+    Measure.CROSS_BORDER_COOPERATIONS: _l("Cross-border cooperations: completed internships abroad (internships)"),
 }
 
 
@@ -31,6 +35,8 @@ class ReportFilterForm(Form):
     country = SelectField(_l("Trainee's country"), validators=[Optional()], choices=lambda: [
         ("", _l("Both countries")), ("PL", COUNTRY_LABELS["PL"]), ("LT", COUNTRY_LABELS["LT"])])
     company = SelectField(_l("Trainee's company"), validators=[Optional()])
+    region = SelectField(_l("Region of the trainee's company"), validators=[Optional()],
+                         choices=lambda: [("", _l("All regions")), *region_choices()])
 
 
 class IndicatorForm(Form):

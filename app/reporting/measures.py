@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select, String, and_, case, cast, distinct, exists, func, literal, select
+from sqlalchemy import Select, String, and_, case, cast, distinct, exists, func, literal, or_, select
 
 from app.accounts.models import Country, Gender, User
 from app.catalogue.models import Course
@@ -38,6 +38,9 @@ from app.training.models import ATTENDED, Attendance, AttendanceStatus, MeetingS
 Person = db.aliased(User, name="person")
 #: The trainee's employer (a member of the network), as opposed to ``Company``, the host firm of a placement.
 Employer = db.aliased(Company, name="employer")
+#: Another copy of the employer table for subqueries inside queries that already join ``Company`` (the host) or
+#: ``Employer`` (they would otherwise correlate to those).
+EmployerRow = db.aliased(Company, name="employer_row")
 #: Prefixes of the employer keys (``company_key``): a member of the directory by id, or a name not in it.
 MEMBER_KEY, OTHER_KEY = "m", "o:"
 
@@ -69,6 +72,7 @@ class Scope:
     specialisation_id: int | None = None
     country: Country | None = None  # the trainee's country
     company: str | None = None  # the trainee's employer: a ``company_key``
+    region: str | None = None  # the region of the trainee's employer (a member of the directory)
     gender: Gender | None = None
     course_ids: frozenset[int] | None = None  # a trainer sees their own courses only
 
@@ -106,6 +110,8 @@ def _people_filter(scope: Scope):
         conditions.append(Person.gender == scope.gender)
     if scope.company:
         conditions.append(company_key(Person) == scope.company)
+    if scope.region:
+        conditions.append(Person.employer_id.in_(select(EmployerRow.id).where(EmployerRow.region == scope.region)))
     return and_(True, *conditions)
 
 
@@ -221,6 +227,31 @@ def certificates_issued(scope: Scope) -> int:
     return db.session.scalar(query) or 0
 
 
+def firms_involved(scope: Scope) -> int:
+    """Members of the network involved: employing at least one person enrolled in scope, or hosting an agreed,
+    ongoing or completed internship in scope. ``scope.country`` is the *firm's* country here (firms per country);
+    the other filters apply to the people."""
+    people = scope.narrowed(country=None)
+    employers = enrolments(people, Person.employer_id).where(Person.employer_id.is_not(None),
+                                                             in_period(Enrolment.created_at, people))
+    hosts = placements(people, Placement.company_id).where(
+        Placement.status.in_([PlacementStatus.AGREED, PlacementStatus.IN_PROGRESS, PlacementStatus.COMPLETED]),
+        in_period(Placement.ends_on, people, days=True))
+    firm = db.aliased(Company, name="firm")  # neither the host (``Company``) nor the region filter's copy
+    query = select(func.count(firm.id)).where(or_(firm.id.in_(employers), firm.id.in_(hosts)))
+    if scope.country:
+        query = query.where(firm.country == scope.country)
+    return db.session.scalar(query) or 0
+
+
+def cross_border_cooperations(scope: Scope) -> int:
+    """Completed internships (each one, not people) where the trainee's country differs from the host firm's: the
+    cooperations across the border (the cooperation module will add orders)."""
+    return db.session.scalar(placements(scope, func.count(distinct(Placement.id))).where(
+        Placement.status == PlacementStatus.COMPLETED, in_period(Placement.ends_on, scope, days=True),
+        cross_border())) or 0
+
+
 MEASURES = {
     Measure.TRAINEES_ENROLLED: trainees_enrolled,
     Measure.TRAINEES_COMPLETED: trainees_completed,
@@ -230,6 +261,8 @@ MEASURES = {
     Measure.CROSS_BORDER_PLACEMENTS: lambda scope: placements_completed(scope, only_cross_border=True),
     Measure.TRAINEE_HOURS: trainee_hours,
     Measure.CERTIFICATES_ISSUED: certificates_issued,
+    Measure.FIRMS_INVOLVED: firms_involved,
+    Measure.CROSS_BORDER_COOPERATIONS: cross_border_cooperations,
 }
 
 
@@ -238,17 +271,23 @@ def value_of(measure: Measure, scope: Scope):
 
 
 # -- breakdowns for the dashboard ------------------------------------------------------------------------------
-DIMENSIONS = ("specialisation", "country", "company")
+DIMENSIONS = ("specialisation", "country", "company", "region")
+
+
+def employer_region(person=Person):
+    """The region of the person's employer ('' when not a member or the member gave none)."""
+    return func.coalesce(select(EmployerRow.region).where(EmployerRow.id == person.employer_id).scalar_subquery(),
+                         literal("", String))
 
 
 def _enrolment_dimension(dimension: str):
     return {"specialisation": Course.specialisation_id, "country": Person.country,
-            "company": company_key(Person)}[dimension]
+            "company": company_key(Person), "region": employer_region(Person)}[dimension]
 
 
 def _placement_dimension(dimension: str):
     return {"specialisation": Placement.specialisation_id, "country": Person.country,
-            "company": company_key(Person)}[dimension]
+            "company": company_key(Person), "region": employer_region(Person)}[dimension]
 
 
 @dataclass

@@ -24,6 +24,10 @@ class Measure(enum.StrEnum):
     CROSS_BORDER_PLACEMENTS = "cross_border_placements"
     TRAINEE_HOURS = "trainee_hours"
     CERTIFICATES_ISSUED = "certificates_issued"
+    #: Member firms employing someone enrolled or hosting an internship (the indicator's country: the firm's).
+    FIRMS_INVOLVED = "firms_involved"
+    #: Completed internships across the border (each internship, not people).
+    CROSS_BORDER_COOPERATIONS = "cross_border_cooperations"
 
 
 class Indicator(TimestampMixin, db.Model):

@@ -45,7 +45,7 @@ def _filters() -> tuple[ReportFilterForm, Scope]:
 
 
 #: The arguments report pages carry to their links and exports (anything else in the URL is ignored).
-CARRIED_ARGS = ("start", "end", "specialisation", "country", "company", "figure")
+CARRIED_ARGS = ("start", "end", "specialisation", "country", "company", "region", "figure")
 
 
 def _args(**extra) -> dict:
@@ -100,7 +100,7 @@ def _matrix_courses(scope: Scope) -> list[tuple[int, str]]:
     return [(course_id, pick(title)) for course_id, title in db.session.execute(query)]
 
 
-@bp.get("/export/figures-<any(specialisation, country, company):dimension>.<any(csv, xlsx):fmt>")
+@bp.get("/export/figures-<any(specialisation, country, company, region):dimension>.<any(csv, xlsx):fmt>")
 @role_required(*READERS)
 @writes  # records who exported what
 def export_figures(dimension: str, fmt: str):

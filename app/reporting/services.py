@@ -24,6 +24,7 @@ from app.core.translated import pick
 from app.enrolment.models import Enrolment, EnrolmentStatus
 from app.extensions import cache, db
 from app.network.models import Company
+from app.network.regions import region_choices
 from app.reporting import measures
 from app.reporting.measures import Scope
 from app.reporting.models import Indicator, Measure
@@ -146,6 +147,9 @@ def group_labels(dimension: str) -> dict:
         return {s.id: pick(s.title) for s in db.session.scalars(select(Specialisation))}
     if dimension == "country":
         return {k: str(v) for k, v in COUNTRY_LABELS.items()}
+    if dimension == "region":
+        return {**{code: name for code, name in region_choices()},
+                "": _("(employer not in the directory or without a region)")}
     return company_labels()
 
 
@@ -166,9 +170,9 @@ def company_labels(course_ids: frozenset[int] | None = None) -> dict[str, str]:
 
 
 DIMENSION_LABELS = {"specialisation": _l("Specialisation"), "country": _l("Trainee's country"),
-                    "company": _l("Trainee's company")}
+                    "company": _l("Trainee's company"), "region": _l("Region of the trainee's company")}
 DIMENSION_HEADINGS = {"specialisation": _l("By specialisation"), "country": _l("By trainee's country"),
-                      "company": _l("By trainee's company")}
+                      "company": _l("By trainee's company"), "region": _l("By region of the trainee's company")}
 
 
 def breakdown_columns(dimension: str) -> list[Column]:
@@ -332,7 +336,7 @@ def cached(key: str, compute):
 
 
 def cache_key(kind: str, scope: Scope, *extra) -> str:
-    parts = (scope.start, scope.end, scope.specialisation_id, scope.country, scope.company, scope.gender,
+    parts = (scope.start, scope.end, scope.specialisation_id, scope.country, scope.company, scope.region, scope.gender,
              tuple(sorted(scope.course_ids)) if scope.course_ids is not None else None, *extra)
     return f"reporting:{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
@@ -350,7 +354,11 @@ def dashboard_figures(scope: Scope, with_indicators: bool, fresh: bool = False) 
             totals={"enrolled": measures.trainees_enrolled(scope), "completed": measures.trainees_completed(scope),
                     "meetings": measures.meetings_held(scope), "attendance": measures.attendance_rate(scope),
                     "placements": measures.placements_completed(scope),
-                    "cross_border": measures.placements_completed(scope, only_cross_border=True)},
+                    "cross_border": measures.placements_completed(scope, only_cross_border=True),
+                    "cooperations": measures.cross_border_cooperations(scope),
+                    # firms per country: the firm's country (the trainee-country filter does not narrow firms)
+                    **{f"firms_{c.value}": measures.firms_involved(scope.narrowed(country=c))
+                       for c in (Country.PL, Country.LT)}},
             tables={dimension: measures.breakdown(scope, dimension) for dimension in measures.DIMENSIONS},
             hosts=measures.placements_by_host(scope),
             indicator_values={s.indicator.id: s.achieved for s in indicator_table()} if with_indicators else {})
