@@ -20,7 +20,16 @@ def init_app(app):
     from app.core.employers import register_employer_hooks
     from app.core.home import for_coordinators, register_home_panel
     from app.core.sections import register_section
-    from app.network import catalogue, cli, demo, entry_demo, home, images, notices  # noqa: F401  (they register)
+    from app.network import (  # noqa: F401  (they register: builders, jobs, demo steps, notification kinds)
+        catalogue,
+        cli,
+        demo,
+        employers_demo,
+        entry_demo,
+        home,
+        images,
+        notices,
+    )
     from app.network.employers import member_names, resolve_employer
     from app.network.people_routes import managers_section
     from app.storage.references import register_reference_source
