@@ -31,7 +31,7 @@ def init_app(app):
         notices,
     )
     from app.network.employers import member_names, resolve_employer
-    from app.network.people_routes import managers_section
+    from app.network.people_routes import employers_panel, managers_section
     from app.storage.references import register_reference_source
 
     app.cli.add_command(cli.network_cli)
@@ -44,3 +44,5 @@ def init_app(app):
     # Accounts and enrolment take people's employers without importing the network (which imports accounts).
     register_employer_hooks(resolve_employer, member_names)
     register_section("network.member", "network.managers", 60, "network/people_managers.html", managers_section)
+    register_home_panel("network.employers", 40, "network/employers_home.html", employers_panel,
+                        visible_if=for_coordinators)

@@ -179,3 +179,9 @@ def managers_section(user, company: Company) -> dict | None:
         return None
     return {"managers": managers.company_managers(company), "invite_form": InviteManagerForm(),
             "action_form": ManagerActionForm(), "can_confirm": can_manage_directory(user)}
+
+
+def employers_panel(user) -> dict:
+    """Coordinators' home panel: how many free-text employers wait for matching (three queries)."""
+    names = unmatched_names()
+    return {"names": len(names), "people": sum(n.people for n in names)}

@@ -40,8 +40,10 @@ AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 
 WIDTHS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 800}}
 
-#: Anonymous visitors and every role (a mentor: a company-mentor account linked to a host firm).
-PERSONAS = [None, *Role]
+#: Anonymous visitors and every role (a mentor: a company-mentor account linked to a host firm), and a firm's
+#: confirmed manager (a MENTOR account that mentors nobody: what it reaches is the firm view).
+MANAGER = "manager"
+PERSONAS = [None, *Role, MANAGER]
 
 
 def _role_account(role: Role) -> tuple[str, str]:
@@ -55,8 +57,15 @@ def _mentor_account() -> tuple[str, str]:
     return MENTORS[1][0], MENTOR_PASSWORD
 
 
-#: Personas whose demo account is not in accounts' DEMO_USERS: mentors are seeded with the placements' firms.
-ACCOUNTS = {Role.MENTOR: _mentor_account}
+def _manager_account() -> tuple[str, str]:
+    from app.network.employers_demo import MANAGER_EMAIL, MANAGER_PASSWORD
+
+    return MANAGER_EMAIL, MANAGER_PASSWORD
+
+
+#: Personas whose demo account is not in accounts' DEMO_USERS: mentors are seeded with the placements' firms, the
+#: firm's manager with the employers.
+ACCOUNTS = {Role.MENTOR: _mentor_account, MANAGER: _manager_account}
 
 
 def demo_account(persona) -> tuple[str, str]:
@@ -378,7 +387,9 @@ MUST_REACH = {
                        "/offers/<id>/edit", "/offers/new",
                        "/placements/matching", "/learning/certificates", "/reports/", "/reports/people",
                        "/reports/people/<id>", "/reports/indicators", "/reports/at-risk", "/directory/moderation",
-                       "/directory/revisions/<id>", "/directory/<id>/contacts", "/directory/<id>/history"],
+                       "/directory/revisions/<id>", "/directory/<id>/contacts", "/directory/<id>/history",
+                       "/directory/employers"],
+    MANAGER: ["/firm/<id>/", "/firm/<id>/people/<id>"],
     Role.ADMIN: ["/audit/", "/admin/users/", "/admin/users/<id>", "/admin/settings", "/admin/jobs/failed"],
 }
 
