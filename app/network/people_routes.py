@@ -5,7 +5,7 @@ person or a coordinator, confirmed by a coordinator; shown on the member's page 
 from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -52,7 +52,8 @@ def confirm_employer_view():
     company = load_or_404(Company, form.company_id.data)
     with refusals():
         linked = confirm_employer(current_user, form.key.data, company)
-        flash(_("%(count)d people linked to %(company)s.", count=linked, company=company.name), "success")
+        flash(ngettext("%(num)d person linked to %(company)s.", "%(num)d people linked to %(company)s.", linked,
+                       company=company.name), "success")
     return _back()
 
 
@@ -71,7 +72,8 @@ def other_employer():
     company = load_or_404(Company, company_id)
     with refusals():
         linked = confirm_employer(current_user, form.key.data, company)
-        flash(_("%(count)d people linked to %(company)s.", count=linked, company=company.name), "success")
+        flash(ngettext("%(num)d person linked to %(company)s.", "%(num)d people linked to %(company)s.", linked,
+                       company=company.name), "success")
     return _back()
 
 
