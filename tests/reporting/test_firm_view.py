@@ -154,3 +154,27 @@ def test_only_the_contact_person_and_coordinators_invite_and_remove(firms):
         managers.remove_manager(firms["anna"], link)
     managers.remove_manager(coordinator, link)
     assert not can_see_staff(firms["piotr"], a)
+
+
+def test_the_firm_view_runs_the_same_queries_for_more_staff(client, login, firms):
+    from tests.querycount import assert_queries_do_not_grow
+
+    a = firms["a"]
+    course = create_course()
+
+    def grow(times):
+        for _ in range(times):
+            person = create_user(Role.TRAINEE, employer_id=a.id)
+            enrol(person, course)
+            create_placement(person, firms["b"], status=PlacementStatus.COMPLETED)
+
+    login(firms["manager_a"])
+    assert_queries_do_not_grow(client, f"/firm/{a.id}/", grow, 5)
+
+
+def test_erasing_a_person_removes_them_from_their_employers_view(firms):
+    from app.privacy.erasure import erase_person
+
+    erase_person(create_user(Role.ADMIN), firms["piotr"], "asked")
+    assert firms["piotr"].employer_id is None
+    assert [line.name for line in firm.staff(firms["a"])] == ["Anna Kowalska"]
