@@ -20,7 +20,8 @@ from tests.factories.placements import create_company, create_placement
 from tests.factories.training import create_meeting
 from tests.querycount import assert_queries_do_not_grow
 
-COORDINATOR_PANELS = {"reporting.figures", "placements.applications", "reporting.at_risk", "training.unsigned_sheets"}
+COORDINATOR_PANELS = {"reporting.figures", "placements.applications", "reporting.at_risk", "training.unsigned_sheets",
+                      "network.employers"}
 
 
 def indicators():
