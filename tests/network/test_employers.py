@@ -190,3 +190,19 @@ def test_the_profile_form_links_the_chosen_member(client, login, db):
     db.session.expire_all()
     assert db.session.get(User, person.id).employer_id == firm.id
     assert 'value="Metal-Tech"' in client.get("/profile").text
+
+
+def test_the_bulk_import_links_members_by_name_or_number_and_keeps_other_names(db):
+    from app.enrolment.bulk import Row, import_rows
+
+    metal, lazeriai = create_company(Country.PL, name="Metal-Tech Suwałki"), create_company(Country.LT, name="Lazeriai")
+    course = create_course()
+    rows = [Row(2, "Jan Kowalski", "jan.kowalski@example.com", "PL", "METAL TECH SUWAŁKI sp. z o.o.", str(course.id)),
+            Row(3, "Ona Petraitienė", "", "LT", f"įmonės kodas {lazeriai.registration_number}", str(course.id)),
+            Row(4, "Eva Nowak", "eva@example.com", "PL", "Warsztat Nowaka", str(course.id))]
+    import_rows(rows, create_user(Role.COORDINATOR))
+    people = {u.full_name: u for u in db.session.scalars(select(User).where(User.full_name.in_(
+        ["Jan Kowalski", "Ona Petraitienė", "Eva Nowak"])))}
+    assert people["Jan Kowalski"].employer_id == metal.id
+    assert people["Ona Petraitienė"].employer_id == lazeriai.id
+    assert (people["Eva Nowak"].employer_id, people["Eva Nowak"].company_name) == (None, "Warsztat Nowaka")
