@@ -11,6 +11,7 @@ from app.accounts import admin_bp, mails, services
 from app.accounts.forms import InviteForm, UserAdminForm, UserSearchForm
 from app.accounts.models import Country, Invitation, User
 from app.accounts.policies import can_manage_user, can_resend_invitation
+from app.core.employers import employer_text
 from app.core.forms import ConfirmForm
 from app.core.permissions import Role, load_or_403, role_required
 from app.core.uow import form_page, refusals
@@ -64,6 +65,7 @@ def edit(user_id: int):
     invitations = db.session.scalars(
         select(Invitation).where(Invitation.user_id == user.id).order_by(Invitation.created_at.desc())).all()
     return form_page("accounts/admin/edit.html", user=user, form=form, invitations=invitations,
+                     employer=employer_text(user),
                      resend_form=ConfirmForm(prefix="resend"),
                      can_resend=can_resend_invitation(current_user, user))
 

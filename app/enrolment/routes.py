@@ -103,7 +103,8 @@ def course_enrolments(course_id: int):
             select(User).where(User.role == Role.TRAINEE, User.is_active.is_(True), User.merged_into_id.is_(None))
             .order_by(User.full_name)) if u.id not in taken]
     return render_template("enrolment/course.html", course=course, by_status=by_status, enrol_form=enrol_form,
-                           enrolled=len(by_status[EnrolmentStatus.ENROLLED]))
+                           enrolled=len(by_status[EnrolmentStatus.ENROLLED]),
+                           employers=employer_names(e.user.employer_id for e in enrolments))
 
 
 @bp.post("/manage/enrolments/course/<int:course_id>/enrol")

@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.catalogue.models import Lesson, Material, MaterialStatus
+from app.core.employers import employer_names
 from app.core.exports import safe_cell
 from app.core.i18n import COUNTRY_LABELS, format_long_moment
 from app.core.pdf import register_fonts
@@ -67,9 +68,12 @@ def attendance_sheet_pdf(meeting: TrainingSession) -> bytes:
         story.append(Spacer(1, 6 * mm))
         header = [_("No."), _("Name"), _("Company"), _("Country"), _("Signature")]
         rows = [[Paragraph(h, styles["cell"]) for h in header]]
-        for number, (user, _attendance) in enumerate(roster(meeting), 1):
+        people = roster(meeting)
+        employers = employer_names(user.employer_id for user, _a in people)  # members' names, one query
+        for number, (user, _attendance) in enumerate(people, 1):
             rows.append([str(number), Paragraph(escape(user.full_name), styles["cell"]),
-                         Paragraph(escape(user.company_name or ""), styles["cell"]),
+                         Paragraph(escape(employers.get(user.employer_id) or user.company_name or ""),
+                                   styles["cell"]),
                          Paragraph(str(COUNTRY_LABELS[user.country.value]), styles["cell"]), ""])
         table = Table(rows, colWidths=[10 * mm, 55 * mm, 50 * mm, 25 * mm, 40 * mm], repeatRows=1,
                       rowHeights=[None] + [11 * mm] * (len(rows) - 1))
@@ -99,8 +103,11 @@ def _csv_bytes(rows: list[list]) -> bytes:
 
 def attendance_csv(meeting: TrainingSession) -> bytes:
     rows = [["user_id", "name", "company", "country", "status", "remark", "method", "recorded_at_utc"]]
-    for user, attendance in roster(meeting):
-        rows.append([user.id, user.full_name, user.company_name, user.country.value,
+    people = roster(meeting)
+    employers = employer_names(user.employer_id for user, _a in people)
+    for user, attendance in people:
+        rows.append([user.id, user.full_name, employers.get(user.employer_id) or user.company_name,
+                     user.country.value,
                      attendance.status.value if attendance else "not recorded",
                      attendance.remark if attendance else "", attendance.method.value if attendance else "",
                      attendance.recorded_at.isoformat() if attendance else ""])

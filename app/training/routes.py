@@ -17,6 +17,7 @@ from app.catalogue.forms import fill_texts, texts_from
 from app.catalogue.models import Course, course_trainers
 from app.core.audit import record_event
 from app.core.db import utcnow
+from app.core.employers import employer_names
 from app.core.files import send_attached_file
 from app.core.forms import ConfirmForm, flash_form_errors
 from app.core.permissions import Role, has_role, load_or_403, role_required
@@ -127,8 +128,10 @@ def meeting(meeting_id: int):
     runs = can_run_meeting(current_user, meeting)
     own = db.session.scalar(select(Attendance).where(Attendance.session_id == meeting.id,
                                                      Attendance.user_id == current_user.id))
+    people = services.roster(meeting) if runs else []
     return render_template("training/meeting.html", meeting=meeting, runs=runs, own=own,
-                           roster=services.roster(meeting) if runs else [], is_open=checkin.is_open(meeting),
+                           roster=people, is_open=checkin.is_open(meeting),
+                           employers=employer_names(user.employer_id for user, _a in people),
                            sheet_form=SignedSheetForm(), venue_zone=ZoneInfo(meeting.timezone),
                            gaps=services.meeting_gaps(meeting) if runs else {}, gap_labels=services.GAP_LABELS)
 
@@ -153,7 +156,8 @@ def roster(meeting_id: int):
             flash(_("Attendance saved (%(n)s changes).", n=changed), "success")
             return redirect(url_for("training.meeting", meeting_id=meeting.id), 303)
     names = {user.id: user for user, _a in people}
-    return form_page("training/roster.html", meeting=meeting, form=form, names=names)
+    return form_page("training/roster.html", meeting=meeting, form=form, names=names,
+                     employers=employer_names(user.employer_id for user, _a in people))
 
 
 @bp.get("/meetings/<int:meeting_id>/sheet.pdf")

@@ -206,3 +206,15 @@ def test_the_bulk_import_links_members_by_name_or_number_and_keeps_other_names(d
     assert people["Jan Kowalski"].employer_id == metal.id
     assert people["Ona Petraitienė"].employer_id == lazeriai.id
     assert (people["Eva Nowak"].employer_id, people["Eva Nowak"].company_name) == (None, "Warsztat Nowaka")
+
+
+def test_lists_of_people_show_the_members_name_once_linked(db):
+    from app.training.documents import attendance_csv
+    from tests.factories.training import create_meeting
+
+    firm = create_company(Country.PL, name="Metal-Tech Suwałki")
+    course = create_course()
+    enrol(create_user(Role.TRAINEE, employer_id=firm.id, full_name="Anna Kowalska"), course)
+    enrol(create_user(Role.TRAINEE, company_name="Warsztat Nowaka", full_name="Eva Nowak"), course)
+    text = attendance_csv(create_meeting(course)).decode("utf-8-sig")
+    assert "Anna Kowalska,Metal-Tech Suwałki" in text and "Eva Nowak,Warsztat Nowaka" in text
