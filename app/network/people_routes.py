@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.accounts import mails
 from app.core.forms import flash_form_errors
-from app.core.permissions import Role, load_or_403, load_or_404, role_required
+from app.core.permissions import MAX_ID, Role, load_or_403, load_or_404, role_required
 from app.core.uow import refusals
 from app.extensions import db
 from app.network import bp, managers
@@ -144,9 +144,12 @@ def invite_manager(company_id: int):
 
 
 def _manager_link(company_id: int, link_id: int, policy) -> CompanyMember:
-    link = load_or_403(CompanyMember, link_id, lambda user, row: policy(user, row.company))
-    if link.company_id != company_id:
-        abort(404)  # a link of another firm: not found under this address
+    """The firm's manager link: the firm first (403 to whoever may not act for it), then the link, which must be
+    one of this firm's managers (404 otherwise, whoever asks)."""
+    company = load_or_403(Company, company_id, policy)
+    link = db.session.get(CompanyMember, link_id) if 0 < link_id <= MAX_ID else None
+    if link is None or link.company_id != company.id or not link.is_manager:
+        abort(404)
     return link
 
 

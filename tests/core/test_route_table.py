@@ -61,7 +61,7 @@ TABLE: dict[str, str] = {
     "GET /directory/<int:company_id>/edit": "lfffoo",
     "POST /directory/<int:company_id>/edit": "lfffoo",
     "POST /directory/<int:company_id>/managers": "lfffoo",
-    "POST /directory/<int:company_id>/managers/<int:link_id>/confirm": "lfffnn",  # link 1 is not firm 1's
+    "POST /directory/<int:company_id>/managers/<int:link_id>/confirm": "lfffnn",  # link: no manager of firm
     "POST /directory/<int:company_id>/managers/<int:link_id>/remove": "lfffnn",
     "POST /directory/<int:company_id>/mentors": "lfffoo",
     "GET /directory/employers": "lfffoo",
