@@ -18,7 +18,6 @@ import io
 import logging
 import shutil
 import tempfile
-import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
@@ -56,7 +55,7 @@ from app.core.db import reading_only, utcnow
 from app.core.exports import Column, xlsx_sheets
 from app.core.i18n import COUNTRY_LABELS, IN_LANGUAGE, force_timezone, format_number
 from app.core.pdf import CELL_PADDING, register_fonts
-from app.core.permissions import Role, has_role
+from app.core.text import fold
 from app.core.translated import pick, pick_with_language
 from app.core.uow import after_commit, delete_unless_committed
 from app.core.urls import external_url
@@ -67,13 +66,13 @@ from app.jobs.outbox import handler
 from app.jobs.schedule import every
 from app.network.models import (
     Company,
-    ContactVisibility,
     MemberImage,
     MemberKind,
     Process,
     Product,
     ProductKind,
 )
+from app.network.policies import can_see_contact
 from app.network.regions import REGIONS, region_name
 from app.network.vocabulary import MATERIAL_LABELS, MEMBER_KIND_LABELS, PROCESS_LABELS, PRODUCT_KIND_LABELS
 from app.storage import generate_key, get_storage
@@ -190,23 +189,6 @@ class Entry:
     image_key: str | None = None
 
 
-def catalogue_shows_contact(reader: Any, company: Company) -> bool:
-    """Contact person, e-mail, phone and address as the member chose, for the catalogue's reader (None: a public
-    copy, anyone may read it): public ones for all, "logged-in people" for a logged-in asker, hidden ones for
-    coordinators only — the same rule as the member's page, applied to whoever asked for the file."""
-    if company.contact_visibility == ContactVisibility.PUBLIC:
-        return True
-    if reader is None or not getattr(reader, "is_authenticated", False):
-        return False
-    return company.contact_visibility == ContactVisibility.MEMBERS or has_role(reader, Role.COORDINATOR)
-
-
-def fold(name: str) -> str:
-    """A name for sorting: case and diacritics folded ("Łomża" sorts as "lomza")."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold().replace("ł", "l"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 COUNTRY_ORDER = {Country.PL.value: 0, Country.LT.value: 1}
 
 
@@ -241,7 +223,7 @@ def _key(image: MemberImage | None) -> str | None:
 
 def _entry(company: Company, logo: MemberImage | None, reader: Any) -> Entry:
     contact = None
-    if catalogue_shows_contact(reader, company):
+    if can_see_contact(reader, company):
         contact = {"name": company.contact_name, "email": company.contact_email, "phone": company.contact_phone,
                    "address": company.address}
     products = tuple(ProductLine(p.kind.value, dict(p.name or {}), dict(p.description or {}),

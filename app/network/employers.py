@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -24,12 +23,12 @@ from app.accounts.models import Country, User
 from app.core.audit import record_event
 from app.core.errors import DomainError
 from app.core.models import AuditEntry
+from app.core.text import fold
 from app.extensions import db
 from app.network.models import Company, CompanyAlias
 from app.network.policies import can_manage_directory
 
 #: Letters NFKD does not split into a base letter and a mark.
-_FOLDED = str.maketrans({"ł": "l", "ß": "ss", "ø": "o", "đ": "d", "æ": "ae", "œ": "oe"})
 #: Legal forms (as folded word sequences) that say nothing about which firm it is: Polish spółka z o.o., S.A.,
 #: spółka cywilna, jawna, komandytowa, P.P.H.U. and its kin; Lithuanian UAB, AB, MB, IĮ, ŽŪB, VšĮ.
 _LEGAL_FORMS = [
@@ -52,16 +51,14 @@ SUGGESTIONS = 3
 DISMISSED = "network.employer_dismissed"
 
 
-def fold(text: str) -> str:
-    """Case-folded, diacritics removed (ł too), punctuation as spaces, spaces squeezed."""
-    text = unicodedata.normalize("NFKD", (text or "").casefold().translate(_FOLDED))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
+def plain_words(text: str | None) -> str:
+    """Folded (app.core.text.fold), punctuation as spaces, spaces squeezed."""
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", fold(text)).split())
 
 
 def name_key(text: str | None) -> str:
     """The key under which spellings of one firm's name are the same: folded, legal forms removed, no spaces."""
-    words = fold(_NUMBER_RE.sub(" ", text or ""))
+    words = plain_words(_NUMBER_RE.sub(" ", text or ""))
     previous = None
     while previous != words:  # "UAB ... MB" or a legal form written twice
         previous, words = words, _LEGAL_RE.sub(" ", words).strip()

@@ -29,6 +29,7 @@ from app.core.urls import path_for
 from app.extensions import db
 from app.network.identifiers import clean_registration_number
 from app.network.images import is_published, store_image
+from app.network.members import person_link
 from app.network.models import (
     Capability,
     Certification,
@@ -434,12 +435,8 @@ def add_contact(actor: User, company: Company, user: User) -> CompanyMember:
         raise DomainError(_l("Only coordinators manage the directory."))
     if not user.is_active or not user.email:
         raise DomainError(_l("A contact person needs an active account with an e-mail address."), field="email")
-    link = db.session.scalar(select(CompanyMember).where(CompanyMember.company_id == company.id,
-                                                         CompanyMember.user_id == user.id))
-    if link is None:
-        link = CompanyMember(company=company, user=user, is_mentor=False, invited_by_id=actor.id)
-        db.session.add(link)
-    link.is_contact = True
+    link = person_link(company, user)
+    link.is_contact, link.invited_by_id = True, link.invited_by_id or actor.id
     db.session.flush()
     record_event("network.contact_added", actor=actor, obj=company, after={"user": user.id})
     return link

@@ -11,11 +11,11 @@ from app.core.demo import demo_seeder
 from app.core.settings import DIRECTORY_REGISTRATION, set_setting
 from app.extensions import db
 from app.network.entries import entry_of
+from app.network.members import person_link
 from app.network.models import (
     Capability,
     Certification,
     Company,
-    CompanyMember,
     EntryRevision,
     Machine,
     Process,
@@ -36,12 +36,7 @@ def seed_demo_entries() -> None:
     contact = find_user_by_email(CONTACT)
     if company is None or contact is None:
         return
-    link = db.session.scalar(select(CompanyMember).where(CompanyMember.company_id == company.id,
-                                                         CompanyMember.user_id == contact.id))
-    if link is None:
-        link = CompanyMember(company=company, user=contact, is_mentor=False)
-        db.session.add(link)
-    link.is_contact = True
+    person_link(company, contact).is_contact = True
     company.region, company.district, company.languages = "LT-AL", "Alytaus miesto savivaldybė", ["lt", "pl", "en"]
     company.capabilities = [
         Capability(process=Process.WELDING_MIG_MAG, materials=["steel", "stainless_steel"], max_thickness_mm=30,

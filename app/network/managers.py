@@ -14,6 +14,7 @@ from app.core.db import utcnow
 from app.core.errors import DomainError
 from app.core.permissions import Role
 from app.extensions import db
+from app.network.members import person_link
 from app.network.models import Company, CompanyMember
 from app.network.policies import can_invite_manager, can_manage_directory
 from app.notifications.services import notify
@@ -44,9 +45,7 @@ def invite_manager(actor: User, company: Company, email: str, full_name: str = "
     link = _link(company, user)
     if link is not None and link.is_manager:
         raise DomainError(_l("%(name)s is already a manager of this firm.", name=user.full_name), field="email")
-    if link is None:
-        link = CompanyMember(company=company, user=user, is_mentor=False)
-        db.session.add(link)
+    link = link or person_link(company, user)
     link.is_manager, link.invited_by_id = True, actor.id
     if can_manage_directory(actor):
         link.manager_confirmed_at, link.manager_confirmed_by_id = utcnow(), actor.id

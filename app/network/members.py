@@ -13,7 +13,7 @@ from app.core.audit import audit_changes, record_event
 from app.core.errors import DomainError
 from app.extensions import db
 from app.network.identifiers import clean_registration_number, clean_vat_number
-from app.network.models import Company, ContactVisibility, MemberKind
+from app.network.models import Company, CompanyMember, ContactVisibility, MemberKind
 from app.network.policies import can_manage_company
 from app.network.regions import region_fits
 from app.network.search import refresh_document
@@ -116,3 +116,12 @@ def save_company(actor: User, company: Company | None, data: CompanyData) -> Com
     return company
 
 
+def person_link(company: Company, user: User) -> CompanyMember:
+    """The link between a member and a person, made (with no role yet: not a mentor, contact or manager) when there
+    is none. Callers set what the person is to the member."""
+    link = db.session.scalar(select(CompanyMember).where(CompanyMember.company_id == company.id,
+                                                         CompanyMember.user_id == user.id))
+    if link is None:
+        link = CompanyMember(company=company, user=user, is_mentor=False)
+        db.session.add(link)
+    return link

@@ -15,7 +15,7 @@ from app.core.permissions import MAX_ID, Role, load_or_403, load_or_404, role_re
 from app.core.uow import refusals
 from app.extensions import db
 from app.network import bp, managers
-from app.network.employers import confirm_employer, dismiss_employer, fold, resolve_employer, unmatched_names
+from app.network.employers import confirm_employer, dismiss_employer, plain_words, resolve_employer, unmatched_names
 from app.network.identifiers import display_registration
 from app.network.models import Company, CompanyMember
 from app.network.people_forms import (
@@ -94,7 +94,7 @@ def dismiss_employer_view():
 def employer_choices():
     """Members matching ``q`` (a part of the name or of the registration number) for the employer field's list.
     Only what the public directory shows."""
-    q = fold(request.args.get("q", "")[:100])
+    q = plain_words(request.args.get("q", "")[:100])
     digits = "".join(c for c in q if c.isdigit())
     if len(q) < 2:
         return jsonify(members=[])
@@ -103,7 +103,7 @@ def employer_choices():
                               .where(Company.is_active.is_(True), Company.is_published.is_(True))
                               .order_by(Company.name))
     words = q.split()
-    found = [r for r in rows if all(w in fold(r.name) for w in words)
+    found = [r for r in rows if all(w in plain_words(r.name) for w in words)
              or (len(digits) >= 3 and digits in (r.registration_number or ""))]
     return jsonify(members=[{"id": r.id, "name": r.name, "country": r.country.value,
                              "value": _choice_value(r.name, r.country, r.registration_number)}

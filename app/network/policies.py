@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app.core.permissions import Role, has_role
 from app.extensions import db
-from app.network.models import Company, CompanyMember
+from app.network.models import Company, CompanyMember, ContactVisibility
 
 
 def _links(user: Any) -> list[CompanyMember]:
@@ -38,6 +38,16 @@ def can_see_company(user: Any, company: Company) -> bool:
     if company.is_active and company.is_published:
         return True
     return can_manage_company(user, company) or company.id in contact_company_ids(user)
+
+
+def can_see_contact(user: Any, company: Company) -> bool:
+    """The contact person, e-mail, phone and address, as the member chose: everyone, logged-in people, or
+    coordinators only. ``user`` None is anyone at all (the public copy of the offer catalogue)."""
+    if company.contact_visibility == ContactVisibility.PUBLIC:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return company.contact_visibility == ContactVisibility.MEMBERS or can_manage_company(user, company)
 
 
 def contact_company_ids(user: Any) -> set[int]:

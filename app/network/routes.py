@@ -17,12 +17,19 @@ from app.core.translated import pick
 from app.core.uow import form_page, refusals
 from app.extensions import db
 from app.network import bp, members, search
+from app.network.entries import pending_revision
 from app.network.forms import CompanyForm, DirectoryFilterForm
 from app.network.identifiers import display_registration
-from app.network.models import Company, ContactVisibility, MemberKind
-from app.network.policies import can_manage_company, can_see_company
+from app.network.models import Company, ContactVisibility, MemberImage, MemberKind
+from app.network.policies import can_manage_company, can_propose_entry, can_see_company, can_see_contact
 from app.network.regions import region_name
-from app.network.vocabulary import MEMBER_KIND_LABELS, PROCESS_LABELS
+from app.network.vocabulary import (
+    MATERIAL_LABELS,
+    MEMBER_KIND_LABELS,
+    PROCESS_LABELS,
+    PRODUCT_KIND_LABELS,
+    WORKING_LANGUAGES,
+)
 
 
 def _specialisations() -> list[Specialisation]:
@@ -76,13 +83,6 @@ def old_member(company_id: int):
     return redirect(url_for("network.member", company_id=company_id), 301)
 
 
-def contact_shown(user, company: Company) -> bool:
-    """The contact person, e-mail, phone and address, as the member chose."""
-    if company.contact_visibility == ContactVisibility.PUBLIC or can_manage_company(user, company):
-        return True
-    return company.contact_visibility == ContactVisibility.MEMBERS and getattr(user, "is_authenticated", False)
-
-
 @bp.get("/directory/<int:company_id>")
 def member(company_id: int):
     from sqlalchemy.orm import selectinload
@@ -94,24 +94,13 @@ def member(company_id: int):
         selectinload(Company.products).selectinload(Product.photos)))
     if not can_see_company(current_user, company):
         abort(404)
-    from app.network.entries import pending_revision
-    from app.network.models import MemberImage
-    from app.network.policies import can_propose_entry
-    from app.network.regions import region_name
-    from app.network.vocabulary import (
-        MATERIAL_LABELS,
-        MEMBER_KIND_LABELS,
-        PROCESS_LABELS,
-        PRODUCT_KIND_LABELS,
-        WORKING_LANGUAGES,
-    )
 
     is_contact = can_propose_entry(current_user, company)
     logo = db.session.scalar(select(MemberImage).where(MemberImage.company_id == company.id,
                                                        MemberImage.is_logo.is_(True)))
     return render_template("network/member.html", company=company, logo=logo,
                            registration=display_registration(company.country, company.registration_number),
-                           show_contact=contact_shown(current_user, company),
+                           show_contact=can_see_contact(current_user, company),
                            can_edit=can_manage_company(current_user, company), is_contact=is_contact,
                            pending=pending_revision(company) if is_contact or can_manage_company(current_user)
                            else None,

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import gzip
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -28,6 +27,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts.models import Country
 from app.catalogue.models import Specialisation
 from app.core.i18n import COUNTRY_LABELS
+from app.core.text import fold
 from app.extensions import db
 from app.network.models import Capability, Company, MemberKind, company_specialisations
 from app.network.regions import region_name
@@ -44,15 +44,9 @@ MAX_QUERY_WORDS = 12
 MAX_TERM = 64
 
 # Letters Unicode does not decompose into a base letter and a mark.
-_FOLD = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i"})
 # Letters and digits only: what both the FTS5 tokenizer and PostgreSQL's parser read as one word.
 _WORD = re.compile(r"[^\W_]+")
 
-
-def fold(text: str) -> str:
-    """Lower-case without diacritics: "Gręžimas Łomża" → "grezimas lomza"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def words(text: str | None) -> list[str]:

@@ -12,6 +12,7 @@ from app.core.errors import DomainError
 from app.core.permissions import Role
 from app.enrolment.models import Enrolment
 from app.extensions import db
+from app.network.members import person_link
 from app.network.models import Company, CompanyMember
 from app.network.policies import can_manage_company
 from app.placements.models import Placement
@@ -49,11 +50,7 @@ def add_mentor(actor: User, company: Company, user: User) -> CompanyMember:
         record_event("accounts.role_changed", actor=actor, obj=user, before={"role": user.role},
                      after={"role": Role.MENTOR})
         user.role = Role.MENTOR
-    member = db.session.scalar(select(CompanyMember).where(CompanyMember.company_id == company.id,
-                                                           CompanyMember.user_id == user.id))
-    if member is None:
-        member = CompanyMember(company=company, user=user, is_mentor=True)
-        db.session.add(member)
+    member = person_link(company, user)
     member.is_mentor = True
     db.session.flush()
     record_event("placements.mentor_added", actor=actor, obj=company, after={"user": user.id})
