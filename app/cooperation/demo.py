@@ -1,0 +1,1 @@
+"""Demo service requests between demo members (filled in below when the demo data is loaded)."""

@@ -1,0 +1,122 @@
+"""The cooperation figures ("efficiency measurement in the cooperation chain"), per requester's country, process or
+period (the month the request was opened):
+
+- posted: requests opened; answered: with at least one offer; matched: an offer accepted; completed: delivered or
+  closed;
+- median response time: hours from opening to the first offer, over answered requests;
+- cross-border share: of matched requests, those whose accepted offerer is in another country than the requester;
+- value: the sum of accepted prices, per currency (never converted);
+- satisfaction: the mean of all ratings given.
+
+Computed in Python over the (small) set of requests: a cluster posts hundreds a year, not millions."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from flask_babel import gettext as _, lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.cooperation.models import Currency, OfferStatus, RequestRating, RequestStatus, ServiceRequest
+from app.core.exports import Column, export_response
+from app.extensions import db
+from app.network.vocabulary import PROCESS_LABELS
+
+GROUPINGS = {"country": _l("Country"), "process": _l("Process"), "period": _l("Month")}
+
+
+@dataclass
+class Figures:
+    key: str
+    posted: int = 0
+    answered: int = 0
+    matched: int = 0
+    completed: int = 0
+    cross_border: int = 0
+    response_hours: list[float] = field(default_factory=list)
+    value: dict[str, Decimal] = field(default_factory=dict)
+    scores: list[int] = field(default_factory=list)
+
+    @property
+    def median_response_hours(self) -> float | None:
+        return round(statistics.median(self.response_hours), 1) if self.response_hours else None
+
+    @property
+    def cross_border_share(self) -> float | None:
+        return self.cross_border / self.matched if self.matched else None
+
+    @property
+    def satisfaction(self) -> float | None:
+        return round(statistics.fmean(self.scores), 2) if self.scores else None
+
+
+def _key(request: ServiceRequest, by: str) -> str:
+    if by == "process":
+        return request.process.value
+    if by == "period":
+        return request.opened_at.strftime("%Y-%m")
+    return request.company.country.value
+
+
+def compute(by: str = "country") -> list[Figures]:
+    """One row per group, sorted by key, and a total row (key "") last."""
+    requests = db.session.scalars(select(ServiceRequest).options(
+        selectinload(ServiceRequest.offers), selectinload(ServiceRequest.company))).all()
+    scores: dict[int, list[int]] = {}
+    for request_id, score in db.session.execute(select(RequestRating.request_id, RequestRating.score)):
+        scores.setdefault(request_id, []).append(score)
+    groups: dict[str, Figures] = {}
+    total = Figures("")
+    for request in requests:
+        for figures in (groups.setdefault(_key(request, by), Figures(_key(request, by))), total):
+            _add(figures, request, scores.get(request.id, []))
+    return [groups[key] for key in sorted(groups)] + [total]
+
+
+def _add(figures: Figures, request: ServiceRequest, scores: list[int]) -> None:
+    figures.posted += 1
+    offers = request.offers
+    if offers:
+        figures.answered += 1
+        first = min(o.created_at for o in offers)
+        figures.response_hours.append((first - request.opened_at).total_seconds() / 3600)
+    accepted = next((o for o in offers if o.status == OfferStatus.ACCEPTED), None)
+    if accepted is not None:
+        figures.matched += 1
+        if accepted.company.country != request.company.country:
+            figures.cross_border += 1
+        if accepted.price is not None:
+            figures.value[accepted.currency.value] = figures.value.get(accepted.currency.value, Decimal(0)) \
+                + Decimal(accepted.price)
+    if request.status in (RequestStatus.DELIVERED, RequestStatus.CLOSED):
+        figures.completed += 1
+    figures.scores.extend(scores)
+
+
+def label(key: str, by: str) -> str:
+    from app.core.i18n import COUNTRY_LABELS
+
+    if key == "":
+        return _("All")
+    if by == "process":
+        return str(PROCESS_LABELS.get(key, key))
+    if by == "country":
+        return str(COUNTRY_LABELS.get(key, key))
+    return key
+
+
+def export(rows: list[Figures], by: str, fmt: str):
+    columns = [Column("group", str(GROUPINGS[by])), Column("posted", _("Posted"), "int"),
+               Column("answered", _("Answered"), "int"), Column("matched", _("Matched"), "int"),
+               Column("completed", _("Completed"), "int"),
+               Column("response", _("Median response time (hours)"), "float"),
+               Column("cross_border", _("Cross-border share"), "percent"),
+               *[Column(f"value_{c.value}", _("Value (%(currency)s)", currency=c.value), "float") for c in Currency],
+               Column("satisfaction", _("Satisfaction (1–5)"), "float")]
+    data = [(label(f.key, by), f.posted, f.answered, f.matched, f.completed, f.median_response_hours,
+             f.cross_border_share, *[float(f.value[c.value]) if c.value in f.value else None for c in Currency],
+             f.satisfaction) for f in rows]
+    return export_response(fmt, f"cooperation-figures-{by}", columns, data, title=_("Cooperation figures"))
