@@ -30,7 +30,7 @@ class RequestForm(Form):
     company_id = SelectField(_l("Requesting member"), coerce=int)
     title = StringField(_l("Title"), validators=[DataRequired(message=_l("Please give a title.")), Length(max=200)])
     description = TextAreaField(_l("What is needed"), validators=[Optional(), Length(max=5000)])
-    process = SelectField(_l("Process"), choices=lambda: [(p.value, label) for p, label in PROCESS_LABELS.items()])
+    need_process = SelectField(_l("Process"), choices=lambda: [(p.value, label) for p, label in PROCESS_LABELS.items()])
     materials = SelectMultipleField(_l("Materials"), validators=[Optional()],
                                     choices=lambda: [(m.value, label) for m, label in MATERIAL_LABELS.items()])
     quantity = IntegerField(_l("Quantity"), validators=[Optional(), NumberRange(min=1, max=10_000_000)])

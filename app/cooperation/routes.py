@@ -66,7 +66,7 @@ def new():
             audience = [c for c in others if c.id in set(form.audience.data or [])]
             created = services.create_request(
                 current_user, company, title=form.title.data, description=form.description.data,
-                process=form.process.data, materials=form.materials.data, quantity=form.quantity.data,
+                process=form.need_process.data, materials=form.materials.data, quantity=form.quantity.data,
                 unit=form.unit.data, max_thickness_mm=form.max_thickness_mm.data, deadline=form.deadline.data,
                 delivery_place=form.delivery_place.data, cross_border=form.cross_border.data,
                 visibility=Visibility(form.visibility.data), audience=audience)
@@ -140,33 +140,33 @@ def _load_offer(request_id: int, offer_id: int) -> RequestOffer:
     return found
 
 
-@bp.route("/<int:request_id>/offers/<int:offer_id>/accept", methods=["POST"])
+@bp.route("/<int:request_id>/offers/<int:request_offer_id>/accept", methods=["POST"])
 @login_required
-def accept(request_id: int, offer_id: int):
+def accept(request_id: int, request_offer_id: int):
     _require_user()
-    found = _load_offer(request_id, offer_id)
+    found = _load_offer(request_id, request_offer_id)
     with refusals():
         services.accept_offer(current_user, found)
         flash(_("The offer was accepted; the order is agreed."), "success")
     return _to(found.request)
 
 
-@bp.route("/<int:request_id>/offers/<int:offer_id>/withdraw", methods=["POST"])
+@bp.route("/<int:request_id>/offers/<int:request_offer_id>/withdraw", methods=["POST"])
 @login_required
-def withdraw(request_id: int, offer_id: int):
+def withdraw(request_id: int, request_offer_id: int):
     _require_user()
-    found = _load_offer(request_id, offer_id)
+    found = _load_offer(request_id, request_offer_id)
     with refusals():
         services.withdraw_offer(current_user, found)
         flash(_("The offer was withdrawn."), "success")
     return _to(found.request)
 
 
-@bp.route("/<int:request_id>/offers/<int:offer_id>/messages", methods=["POST"])
+@bp.route("/<int:request_id>/offers/<int:request_offer_id>/messages", methods=["POST"])
 @login_required
-def message(request_id: int, offer_id: int):
+def message(request_id: int, request_offer_id: int):
     _require_user()
-    found = _load_offer(request_id, offer_id)
+    found = _load_offer(request_id, request_offer_id)
     form = MessageForm()
     if form.validate_on_submit():
         with refusals(form):
@@ -214,12 +214,12 @@ def rate(request_id: int):
     return form_page("cooperation/rate_form.html", form=form, r=service_request)
 
 
-@bp.route("/<int:request_id>/files/<int:file_id>")
+@bp.route("/<int:request_id>/files/<int:attachment_id>")
 @login_required
-def file(request_id: int, file_id: int):
+def file(request_id: int, attachment_id: int):
     _require_user()
     service_request = _load(request_id)
-    row = load_or_404(RequestFile, file_id)
+    row = load_or_404(RequestFile, attachment_id)
     if row.request_id != service_request.id:
         abort(404)
     if row.offer_id is not None and not policies.can_see_offer(current_user, load_or_404(RequestOffer, row.offer_id)):

@@ -162,7 +162,9 @@ def demo_world() -> dict[str, list[int]]:
               "attempt_id": "quiz_attempts", "certificate_id": "certificates", "indicator_id": "indicators",
               "sheet_id": "signed_sheets", "document_id": "placement_documents", "session_id": "user_sessions",
               "notification_id": "notifications", "message_id": "outbox_messages", "file_id": "generated_files",
-              "revision_id": "member_entry_revisions", "link_id": "company_members", "image_id": "member_images"}
+              "revision_id": "member_entry_revisions", "link_id": "company_members", "image_id": "member_images",
+              "request_id": "service_requests", "request_offer_id": "service_request_offers",
+              "attachment_id": "service_request_files"}
     world = {}
     for argument, table in tables.items():
         table_obj = _db.metadata.tables.get(table)
