@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import pairwise
 
 from sqlalchemy import select
 
@@ -70,7 +71,7 @@ def seed_demo_requests() -> None:
     db.session.add(done)
     steps = [RequestStatus.OPEN, RequestStatus.AGREED, RequestStatus.IN_PROGRESS, RequestStatus.DELIVERED,
              RequestStatus.CLOSED]
-    for day, (before, after) in enumerate(zip(steps, steps[1:], strict=False), start=1):
+    for day, (before, after) in enumerate(pairwise(steps), start=1):
         db.session.add(RequestEvent(request_id=welding.id, from_status=before, to_status=after,
                                     at=welding.opened_at + timedelta(days=day * 7), actor_id=welding.created_by_id))
     db.session.add_all([RequestRating(request_id=welding.id, company_id=lt.id, score=5, comment="On time."),

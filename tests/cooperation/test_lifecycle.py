@@ -63,7 +63,8 @@ def test_full_lifecycle_with_history_and_ratings(db):
     _db.session.commit()
     steps = [(e.from_status, e.to_status, e.actor_id) for e in
              _db.session.query(RequestEvent).filter_by(request_id=request.id).order_by(RequestEvent.id)]
-    assert steps == [(None, RequestStatus.OPEN, lt_contact.id), (RequestStatus.OPEN, RequestStatus.AGREED, lt_contact.id),
+    assert steps == [(None, RequestStatus.OPEN, lt_contact.id),
+                     (RequestStatus.OPEN, RequestStatus.AGREED, lt_contact.id),
                      (RequestStatus.AGREED, RequestStatus.IN_PROGRESS, pl_contact.id),
                      (RequestStatus.IN_PROGRESS, RequestStatus.DELIVERED, pl_contact.id),
                      (RequestStatus.DELIVERED, RequestStatus.CLOSED, lt_contact.id)]
@@ -146,7 +147,7 @@ def test_matching_notifies_exactly_the_right_people(db):
     lt_manager, lt_unconfirmed = add_manager(lt), add_manager(lt, confirmed=False)
     pl_laser, pl_contact = member(Country.PL, materials=("steel", "aluminium"), thickness=20.0)
     pl_manager = add_manager(pl_laser)
-    lt_laser, lt_laser_contact = member(Country.LT, thickness=6.0)
+    _lt_laser, lt_laser_contact = member(Country.LT, thickness=6.0)
     _thin, thin_contact = member(Country.PL, thickness=2.0)  # too thin
     _alu, alu_contact = member(Country.PL, materials=("aluminium",))  # no steel
     _weld, weld_contact = member(Country.PL, process=Process.WELDING_TIG)  # another process
