@@ -112,11 +112,12 @@ def capability_matches(capability: Capability, request: ServiceRequest) -> bool:
 def matching_members(request: ServiceRequest) -> list[Company]:
     """Active members other than the requester, that may see the request, in the requester's country unless
     partners from across the border are welcome, with a capability that matches."""
-    query = select(Company).join(Capability, Capability.company_id == Company.id).where(
-        Company.is_active.is_(True), Company.id != request.company_id, Capability.process == request.process)
+    capable = select(Capability.company_id).where(Capability.process == request.process)
+    query = select(Company).where(Company.is_active.is_(True), Company.id != request.company_id,
+                                  Company.id.in_(capable))
     if not request.cross_border:
         query = query.where(Company.country == request.company.country)
-    members = db.session.scalars(query.distinct()).all()
+    members = db.session.scalars(query.order_by(Company.id)).all()
     return [c for c in members if policies.in_audience(request, c.id)
             and any(capability_matches(cap, request) for cap in c.capabilities)]
 
