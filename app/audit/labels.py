@@ -47,6 +47,14 @@ ACTIONS = {
     "catalogue.uploads_abandoned": _l("Abandoned uploads removed"),
     "catalogue.video_conversion_failed": _l("Video not converted for phones"),
     "catalogue.video_converted": _l("Video converted for phones"),
+    "cooperation.file_attached": _l("Drawing attached to a service request"),
+    "cooperation.message_posted": _l("Message about a service request"),
+    "cooperation.offer_accepted": _l("Offer for a service request accepted"),
+    "cooperation.offer_made": _l("Offer for a service request sent"),
+    "cooperation.offer_withdrawn": _l("Offer for a service request withdrawn"),
+    "cooperation.rated": _l("Cooperation rated"),
+    "cooperation.request_created": _l("Service request posted"),
+    "cooperation.status_changed": _l("Service request status changed"),
     "core.setting_changed": _l("Site setting changed"),
     "downloads.expired_removed": _l("Expired downloads removed"),
     "enrolment.participant_recorded": _l("Participant recorded"),
@@ -108,7 +116,7 @@ OBJECTS = {
     "pending_uploads": _l("Upload"), "placements": _l("Internship"), "questions": _l("Question"),
     "quiz_attempts": _l("Quiz attempt"), "quizzes": _l("Quiz"), "signed_sheets": _l("Signed sheet"),
     "site_settings": _l("Site settings"), "training_sessions": _l("Meeting"), "users": _l("Person"),
-    "backups": _l("Backup"), "report": _l("Report"), "retention": _l("Retention"),
+    "service_requests": _l("Service request"), "backups": _l("Backup"), "report": _l("Report"), "retention": _l("Retention"),
 }
 
 #: The fields most entries record; others are shown by their code with spaces.
