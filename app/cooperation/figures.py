@@ -111,7 +111,7 @@ def label(key: str, by: str) -> str:
 def export(rows: list[Figures], by: str, fmt: str):
     columns = [Column("group", str(GROUPINGS[by])), Column("posted", _("Posted"), "int"),
                Column("answered", _("Answered"), "int"), Column("matched", _("Matched"), "int"),
-               Column("completed", _("Completed"), "int"),
+               Column("completed", _("Completed orders"), "int"),
                Column("response", _("Median response time (hours)"), "float"),
                Column("cross_border", _("Cross-border share"), "percent"),
                *[Column(f"value_{c.value}", _("Value (%(currency)s)", currency=c.value), "float") for c in Currency],
