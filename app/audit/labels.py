@@ -116,7 +116,8 @@ OBJECTS = {
     "pending_uploads": _l("Upload"), "placements": _l("Internship"), "questions": _l("Question"),
     "quiz_attempts": _l("Quiz attempt"), "quizzes": _l("Quiz"), "signed_sheets": _l("Signed sheet"),
     "site_settings": _l("Site settings"), "training_sessions": _l("Meeting"), "users": _l("Person"),
-    "service_requests": _l("Service request"), "backups": _l("Backup"), "report": _l("Report"), "retention": _l("Retention"),
+    "service_requests": _l("Service request"),
+    "backups": _l("Backup"), "report": _l("Report"), "retention": _l("Retention"),
 }
 
 #: The fields most entries record; others are shown by their code with spaces.

@@ -12,7 +12,8 @@ from app.extensions import db as _db
 from tests.cooperation.world import member
 from tests.factories.accounts import create_user
 
-DXF = b"0\nSECTION\n2\nHEADER\n0\nENDSEC\n0\nSECTION\n2\nENTITIES\n0\nLINE\n8\n0\n10\n0\n20\n0\n11\n100\n21\n50\n0\nENDSEC\n0\nEOF\n"
+DXF = (b"0\nSECTION\n2\nHEADER\n0\nENDSEC\n0\nSECTION\n2\nENTITIES\n0\nLINE\n8\n0\n10\n0\n20\n0\n11\n100\n21\n50\n"
+       b"0\nENDSEC\n0\nEOF\n")
 
 
 def test_cad_files_are_recognised_by_extension_and_a_sanity_check():
@@ -35,7 +36,7 @@ def post_request(client, company, **extra):
 def test_posting_answering_and_who_sees_what(client, login, db):
     lt, lt_contact = member(Country.LT)
     pl, pl_contact = member(Country.PL)
-    pl2, pl2_contact = member(Country.PL)
+    _pl2, pl2_contact = member(Country.PL)
     login(lt_contact)
     response = post_request(client, lt)
     assert response.status_code == 303, response.get_data(as_text=True)[:2000]

@@ -37,7 +37,7 @@ def test_a_lithuanian_request_is_answered_from_poland_accepted_delivered_rated_a
     from tests.cooperation.world import member
 
     with live_server.app.app_context():
-        lt, lt_contact = member(Country.LT, language="lt", thickness=3.0)
+        _lt, lt_contact = member(Country.LT, language="lt", thickness=3.0)
         pl, pl_contact = member(Country.PL, language="pl", thickness=15.0)
         _welder, welder_contact = member(Country.PL, process=None, language="pl")
         lt_email, pl_email, welder_email = lt_contact.email, pl_contact.email, welder_contact.email
