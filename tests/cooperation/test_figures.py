@@ -75,3 +75,11 @@ def test_the_page_and_the_export_for_coordinators_only(world, client, login):
     assert rows[1][:5] == ["Lithuania", "3", "3", "2", "1"]
     xlsx = client.get("/cooperation/figures.xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+
+
+def test_home_panel_shows_the_totals_to_coordinators_and_open_requests_to_members(world, client, login):
+    login(create_user(Role.COORDINATOR))
+    page = client.get("/").get_data(as_text=True)
+    assert "Requests posted: 5; with an accepted offer: 3; completed: 2." in page
+    login(create_user(Role.TRAINEE))
+    assert 'id="home-cooperation"' not in client.get("/").get_data(as_text=True)
