@@ -21,7 +21,7 @@ from tests.factories.training import create_meeting
 from tests.querycount import assert_queries_do_not_grow
 
 COORDINATOR_PANELS = {"reporting.figures", "placements.applications", "reporting.at_risk", "training.unsigned_sheets",
-                      "network.employers", "network.entries"}
+                      "network.employers", "network.entries", "cooperation.requests"}
 
 
 def indicators():
