@@ -249,6 +249,8 @@ class Config:
     PROJECT_NAME = env_str("PROJECT_NAME", "Klastry warunkiem efektywnego rozwoju pogranicza polsko-litewskiego / "
                                            "Klasteriai – efektyvios Lenkijos ir Lietuvos pasienio plėtros sąlyga")
     FUNDING_NOTICE = env_str("FUNDING_NOTICE", "Interreg Lietuva–Polska · European Regional Development Fund")
+    #: The programme's logo on the public front page: a file under app/static (e.g. "img/interreg.svg"), no CDN.
+    FUNDING_LOGO = env_str("FUNDING_LOGO", "")
     ISSUER_NAME = env_str("ISSUER_NAME", "Centrum Promocji Innowacji i Rozwoju · Klaster Obróbki Metali")
 
     @classmethod
@@ -444,6 +446,8 @@ DOCS: dict[str, tuple[str, str | None]] = {
     "LEARNING_WATCH_SHARE": ("Share of a video that must really be played for its lesson to count (0.1–1)", None),
     "PROJECT_NAME": ("The programme printed on sheets, certificates and reports", "the project's bilingual name"),
     "FUNDING_NOTICE": ("The co-financing statement on documents", "Interreg Lietuva–Polska · ERDF"),
+    "FUNDING_LOGO": ("The programme's logo on the front page: a file under app/static, e.g. `img/interreg.svg`",
+                     "none"),
     "ISSUER_NAME": ("Who issues certificates", "the cluster's partners"),
 }
 

@@ -18,9 +18,13 @@ def blueprints():
 
 def init_app(app):
     from app.catalogue import captions, cli, demo, home, maintenance, processing  # noqa: F401  (registrations)
+    from app.catalogue.front import specialisations
+    from app.core.sections import register_section
     from app.storage.references import register_reference_source
 
     app.cli.add_command(cli.courses_cli)
+    register_section("core.front", "catalogue.specialisations", 20, "catalogue/_front_specialisations.html",
+                     specialisations)
     register_reference_source("materials", maintenance.material_references)
     register_reference_source("pending_uploads", maintenance.pending_upload_references)
     register_reference_source("captions", captions.caption_references)

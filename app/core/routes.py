@@ -15,6 +15,7 @@ from app.core.home import home_panels
 from app.core.i18n import LANGUAGES
 from app.core.observability import metrics_response
 from app.core.permissions import Role, role_required
+from app.core.sections import page_sections
 from app.core.uow import form_page
 from app.core.urls import safe_next_url
 from app.extensions import csrf, limiter
@@ -24,8 +25,12 @@ log = logging.getLogger(__name__)
 
 @bp.get("/")
 def index():
-    """Anonymous visitors: what MCC is and a way in. Logged-in people: what to do next (``core.home``)."""
-    return render_template("core/index.html", panels=home_panels(current_user))
+    """Anonymous visitors: what MCC is and what the domains show on the front page (``core.front`` sections: the
+    bulletin's latest posts, the specialisations, the directory; an events package adds upcoming events there).
+    Logged-in people: what to do next (``core.home``)."""
+    if current_user.is_authenticated:
+        return render_template("core/index.html", panels=home_panels(current_user))
+    return render_template("core/index.html", sections=page_sections("core.front", current_user, None))
 
 
 @bp.get("/healthz/live")

@@ -43,6 +43,9 @@ def init_app(app):
     register_reference_source("member_images", images.image_references)
     # Accounts and enrolment take people's employers without importing the network (which imports accounts).
     register_employer_hooks(resolve_employer, member_names)
+    from app.network.front import member_counts
+
+    register_section("core.front", "network.directory", 30, "network/_front_directory.html", member_counts)
     register_section("network.member", "network.managers", 60, "network/people_managers.html", managers_section)
     register_home_panel("network.employers", 40, "network/employers_home.html", employers_panel,
                         visible_if=for_coordinators)
