@@ -83,7 +83,8 @@ ANONYMOUS_START = ["/login", "/forgot-password", "/register", "/privacy", "/veri
 #: How many clicks below the navigation the crawl goes.
 DEPTH = 3
 #: Links that are no page to check: files, exports, feeds, the log-out and the language switch.
-SKIPPED_SUFFIXES = (".svg", ".ics", ".pdf", ".csv", ".xlsx", ".json", ".zip", ".png", ".jpg", ".mp4", ".vtt")
+SKIPPED_SUFFIXES = (".svg", ".ics", ".pdf", ".csv", ".xlsx", ".json", ".zip", ".png", ".jpg", ".mp4", ".vtt",
+                    ".atom")
 SKIPPED_SEGMENTS = {"logout", "language", "download", "downloads", "file", "export", "exports", "static", "api",
                     "healthz", "metrics", "unsubscribe", "status", "images"}
 #: GET views marked ``@writes`` whose only write is the record of the visit: pages people read every day.
@@ -372,7 +373,8 @@ def test_every_reachable_page_is_accessible_and_fits_the_screen(browser, demo_se
 
 #: Page kinds the crawl must reach for each persona (it cannot silently shrink): teaching, placements, reports...
 MUST_REACH = {
-    None: ["/login", "/forgot-password", "/directory/catalogue", "/directory/join"],
+    None: ["/login", "/forgot-password", "/directory/catalogue", "/directory/join", "/bulletin/", "/bulletin/<id>",
+           "/bulletin/issues/<id>"],
     Role.TRAINEE: ["/courses/<id>/lessons/<id>", VIDEO_LESSON, "/learning/quizzes/<id>",
                    "/learning/attempts/<id>/result", "/meetings/<id>/checkin", "/checkin/<id>/<id>", "/profile",
                    "/notifications/",
@@ -381,8 +383,8 @@ MUST_REACH = {
                    "/teach/materials/<id>/captions", "/teach/materials/<id>/title",
                    "/teach/courses/new", "/meetings/<id>/edit", "/meetings/<id>", "/meetings/<id>/qr",
                    "/meetings/<id>/scan", "/courses/<id>/meetings/new"],
-    Role.MENTOR: ["/mentor/interns", "/placements/<id>", "/placements/<id>/evaluation", "/directory/<id>",
-                  "/directory/<id>/entry", "/directory/<id>/history", "/directory/revisions/<id>",
+    Role.MENTOR: ["/bulletin/new", "/mentor/interns", "/placements/<id>", "/placements/<id>/evaluation",
+                  "/directory/<id>", "/directory/<id>/entry", "/directory/<id>/history", "/directory/revisions/<id>",
                   "/cooperation/", "/cooperation/<id>", "/cooperation/new"],
     Role.COORDINATOR: ["/placements/", "/placements/<id>", "/directory/<id>", "/directory/catalogue",
                        "/offers/<id>/edit", "/offers/new",
@@ -390,7 +392,7 @@ MUST_REACH = {
                        "/reports/people/<id>", "/reports/indicators", "/reports/at-risk", "/directory/moderation",
                        "/directory/revisions/<id>", "/directory/<id>/contacts", "/directory/<id>/history",
                        "/directory/employers", "/cooperation/", "/cooperation/<id>", "/cooperation/new",
-                       "/cooperation/figures"],
+                       "/cooperation/figures", "/bulletin/issues/new", "/bulletin/<id>/edit"],
     MANAGER: ["/firm/<id>/", "/firm/<id>/people/<id>", "/cooperation/", "/cooperation/<id>"],
     Role.ADMIN: ["/audit/", "/admin/users/", "/admin/users/<id>", "/admin/settings", "/admin/jobs/failed"],
 }
