@@ -15,6 +15,7 @@ from app.core.db import utcnow
 from app.core.errors import DomainError
 from app.core.permissions import Role
 from app.core.translated import clean_texts
+from app.core.urls import path_for
 from app.extensions import db
 from app.jobs.outbox import enqueue, handler
 from app.notifications.models import Delivery, NotificationPreference
@@ -48,7 +49,7 @@ def write_post(actor: User, *, title: dict, body: dict, source_language: str, vi
         _publish(actor, post)
     elif post.status == PostStatus.PROPOSED:
         notify(coordinators(), "bulletin.proposed", {"title": title, "author": actor.full_name},
-               link=f"/bulletin/{post.id}")
+               link=path_for("bulletin.post", post_id=post.id))
     return post
 
 
@@ -62,7 +63,7 @@ def edit_post(actor: User, post: Post, *, title: dict, body: dict, source_langua
     if post.status == PostStatus.REJECTED and not can_publish(actor):
         post.status, post.rejection_reason = PostStatus.PROPOSED, None
         notify(coordinators(), "bulletin.proposed", {"title": post.title, "author": actor.full_name},
-               link=f"/bulletin/{post.id}")
+               link=path_for("bulletin.post", post_id=post.id))
     db.session.flush()
     return post
 
@@ -82,7 +83,8 @@ def publish_post(actor: User, post: Post) -> None:
     was_proposed = post.status in (PostStatus.PROPOSED, PostStatus.REJECTED)
     _publish(actor, post)
     if was_proposed and post.author_id != actor.id:
-        notify([post.author], "bulletin.approved", {"title": post.title}, link=f"/bulletin/{post.id}")
+        notify([post.author], "bulletin.approved", {"title": post.title},
+               link=path_for("bulletin.post", post_id=post.id))
 
 
 def reject_post(actor: User, post: Post, reason: str) -> None:
@@ -97,7 +99,7 @@ def reject_post(actor: User, post: Post, reason: str) -> None:
     db.session.flush()
     record_event("bulletin.reject", actor=actor, obj=post, after={"reason": post.rejection_reason})
     notify([post.author], "bulletin.rejected", {"title": post.title, "reason": post.rejection_reason},
-           link=f"/bulletin/{post.id}")
+           link=path_for("bulletin.post", post_id=post.id))
 
 
 def delete_post(actor: User, post: Post) -> None:
@@ -171,4 +173,4 @@ def tell_subscribers(payload: dict) -> None:
     if issue is None:
         return
     notify(subscribers(), "bulletin.issue", {"number": issue.number, "title": issue.title},
-           link=f"/bulletin/issues/{issue.id}", key=f"bulletin.issue:{issue.id}")
+           link=path_for("bulletin.issue", issue_id=issue.id), key=f"bulletin.issue:{issue.id}")
