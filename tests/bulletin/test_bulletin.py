@@ -197,3 +197,25 @@ def test_the_front_page_shows_latest_posts_specialisations_and_funding(client, l
     assert "Interreg" in page
     login(mentor)
     assert "Najnowsza wiadomość" not in client.get("/").get_data(as_text=True)  # logged-in: their own home
+
+
+def test_a_rejected_post_edited_by_its_author_goes_back_to_the_coordinators(client, login, db, people):
+    coordinator, mentor, trainee = people
+    post = services.write_post(mentor, title={"pl": "Pierwsza wersja"}, body={"pl": "Tekst"}, source_language="pl",
+                               visibility=Visibility.MEMBERS, publish=False)
+    services.reject_post(coordinator, post, "Za krótko.")
+    db.session.commit()
+    login(mentor)
+    response = client.post_form(f"/bulletin/{post.id}/edit", _form(source_language="pl", submit="Propose"))
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert post.status == PostStatus.PROPOSED and post.rejection_reason is None
+    assert post.title["pl"] == "Wieści z Alytusa" and post.visibility == Visibility.PUBLIC
+    # A post needs its title and text in the language it says it is written in; nothing is saved otherwise.
+    response = client.post_form(f"/bulletin/{post.id}/edit", _form(source_language="en", submit="Propose"))
+    assert response.status_code == 422
+    db.session.expire_all()
+    assert post.source_language == "pl"
+    login(trainee)
+    assert client.get("/bulletin/new").status_code == 403
+    assert client.post_form("/bulletin/new", _form(submit="Propose")).status_code == 403
