@@ -2,7 +2,7 @@
 published or rejected with a reason, soft-deleted) and the numbered issues that gather them.
 
 Revision ID: 6a4722a7e062
-Revises: a81c0b427c10
+Revises: 7a91f8945faa
 Create Date: 2026-12-05 22:51:14.670331
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '6a4722a7e062'
-down_revision = 'a81c0b427c10'
+down_revision = '7a91f8945faa'
 branch_labels = None
 depends_on = None
 
