@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from enum import Enum
 
 import click
-from sqlalchemy import Date, DateTime, text
+from sqlalchemy import Date, DateTime, Numeric, text
 
 from app.extensions import db
 
@@ -34,6 +35,8 @@ def encode(value):
         return value.isoformat()
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, Decimal):
+        return str(value)  # exact (prices): a JSON number would go through a float
     return value
 
 
@@ -44,6 +47,8 @@ def decoder(column):
         return lambda v: None if v is None else datetime.fromisoformat(v).astimezone(UTC)
     if isinstance(impl, Date):
         return lambda v: None if v is None else date.fromisoformat(v)
+    if isinstance(impl, Numeric) and impl.asdecimal:
+        return lambda v: None if v is None else Decimal(v)
     enum_class = getattr(kind, "enum_class", None)
     if enum_class is not None:
         return lambda v: None if v is None else enum_class(v)
