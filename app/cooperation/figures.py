@@ -8,21 +8,30 @@ period (the month the request was opened):
 - value: the sum of accepted prices, per currency (never converted);
 - satisfaction: the mean of all ratings given.
 
-Computed in Python over the (small) set of requests: a cluster posts hundreds a year, not millions."""
+A request's "specialisation" is its process (``network.Process``); a specialisation of the catalogue (``cnc``,
+``welding``, ``laser``, ``logistics``) covers the processes named after it (``processes_of``). Every count is by the
+request's opening: a request opened in the period counts with everything that happened to it since.
+
+Computed in Python over the (small) set of requests: a cluster posts hundreds a year, not millions, in a fixed
+number of queries (requests, their offers, the members of both sides, the ratings). The reporting engine
+(``app.reporting.measures``) takes its cooperation measures from ``compute`` too: one rule, two places."""
 
 from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.cooperation.models import Currency, OfferStatus, RequestRating, RequestStatus, ServiceRequest
+from app.accounts.models import Country
+from app.cooperation.models import Currency, OfferStatus, RequestOffer, RequestRating, RequestStatus, ServiceRequest
 from app.core.exports import Column, export_response
 from app.extensions import db
+from app.network.models import Company, Process
 from app.network.vocabulary import PROCESS_LABELS
 
 GROUPINGS = {"country": _l("Country"), "process": _l("Process"), "period": _l("Month")}
@@ -53,6 +62,45 @@ class Figures:
         return round(statistics.fmean(self.scores), 2) if self.scores else None
 
 
+@dataclass(frozen=True)
+class Filter:
+    """Which requests count. Empty fields mean "all"."""
+
+    start: date | None = None  # opened on or after (a UTC day)
+    end: date | None = None  # opened on or before (a UTC day)
+    country: Country | None = None  # the requester's country
+    processes: frozenset[Process] | None = None
+    company_id: int | None = None  # the requester
+    region: str | None = None  # the requester's region
+
+    def conditions(self) -> list:
+        conditions = []
+        if self.start:
+            conditions.append(ServiceRequest.opened_at >= datetime.combine(self.start, time.min, UTC))
+        if self.end:
+            conditions.append(ServiceRequest.opened_at < datetime.combine(self.end + timedelta(days=1), time.min,
+                                                                          UTC))
+        if self.processes is not None:
+            conditions.append(ServiceRequest.process.in_(sorted(self.processes) or ["-"]))
+        if self.company_id is not None:
+            conditions.append(ServiceRequest.company_id == self.company_id)
+        if self.country or self.region:
+            requester = select(Company.id)
+            if self.country:
+                requester = requester.where(Company.country == self.country)
+            if self.region:
+                requester = requester.where(Company.region == self.region)
+            conditions.append(ServiceRequest.company_id.in_(requester))
+        return conditions
+
+
+def processes_of(specialisation_code: str) -> frozenset[Process]:
+    """The processes a catalogue specialisation covers: those named after it (``cnc`` → CNC milling, turning and
+    programming; ``welding`` → MIG/MAG and TIG; ``laser`` → laser cutting; ``logistics`` → logistics)."""
+    code = specialisation_code.lower()
+    return frozenset(p for p in Process if p.value == code or p.value.startswith(f"{code}_"))
+
+
 def _key(request: ServiceRequest, by: str) -> str:
     if by == "process":
         return request.process.value
@@ -61,12 +109,15 @@ def _key(request: ServiceRequest, by: str) -> str:
     return request.company.country.value
 
 
-def compute(by: str = "country") -> list[Figures]:
-    """One row per group, sorted by key, and a total row (key "") last."""
-    requests = db.session.scalars(select(ServiceRequest).options(
-        selectinload(ServiceRequest.offers), selectinload(ServiceRequest.company))).all()
+def compute(by: str = "country", where: Filter | None = None) -> list[Figures]:
+    """One row per group, sorted by key, and a total row (key "") last. Five queries, whatever the data."""
+    conditions = (where or Filter()).conditions()
+    requests = db.session.scalars(select(ServiceRequest).where(*conditions).options(
+        selectinload(ServiceRequest.offers).selectinload(RequestOffer.company),
+        selectinload(ServiceRequest.company))).all()
     scores: dict[int, list[int]] = {}
-    for request_id, score in db.session.execute(select(RequestRating.request_id, RequestRating.score)):
+    for request_id, score in db.session.execute(select(RequestRating.request_id, RequestRating.score).where(
+            RequestRating.request_id.in_(select(ServiceRequest.id).where(*conditions)))):
         scores.setdefault(request_id, []).append(score)
     groups: dict[str, Figures] = {}
     total = Figures("")

@@ -16,10 +16,11 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.cooperation.models import Currency, Visibility
 from app.core.forms import Form
+from app.core.i18n import COUNTRY_LABELS
 from app.network.vocabulary import MATERIAL_LABELS, PROCESS_LABELS
 
 VISIBILITY_LABELS = {Visibility.ALL: _l("All members"), Visibility.CHOSEN: _l("Chosen members"),
@@ -75,3 +76,22 @@ class RatingForm(Form):
                                                         NumberRange(min=1, max=5)])
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Rate"))
+
+
+class FiguresFilterForm(Form):
+    """The filters of the cooperation figures (page and downloads): grouping, period of opening, requester's
+    country."""
+
+    class Meta:
+        csrf = False
+
+    by = SelectField(_l("Per"), validators=[Optional()], choices=lambda: [
+        ("country", _l("Country")), ("process", _l("Process")), ("period", _l("Month"))])
+    start = DateField(_l("Opened from"), validators=[Optional()])
+    end = DateField(_l("Opened until"), validators=[Optional()])
+    country = SelectField(_l("Requester's country"), validators=[Optional()], choices=lambda: [
+        ("", _l("Both countries")), ("PL", COUNTRY_LABELS["PL"]), ("LT", COUNTRY_LABELS["LT"])])
+
+    def validate_end(self, field) -> None:
+        if field.data and self.start.data and field.data < self.start.data:
+            raise ValidationError(_l("The end must be after the start."))

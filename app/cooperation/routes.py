@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app.accounts.models import Country
 from app.cooperation import bp, figures, policies, services
 from app.cooperation.files import attach
-from app.cooperation.forms import MessageForm, OfferForm, RatingForm, RequestForm, StatusForm
+from app.cooperation.forms import FiguresFilterForm, MessageForm, OfferForm, RatingForm, RequestForm, StatusForm
 from app.cooperation.models import TRANSITIONS, RequestFile, RequestOffer, RequestStatus, ServiceRequest, Visibility
 from app.core.files import send_stored_file
 from app.core.permissions import deny, load_or_404
@@ -227,16 +228,32 @@ def file(request_id: int, attachment_id: int):
     return send_stored_file(row)
 
 
+def _figure_filters() -> tuple[FiguresFilterForm, str, figures.Filter]:
+    """The figures' filters from the query string; invalid ones are shown on the form and ignored."""
+    form = FiguresFilterForm(request.args)
+    by, where = "country", figures.Filter()
+    if form.validate():
+        by = form.by.data or "country"
+        where = figures.Filter(start=form.start.data, end=form.end.data,
+                               country=Country(form.country.data) if form.country.data else None)
+    return form, by, where
+
+
+def _filter_args(where: figures.Filter) -> dict:
+    return {k: v for k, v in (("start", where.start and where.start.isoformat()),
+                              ("end", where.end and where.end.isoformat()),
+                              ("country", where.country and where.country.value)) if v}
+
+
 @bp.route("/figures")
 @login_required
 def figures_page():
     if not policies.can_see_figures(current_user):
         deny()
-    by = request.args.get("by", "country")
-    if by not in figures.GROUPINGS:
-        by = "country"
-    rows = figures.compute(by)
-    return render_template("cooperation/figures.html", rows=rows, by=by, groupings=figures.GROUPINGS)
+    form, by, where = _figure_filters()
+    rows = figures.compute(by, where)
+    return render_template("cooperation/figures.html", rows=rows, by=by, groupings=figures.GROUPINGS, form=form,
+                           filter_args=_filter_args(where))
 
 
 @bp.route("/figures.<any(csv, xlsx):fmt>")
@@ -244,10 +261,8 @@ def figures_page():
 def figures_export(fmt: str):
     if not policies.can_see_figures(current_user):
         deny()
-    by = request.args.get("by", "country")
-    if by not in figures.GROUPINGS:
-        by = "country"
-    return figures.export(figures.compute(by), by, fmt)
+    _form, by, where = _figure_filters()
+    return figures.export(figures.compute(by, where), by, fmt)
 
 
 @bp.context_processor

@@ -20,6 +20,18 @@ MEASURE_LABELS = {
     Measure.FIRMS_INVOLVED: _l("Member firms involved: employing a trainee or hosting an internship (firms; "
                                "the country is the firm's)"),
     Measure.CROSS_BORDER_COOPERATIONS: _l("Cross-border cooperations: completed internships abroad (internships)"),
+    # cooperation between members: the country is the requesting member's
+    Measure.COOPERATION_REQUESTS_POSTED: _l("Cooperation requests posted (requests; the country is the "
+                                            "requester's)"),
+    Measure.COOPERATION_REQUESTS_ANSWERED: _l("Cooperation requests answered with at least one offer (requests)"),
+    Measure.COOPERATION_REQUESTS_MATCHED: _l("Cooperation requests matched: an offer accepted (requests)"),
+    Measure.COOPERATION_ORDERS_COMPLETED: _l("Cooperation orders completed: delivered or closed (orders)"),
+    Measure.COOPERATION_RESPONSE_HOURS: _l("Median response time to a cooperation request (hours to the first "
+                                           "offer)"),
+    Measure.COOPERATION_CROSS_BORDER_SHARE: _l("Cross-border share of matched cooperation requests"),
+    Measure.COOPERATION_VALUE_EUR: _l("Value of accepted cooperation offers in EUR (where given)"),
+    Measure.COOPERATION_VALUE_PLN: _l("Value of accepted cooperation offers in PLN (where given)"),
+    Measure.COOPERATION_SATISFACTION: _l("Satisfaction with cooperation: mean rating (1–5)"),
 }
 
 

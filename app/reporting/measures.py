@@ -252,6 +252,55 @@ def cross_border_cooperations(scope: Scope) -> int:
         cross_border())) or 0
 
 
+# -- cooperation between members (the figures of ``app.cooperation.figures``, one rule for both places) ------------
+def cooperation_filter(scope: Scope):
+    """The requests a scope covers: opened in its period, by a member of its country and region (the requester's),
+    of the processes its specialisation covers; ``scope.company`` narrows to one requesting member (another
+    employer, not in the directory, has no requests). Gender and a trainer's courses do not apply to firms."""
+    from app.catalogue.models import Specialisation
+    from app.cooperation.figures import Filter, processes_of
+
+    processes = None
+    if scope.specialisation_id:
+        code = db.session.scalar(select(Specialisation.code).where(Specialisation.id == scope.specialisation_id))
+        processes = processes_of(code or "")
+    company_id = None
+    if scope.company:
+        company_id = int(scope.company[len(MEMBER_KEY):]) if scope.company.startswith(MEMBER_KEY) \
+            and scope.company[len(MEMBER_KEY):].isdigit() else -1
+    return Filter(start=scope.start, end=scope.end, country=scope.country, processes=processes,
+                  company_id=company_id, region=scope.region)
+
+
+def cooperation_by_country(scope: Scope) -> list:
+    """The cooperation figures per requester's country and their total (last), as on ``/cooperation/figures``."""
+    from app.cooperation.figures import compute
+
+    return compute("country", cooperation_filter(scope))
+
+
+def cooperation(scope: Scope):
+    """The cooperation figures of a scope (the total row of ``app.cooperation.figures.compute``)."""
+    return cooperation_by_country(scope)[-1]
+
+
+def _cooperation_value(currency: str):
+    return lambda scope: float(cooperation(scope).value.get(currency, 0))
+
+
+COOPERATION_MEASURES = {
+    Measure.COOPERATION_REQUESTS_POSTED: lambda scope: cooperation(scope).posted,
+    Measure.COOPERATION_REQUESTS_ANSWERED: lambda scope: cooperation(scope).answered,
+    Measure.COOPERATION_REQUESTS_MATCHED: lambda scope: cooperation(scope).matched,
+    Measure.COOPERATION_ORDERS_COMPLETED: lambda scope: cooperation(scope).completed,
+    Measure.COOPERATION_RESPONSE_HOURS: lambda scope: cooperation(scope).median_response_hours,
+    Measure.COOPERATION_CROSS_BORDER_SHARE: lambda scope: cooperation(scope).cross_border_share,
+    Measure.COOPERATION_VALUE_EUR: _cooperation_value("EUR"),
+    Measure.COOPERATION_VALUE_PLN: _cooperation_value("PLN"),
+    Measure.COOPERATION_SATISFACTION: lambda scope: cooperation(scope).satisfaction,
+}
+
+
 MEASURES = {
     Measure.TRAINEES_ENROLLED: trainees_enrolled,
     Measure.TRAINEES_COMPLETED: trainees_completed,
@@ -263,6 +312,7 @@ MEASURES = {
     Measure.CERTIFICATES_ISSUED: certificates_issued,
     Measure.FIRMS_INVOLVED: firms_involved,
     Measure.CROSS_BORDER_COOPERATIONS: cross_border_cooperations,
+    **COOPERATION_MEASURES,
 }
 
 

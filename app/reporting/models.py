@@ -28,6 +28,17 @@ class Measure(enum.StrEnum):
     FIRMS_INVOLVED = "firms_involved"
     #: Completed internships across the border (each internship, not people).
     CROSS_BORDER_COOPERATIONS = "cross_border_cooperations"
+    #: Cooperation between members (``app.cooperation.figures``): requests counted by when they were opened, the
+    #: country is the requester's, a specialisation covers the processes named after it.
+    COOPERATION_REQUESTS_POSTED = "cooperation_requests_posted"
+    COOPERATION_REQUESTS_ANSWERED = "cooperation_requests_answered"
+    COOPERATION_REQUESTS_MATCHED = "cooperation_requests_matched"
+    COOPERATION_ORDERS_COMPLETED = "cooperation_orders_completed"
+    COOPERATION_RESPONSE_HOURS = "cooperation_response_hours"
+    COOPERATION_CROSS_BORDER_SHARE = "cooperation_cross_border_share"
+    COOPERATION_VALUE_EUR = "cooperation_value_eur"
+    COOPERATION_VALUE_PLN = "cooperation_value_pln"
+    COOPERATION_SATISFACTION = "cooperation_satisfaction"
 
 
 class Indicator(TimestampMixin, db.Model):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.accounts.models import Country, Gender, User
 from app.catalogue.forms import fill_texts, texts_from
 from app.catalogue.models import Course, Specialisation
+from app.cooperation import figures as cooperation_figures
 from app.core.audit import record_event
 from app.core.employers import employer_text
 from app.core.exports import export_response
@@ -87,6 +88,7 @@ def dashboard():
                            dimension_headings=services.DIMENSION_HEADINGS, measure_labels=MEASURE_LABELS,
                            courses=_matrix_courses(scope), matrix_legend=services.matrix_legend(),
                            companies_total=len(companies),
+                           cooperation=figures.cooperation, cooperation_label=cooperation_figures.label,
                            people_url=url_for("reporting.people"), own_courses_only=scope.course_ids is not None,
                            can_export_placements=can_export_placements(current_user))
 

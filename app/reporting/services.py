@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import current_app
@@ -34,6 +34,7 @@ from app.training.models import ATTENDED, Attendance, AttendanceStatus, MeetingS
 
 log = logging.getLogger(__name__)
 PERCENT_MEASURES = {Measure.ATTENDANCE_RATE}
+PERCENT_MEASURES |= {Measure.COOPERATION_CROSS_BORDER_SHARE}  # a share of matched requests, shown as a percentage
 #: Units people usually pick, shown in the viewer's language; any other unit is shown as typed.
 UNIT_LABELS = {"persons": _l("persons"), "meetings": _l("meetings"), "hours": _l("hours"),
                "placements": _l("placements"), "%": "%"}
@@ -316,6 +317,7 @@ class DashboardFigures:
     tables: dict[str, list[measures.Row]]
     hosts: list[tuple]
     indicator_values: dict[int, float | None]
+    cooperation: list = field(default_factory=list)  # app.cooperation.figures.Figures per country, total last
 
 
 def cached(key: str, compute):
@@ -361,6 +363,8 @@ def dashboard_figures(scope: Scope, with_indicators: bool, fresh: bool = False) 
                        for c in (Country.PL, Country.LT)}},
             tables={dimension: measures.breakdown(scope, dimension) for dimension in measures.DIMENSIONS},
             hosts=measures.placements_by_host(scope),
+            # cooperation between members: coordinators only (firms' figures, not a trainer's courses)
+            cooperation=measures.cooperation_by_country(scope) if with_indicators else [],
             indicator_values={s.indicator.id: s.achieved for s in indicator_table()} if with_indicators else {})
 
     key = cache_key("dashboard", scope, with_indicators)

@@ -4,41 +4,21 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from app.accounts.models import Country
 from app.cooperation import figures
-from app.cooperation.models import RequestStatus
 from app.core.permissions import Role
 from app.network.models import Process
-from tests.cooperation.world import member, seeded_request
+from tests.cooperation.world import figures_world
 from tests.factories.accounts import create_user
 
 
 @pytest.fixture
 def world(db):
-    lt1, _ = member(Country.LT)
-    lt2, _ = member(Country.LT)
-    pl1, _ = member(Country.PL)
-    pl2, _ = member(Country.PL)
-    # r1: LT asks, PL1 accepted (cross-border), closed, rated 5 and 4; first offer after 2 h.
-    seeded_request(lt1, opened=datetime(2026, 10, 5, 8, tzinfo=UTC), status=RequestStatus.CLOSED,
-                   offers=[(pl1, 2, "100", "EUR", True), (pl2, 5, "90", "EUR", False)],
-                   ratings=[(lt1, 5), (pl1, 4)])
-    # r2: PL asks (TIG welding), LT2 accepted (cross-border), delivered, rated 3; 10 h.
-    seeded_request(pl1, process=Process.WELDING_TIG, opened=datetime(2026, 10, 20, 8, tzinfo=UTC),
-                   status=RequestStatus.DELIVERED, offers=[(lt2, 10, "500", "PLN", True)], ratings=[(pl1, 3)])
-    # r3: LT asks, LT2 accepted (same country), in progress; 4 h.
-    seeded_request(lt1, opened=datetime(2026, 11, 2, 8, tzinfo=UTC), status=RequestStatus.IN_PROGRESS,
-                   offers=[(lt2, 4, "50", "EUR", True)])
-    # r4: PL asks, no offers yet.
-    seeded_request(pl1, opened=datetime(2026, 11, 10, 8, tzinfo=UTC))
-    # r5: LT asks, one offer after 1 h, then cancelled.
-    seeded_request(lt1, opened=datetime(2026, 11, 15, 8, tzinfo=UTC), status=RequestStatus.CANCELLED,
-                   offers=[(pl2, 1, None, "EUR", False)])
+    return figures_world()
 
 
 def as_dict(rows):
@@ -83,3 +63,27 @@ def test_home_panel_shows_the_totals_to_coordinators_and_open_requests_to_member
     assert "Requests posted: 5; with an accepted offer: 3; completed: 2." in page
     login(create_user(Role.TRAINEE))
     assert 'id="home-cooperation"' not in client.get("/").get_data(as_text=True)
+
+
+def test_the_page_filters_by_period_and_requester_country(world, client, login):
+    login(create_user(Role.COORDINATOR))
+    response = client.get("/cooperation/figures.csv?by=country&start=2026-11-01&end=2026-11-30")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[-1][:5] == ["All", "3", "2", "1", "0"]  # r3, r4, r5
+    response = client.get("/cooperation/figures.csv?by=process&country=PL")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[-1][:5] == ["All", "2", "1", "1", "1"]  # r2, r4
+    page = client.get("/cooperation/figures?start=2026-11-31&end=2026-10-01&country=XX")
+    assert page.status_code == 200  # bad filters are shown on the form and change nothing
+    assert 'class="total"><th scope="row">All</th><td>5</td>' in page.get_data(as_text=True)
+    page = client.get("/cooperation/figures?start=2026-11-01&end=2026-10-01")
+    assert "The end must be after the start." in page.get_data(as_text=True)
+
+
+def test_a_filter_narrows_the_figures(world):
+    november = figures.Filter(start=date(2026, 11, 1), end=date(2026, 11, 30))
+    assert as_dict(figures.compute("country", november))[""] == (3, 2, 1, 0, 2.5, 0.0, {"EUR": Decimal("50")}, None)
+    assert as_dict(figures.compute("country", figures.Filter(processes=figures.processes_of("welding"))))[""][:4] \
+        == (1, 1, 1, 1)
+    assert figures.processes_of("cnc") == {Process.CNC_MILLING, Process.CNC_TURNING, Process.CNC_PROGRAMMING}
+    assert as_dict(figures.compute("country", figures.Filter(region="LT-AL")))[""][:4] == (3, 3, 2, 1)

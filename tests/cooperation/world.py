@@ -60,3 +60,30 @@ def seeded_request(company: Company, *, process=Process.LASER_CUTTING, opened: d
         db.session.add(RequestRating(request_id=request.id, company_id=rater.id, score=score))
     db.session.commit()
     return request
+
+
+def figures_world() -> dict[str, Company]:
+    """Five requests counted by hand (tests/cooperation/test_figures.py and tests/reporting): members LT1, LT2, PL1,
+    PL2; LT1 in region LT-AL."""
+    lt1, _ = member(Country.LT)
+    lt2, _ = member(Country.LT)
+    pl1, _ = member(Country.PL)
+    pl2, _ = member(Country.PL)
+    # r1: LT asks, PL1 accepted (cross-border), closed, rated 5 and 4; first offer after 2 h.
+    seeded_request(lt1, opened=datetime(2026, 10, 5, 8, tzinfo=UTC), status=RequestStatus.CLOSED,
+                   offers=[(pl1, 2, "100", "EUR", True), (pl2, 5, "90", "EUR", False)],
+                   ratings=[(lt1, 5), (pl1, 4)])
+    # r2: PL asks (TIG welding), LT2 accepted (cross-border), delivered, rated 3; 10 h.
+    seeded_request(pl1, process=Process.WELDING_TIG, opened=datetime(2026, 10, 20, 8, tzinfo=UTC),
+                   status=RequestStatus.DELIVERED, offers=[(lt2, 10, "500", "PLN", True)], ratings=[(pl1, 3)])
+    # r3: LT asks, LT2 accepted (same country), in progress; 4 h.
+    seeded_request(lt1, opened=datetime(2026, 11, 2, 8, tzinfo=UTC), status=RequestStatus.IN_PROGRESS,
+                   offers=[(lt2, 4, "50", "EUR", True)])
+    # r4: PL asks, no offers yet.
+    seeded_request(pl1, opened=datetime(2026, 11, 10, 8, tzinfo=UTC))
+    # r5: LT asks, one offer after 1 h, then cancelled.
+    seeded_request(lt1, opened=datetime(2026, 11, 15, 8, tzinfo=UTC), status=RequestStatus.CANCELLED,
+                   offers=[(pl2, 1, None, "EUR", False)])
+    lt1.region = "LT-AL"
+    db.session.commit()
+    return {"lt1": lt1, "lt2": lt2, "pl1": pl1, "pl2": pl2}
