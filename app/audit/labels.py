@@ -59,6 +59,7 @@ ACTIONS = {
     "cooperation.rated": _l("Cooperation rated"),
     "cooperation.request_created": _l("Service request posted"),
     "cooperation.status_changed": _l("Service request status changed"),
+    "cooperation.turned_into_post": _l("Completed cooperation turned into a bulletin draft"),
     "core.setting_changed": _l("Site setting changed"),
     "downloads.expired_removed": _l("Expired downloads removed"),
     "enrolment.participant_recorded": _l("Participant recorded"),

@@ -53,6 +53,20 @@ def write_post(actor: User, *, title: dict, body: dict, source_language: str, vi
     return post
 
 
+def draft_post(actor: User, *, title: dict, body: dict, source_language: str,
+               visibility: Visibility = Visibility.MEMBERS) -> Post:
+    """A coordinator's draft written for them from elsewhere (a completed cooperation): saved, never published
+    here; they read it, edit it and publish it like any draft."""
+    if not can_publish(actor):
+        raise DomainError(_l("Only coordinators prepare drafts of posts."))
+    title, body = _check_texts(title, body, source_language)
+    post = Post(title=title, body=body, source_language=source_language, visibility=visibility, author=actor,
+                status=PostStatus.DRAFT)
+    db.session.add(post)
+    db.session.flush()
+    return post
+
+
 def edit_post(actor: User, post: Post, *, title: dict, body: dict, source_language: str,
               visibility: Visibility) -> Post:
     """Coordinators edit any post; authors their own unpublished ones (a rejected one goes back to the queue)."""
@@ -155,6 +169,9 @@ def publish_issue(actor: User, *, number: int, title: dict, period_start: date, 
     db.session.flush()
     record_event("bulletin.issue_publish", actor=actor, obj=issue, after={"number": number})
     enqueue("bulletin.issue_published", {"issue": issue.id}, key=f"bulletin.issue:{issue.id}")
+    from app.bulletin.issue_files import ask_for_public_copies
+
+    ask_for_public_copies(issue)  # visitors' copies are ready before anyone asks
     return issue
 
 

@@ -82,6 +82,11 @@ def can_rate(user: Any, request: ServiceRequest) -> set[int]:
     return parties if is_coordinator(user) else parties & acts_for(user)
 
 
+def can_turn_into_post(user: Any, request: ServiceRequest) -> bool:
+    """Coordinators turn a completed cooperation (delivered or closed) into a draft bulletin post."""
+    return is_coordinator(user) and request.status in (RequestStatus.DELIVERED, RequestStatus.CLOSED)
+
+
 def can_see_figures(user: Any) -> bool:
     return is_coordinator(user)
 

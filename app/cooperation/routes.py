@@ -14,6 +14,7 @@ from app.cooperation.files import attach
 from app.cooperation.forms import FiguresFilterForm, MessageForm, OfferForm, RatingForm, RequestForm, StatusForm
 from app.cooperation.models import TRANSITIONS, RequestFile, RequestOffer, RequestStatus, ServiceRequest, Visibility
 from app.core.files import send_stored_file
+from app.core.forms import ConfirmForm
 from app.core.permissions import deny, load_or_404
 from app.core.uow import form_page, refusals
 from app.extensions import db
@@ -106,6 +107,8 @@ def detail(request_id: int):
                            can_rate=bool(rate_for - rated), ratings=services.ratings(service_request),
                            labels=services.STATUS_LABELS(), files=visible_files,
                            is_requester=policies.is_requester(current_user, service_request),
+                           can_post=policies.can_turn_into_post(current_user, service_request),
+                           confirm=ConfirmForm(formdata=None),
                            message_form=MessageForm(formdata=None), final=service_request.status in (
                                RequestStatus.CLOSED, RequestStatus.CANCELLED))
 
@@ -213,6 +216,22 @@ def rate(request_id: int):
             flash(_("Thank you for the rating."), "success")
             return _to(service_request)
     return form_page("cooperation/rate_form.html", form=form, r=service_request)
+
+
+@bp.route("/<int:request_id>/post", methods=["POST"])
+@login_required
+def to_post(request_id: int):
+    """A coordinator turns a completed order into a draft bulletin post and goes on editing it there."""
+    if not policies.is_coordinator(current_user):
+        deny()
+    service_request = _load(request_id)
+    if ConfirmForm().validate_on_submit():
+        with refusals():
+            post = services.post_from_request(current_user, service_request)
+            flash(_("A draft post was written from this cooperation; read it and edit it before publishing."),
+                  "success")
+            return redirect(url_for("bulletin.edit", post_id=post.id), 303)
+    return _to(service_request)
 
 
 @bp.route("/<int:request_id>/files/<int:attachment_id>")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from app.accounts.models import User
@@ -296,3 +296,45 @@ def visible_requests(user: User) -> tuple[list[ServiceRequest], list[ServiceRequ
         ServiceRequest.company_id.in_(mine) | ServiceRequest.id.in_(answered)).order_by(ServiceRequest.id.desc())))
     own_ids = {r.id for r in own}
     return [r for r in open_ if r.id not in own_ids], own
+
+
+# -- a completed cooperation as a bulletin post ------------------------------------------------------------------
+def post_from_request(actor: User, request: ServiceRequest):
+    """A draft bulletin post (members only) about a delivered or closed order, in every language: what was done
+    and between which members, country to country, and the mean rating when both sides rated. Never the price,
+    the thread, the files or the comments: the coordinator reads and edits the draft before publishing it."""
+    from app.bulletin.services import draft_post
+    from app.core.i18n import COUNTRY_LABELS, format_number
+    from app.core.translated import viewer_language
+    from app.network.vocabulary import PROCESS_LABELS
+
+    if not policies.is_coordinator(actor):
+        raise DomainError(_l("Only coordinators turn a cooperation into a post."))
+    if not policies.can_turn_into_post(actor, request) or request.accepted_offer is None:
+        raise DomainError(_l("Only a delivered or closed order can be turned into a post."))
+    requester, supplier = request.company, request.accepted_offer.company
+    scores = {r.company_id: r.score for r in ratings(request)}
+    both_rated = {requester.id, supplier.id} <= set(scores)
+
+    def title(_language: str) -> str:
+        return _("Completed cooperation: %(process)s", process=PROCESS_LABELS.get(request.process, request.process))
+
+    def body(_language: str) -> str:
+        text = str(_("%(supplier)s (%(supplier_country)s) carried out an order of %(requester)s "
+                      "(%(requester_country)s): %(process)s — %(title)s.",
+                      supplier=supplier.name, supplier_country=COUNTRY_LABELS[supplier.country.value],
+                      requester=requester.name, requester_country=COUNTRY_LABELS[requester.country.value],
+                      process=PROCESS_LABELS.get(request.process, request.process), title=request.title))
+        if supplier.country != requester.country:
+            text += " " + str(_("A cooperation across the border."))
+        if both_rated:
+            mean = (scores[requester.id] + scores[supplier.id]) / 2
+            text += "\n\n" + str(_("Both sides rated the cooperation: %(score)s of 5 on average.",
+                                      score=format_number(mean)))
+        return text
+
+    language = viewer_language()
+    post = draft_post(actor, title=in_each_language(title), body=in_each_language(body),
+                      source_language=language if language in ("pl", "lt", "en") else "en")
+    record_event("cooperation.turned_into_post", actor=actor, obj=request, after={"post": post.id})
+    return post

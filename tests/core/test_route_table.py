@@ -78,6 +78,7 @@ TABLE: dict[str, str] = {
     "GET /cooperation/<int:request_id>/rate": "lfffoo",
     "POST /cooperation/<int:request_id>/rate": "lfffoo",
     "POST /cooperation/<int:request_id>/status": "lfffoo",
+    "POST /cooperation/<int:request_id>/post": "lfffoo",
     "GET /cooperation/figures": "lfffoo",
     "GET /cooperation/figures.<any(csv, xlsx):fmt>": "lfffoo",
     "GET /cooperation/new": "lfffoo",
