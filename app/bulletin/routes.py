@@ -8,18 +8,19 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.bulletin import bp, services
+from app.bulletin import bp, issue_files, services
 from app.bulletin.feed import atom_feed
 from app.bulletin.forms import STATUS_LABELS, IssueForm, PostForm, RejectForm
 from app.bulletin.models import BulletinIssue, Post, PostStatus, Visibility
-from app.bulletin.pdf import issue_pdf
 from app.bulletin.policies import can_edit, can_propose, can_publish, can_read
 from app.catalogue.markdown import render_markdown
+from app.core.files import send_stored_file
 from app.core.forms import ConfirmForm, flash_form_errors
 from app.core.i18n import LANGUAGES
 from app.core.permissions import Role, deny, load_or_403, load_or_404, role_required
 from app.core.translated import pick, viewer_language
-from app.core.uow import form_page, refusals
+from app.core.uow import form_page, refusals, writes
+from app.downloads.services import ask_for_file
 from app.extensions import db
 
 
@@ -148,17 +149,25 @@ def issue(issue_id: int):
 
 
 def _issue_posts(item: BulletinIssue) -> list[Post]:
-    shown = current_user.is_authenticated
-    return [p for p in item.posts if p.deleted_at is None and p.status == PostStatus.PUBLISHED
-            and (shown or p.visibility == Visibility.PUBLIC)]
+    return issue_files.issue_posts(item, public_only=not current_user.is_authenticated)
 
 
 @bp.get("/issues/<int:issue_id>.pdf")
+@writes  # asks a worker for the file
 def issue_download(issue_id: int):
+    """Logged-in readers: built for them by a worker (every published post, their language), then on their
+    downloads page. Visitors: the public copy the worker keeps, or a page saying it is being prepared."""
     item = load_or_404(BulletinIssue, issue_id)
-    data = issue_pdf(item, _issue_posts(item), viewer_language())
-    return Response(data, content_type="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="bulletin-{item.number}.pdf"'})
+    if current_user.is_authenticated:
+        row = ask_for_file(current_user, issue_files.KIND, {"issue": item.id, "language": viewer_language()},
+                           issue_files.filename(item))
+        return redirect(url_for("downloads.show", file_id=row.id), 303)
+    language = viewer_language()
+    copy = issue_files.public_copy(item, language)
+    if copy is not None:
+        return send_stored_file(copy)
+    issue_files.ask_for_public_copy(item, language)
+    return render_template("bulletin/issue_preparing.html", issue=item), 202
 
 
 @bp.route("/issues/new", methods=["GET", "POST"])

@@ -4,18 +4,15 @@ letters, subscribers hear of an issue once, and the public front page shows the 
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 import feedparser
 import pytest
-from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.bulletin import services
 from app.bulletin.models import Post, PostStatus, Visibility
 from app.bulletin.policies import can_edit, can_propose, can_publish, can_read
-from app.core.db import utcnow
 from app.core.errors import DomainError
 from app.core.models import AuditEntry
 from app.core.permissions import Role
@@ -145,29 +142,6 @@ def test_members_only_posts_are_hidden_from_visitors_and_the_feed(client, login,
     assert "Tylko dla członków" in client.get("/bulletin/").get_data(as_text=True)
     assert client.get(f"/bulletin/{secret.id}").status_code == 200
     assert "Tylko dla członków" not in client.get("/bulletin/feed.atom").get_data(as_text=True)
-
-
-def test_the_issue_pdf_holds_its_posts_with_polish_and_lithuanian_letters(client, login, db, people):
-    coordinator, _mentor, _trainee = people
-    services.write_post(coordinator, title={"pl": "Żółta spawalnia", "lt": "Geltona suvirinimo dirbtuvė"},
-                        body={"pl": "Zażółć gęślą jaźń.", "lt": "Ąžuolas, ėriukas, ūsai, šaltis, čia."},
-                        source_language="pl", visibility=Visibility.PUBLIC, publish=True)
-    db.session.commit()
-    login(coordinator)
-    today = utcnow().date()
-    response = client.post_form("/bulletin/issues/new", {"number": "7", "title_pl": "Numer siódmy",
-                                                         "period_start": date(2020, 1, 1).isoformat(),
-                                                         "period_end": today.isoformat()})
-    assert response.status_code == 303, response.get_data(as_text=True)[:500]
-    issue_path = response.location.split("localhost")[-1]
-    client.post_form("/language", {"language": "lt"})
-    pdf = client.get(issue_path + ".pdf")
-    assert pdf.status_code == 200 and pdf.content_type == "application/pdf"
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
-    assert "Geltona suvirinimo dirbtuvė" in text and "Ąžuolas, ėriukas, ūsai, šaltis, čia." in text
-    client.post_form("/language", {"language": "pl"})
-    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(client.get(issue_path + ".pdf").data)).pages)
-    assert "Żółta spawalnia" in text and "Zażółć gęślą jaźń." in text
 
 
 def test_subscribers_hear_of_an_issue_once(db, people):
