@@ -48,6 +48,8 @@ ACTIONS = {
     "catalogue.video_conversion_failed": _l("Video not converted for phones"),
     "catalogue.video_converted": _l("Video converted for phones"),
     "bulletin.delete": _l("Bulletin post deleted"),
+    "bulletin.image_added": _l("Picture added to a bulletin post"),
+    "bulletin.image_removed": _l("Picture removed from a bulletin post"),
     "bulletin.issue_publish": _l("Bulletin issue published"),
     "bulletin.publish": _l("Bulletin post published"),
     "bulletin.reject": _l("Bulletin post rejected"),

@@ -18,7 +18,10 @@ def blueprints():
 def init_app(app):
     from app.bulletin import demo, notices, services  # noqa: F401  (demo step, notification kinds, job handlers)
     from app.bulletin.front import latest_posts
+    from app.bulletin.images import image_references
     from app.core.sections import register_section
+    from app.storage.references import register_reference_source
 
     register_section("core.front", "bulletin.latest", 10, "bulletin/_front_latest.html", latest_posts)
     register_nav("bulletin.index", _l("Bulletin"), 60)
+    register_reference_source("bulletin_images", image_references)

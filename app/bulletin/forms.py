@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -61,3 +62,12 @@ class IssueForm(Form):
 
     def titles(self) -> dict[str, str]:
         return {code: getattr(self, f"title_{code}").data for code in LANGUAGES}
+
+
+class ImageForm(Form):
+    """A picture for a post (its type is checked by its content when it is stored)."""
+
+    file = FileField(_l("Picture (JPEG, PNG or WebP, at most 10 MB)"))
+    caption = StringField(_l("What the picture shows (for people who cannot see it)"),
+                          validators=[Optional(), Length(max=300)])
+    submit = SubmitField(_l("Add the picture"))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
 from app.core.db import TimestampMixin, enum_column
+from app.core.files import StoredFile
 from app.extensions import db
 
 
@@ -64,3 +65,20 @@ class Post(TimestampMixin, db.Model):
 
     author: Mapped[User] = relationship()
     issue: Mapped[BulletinIssue | None] = relationship(back_populates="posts")
+    images: Mapped[list[PostImage]] = relationship(back_populates="post", order_by="PostImage.position, PostImage.id",
+                                                   cascade="all, delete-orphan")
+
+
+class PostImage(StoredFile, TimestampMixin, db.Model):
+    """A picture of a post (JPEG, PNG or WebP, checked by its content), shown on the post's page and in the issue
+    PDF; whoever may read the post sees it."""
+
+    __tablename__ = "bulletin_post_images"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("bulletin_posts.id", ondelete="CASCADE"), index=True)
+    #: What the picture shows, for people who cannot see it (its alt text), in the post's language.
+    caption: Mapped[str] = mapped_column(String(300), default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    post: Mapped[Post] = relationship(back_populates="images")

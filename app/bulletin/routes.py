@@ -3,15 +3,17 @@ Atom feed."""
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+import io
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.bulletin import bp, issue_files, services
+from app.bulletin import bp, images, issue_files, services
 from app.bulletin.feed import atom_feed
-from app.bulletin.forms import STATUS_LABELS, IssueForm, PostForm, RejectForm
-from app.bulletin.models import BulletinIssue, Post, PostStatus, Visibility
+from app.bulletin.forms import STATUS_LABELS, ImageForm, IssueForm, PostForm, RejectForm
+from app.bulletin.models import BulletinIssue, Post, PostImage, PostStatus, Visibility
 from app.bulletin.policies import can_edit, can_propose, can_publish, can_read
 from app.catalogue.markdown import render_markdown
 from app.core.files import send_stored_file
@@ -37,7 +39,9 @@ def _to_post(post_id: int):
 def index():
     issues = list(db.session.scalars(select(BulletinIssue).order_by(BulletinIssue.number.desc())))
     waiting = services.waiting_posts(current_user) if current_user.is_authenticated else []
-    return render_template("bulletin/index.html", posts=services.visible_posts(current_user, limit=50),
+    page = db.paginate(services.visible_posts_query(current_user), page=max(1, request.args.get("page", 1, type=int)),
+                       per_page=services.POSTS_PER_PAGE, error_out=False)
+    return render_template("bulletin/index.html", posts=page.items, page=page,
                            issues=issues, waiting=waiting, can_propose=can_propose(current_user),
                            can_publish=can_publish(current_user))
 
@@ -93,7 +97,54 @@ def edit(post_id: int):
         form.fill(item)
     if form.validate_on_submit() and (done := _save_post(form, item)):
         return done
-    return form_page("bulletin/form.html", form=form, post=item, can_publish=can_publish(current_user))
+    return form_page("bulletin/form.html", **_form_context(form, item, ImageForm(formdata=None)))
+
+
+def _form_context(form: PostForm, item: Post, image_form: ImageForm) -> dict:
+    return {"form": form, "post": item, "can_publish": can_publish(current_user), "image_form": image_form,
+            "confirm": ConfirmForm(formdata=None), "max_images": images.MAX_IMAGES}
+
+
+# -- pictures ---------------------------------------------------------------------------------------------------
+@bp.post("/<int:post_id>/images")
+@login_required
+def add_image(post_id: int):
+    item = load_or_403(Post, post_id, can_edit)
+    form = ImageForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        with refusals(form):
+            images.add_image(current_user, item, upload.stream if upload else io.BytesIO(),
+                             getattr(upload, "filename", None), form.caption.data or "")
+            flash(_("The picture is added."), "success")
+            return redirect(url_for("bulletin.edit", post_id=item.id) + "#pictures", 303)
+    post_form = PostForm(formdata=None)
+    post_form.fill(item)
+    return form_page("bulletin/form.html", **_form_context(post_form, item, form))
+
+
+@bp.post("/<int:post_id>/images/<int:picture_id>/delete")
+@login_required
+def remove_image(post_id: int, picture_id: int):
+    item = load_or_403(Post, post_id, can_edit)
+    picture = load_or_404(PostImage, picture_id)
+    if picture.post_id != item.id:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        with refusals():
+            images.remove_image(current_user, picture)
+            flash(_("The picture is removed."), "success")
+    return redirect(url_for("bulletin.edit", post_id=item.id) + "#pictures", 303)
+
+
+@bp.get("/<int:post_id>/images/<int:picture_id>")
+def image(post_id: int, picture_id: int):
+    """A post's picture, for whoever may read the post (a hidden post's pictures do not exist for others)."""
+    item = load_or_404(Post, post_id)
+    picture = load_or_404(PostImage, picture_id)
+    if picture.post_id != item.id or not can_read(current_user, item):
+        abort(404)
+    return send_stored_file(picture, inline=True)
 
 
 @bp.post("/<int:post_id>/publish")
@@ -138,7 +189,7 @@ def feed():
     """Public posts only, whoever asks (a feed reader is anonymous); ``?lang=`` picks the language."""
     language = request.args.get("lang", "")
     language = language if language in LANGUAGES else viewer_language()
-    body = atom_feed(services.visible_posts(None, limit=30, public_only=True), language, _("Bulletin"))
+    body = atom_feed(services.visible_posts(None, limit=services.FEED_SIZE, public_only=True), language, _("Bulletin"))
     return Response(body, content_type="application/atom+xml; charset=utf-8")
 
 

@@ -125,12 +125,22 @@ def delete_post(actor: User, post: Post) -> None:
     record_event("bulletin.delete", actor=actor, obj=post, before={"title": post.title, "status": post.status.value})
 
 
-def visible_posts(user, *, limit: int | None = None, public_only: bool = False) -> list[Post]:
-    """Published, not deleted posts the user may read, newest first."""
+#: Posts per page of the bulletin's list; the feed holds the latest ``FEED_SIZE``.
+POSTS_PER_PAGE = 20
+FEED_SIZE = 30
+
+
+def visible_posts_query(user, *, public_only: bool = False):
+    """Published, not deleted posts the user may read, newest first (a query)."""
     query = select(Post).where(Post.status == PostStatus.PUBLISHED, Post.deleted_at.is_(None))
     if public_only or not getattr(user, "is_authenticated", False):
         query = query.where(Post.visibility == Visibility.PUBLIC)
-    query = query.order_by(Post.published_at.desc(), Post.id.desc())
+    return query.order_by(Post.published_at.desc(), Post.id.desc())
+
+
+def visible_posts(user, *, limit: int | None = None, public_only: bool = False) -> list[Post]:
+    """Published, not deleted posts the user may read, newest first."""
+    query = visible_posts_query(user, public_only=public_only)
     if limit:
         query = query.limit(limit)
     return list(db.session.scalars(query))

@@ -165,6 +165,7 @@ def demo_world() -> dict[str, list[int]]:
               "revision_id": "member_entry_revisions", "link_id": "company_members", "image_id": "member_images",
               "request_id": "service_requests", "request_offer_id": "service_request_offers",
               "attachment_id": "service_request_files", "post_id": "bulletin_posts", "issue_id": "bulletin_issues"}
+    tables["picture_id"] = "bulletin_post_images"
     world = {}
     for argument, table in tables.items():
         table_obj = _db.metadata.tables.get(table)
