@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from playwright.sync_api import expect
 
@@ -128,3 +129,13 @@ def test_a_lithuanian_request_is_answered_from_poland_accepted_delivered_rated_a
     with office.expect_download() as download:
         office.locator("#export-xlsx").click()
     assert download.value.path().read_bytes()[:2] == b"PK"
+
+    # ... and on the reporting dashboard, then turns the order into a draft bulletin post.
+    office.goto(live_server("/reports/?fresh=1"))
+    row = office.locator("#table-cooperation tbody tr", has_text="Lithuania")
+    expect(row.locator("td").nth(0)).to_have_text("1")  # posted
+    expect(row.locator("td").nth(3)).to_have_text("1")  # completed
+    office.goto(request_url)
+    office.locator("#to-post button").click()
+    expect(office).to_have_url(re.compile(r"/bulletin/\d+/edit$"))
+    expect(office.locator("#title_en")).to_have_value(re.compile("^Completed cooperation: "))
