@@ -72,7 +72,7 @@ def fingerprint(issue: BulletinIssue, language: str) -> str:
     posts = issue_posts(issue, public_only=True)
     data = [issue.number, issue.title, str(issue.period_start), str(issue.period_end), language,
             [(p.id, p.title, p.body, p.source_language, str(p.published_at),
-              [i.storage_key for i in getattr(p, "images", [])]) for p in posts]]
+              [i.storage_key for i in p.images]) for p in posts]]
     return sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 

@@ -77,7 +77,7 @@ def issue_pdf(issue: BulletinIssue, posts: list[Post], language: str) -> bytes:
             story.append(Paragraph(escape(format_date(post.published_at)), small))
         body = pick(post.body, post.source_language, language)
         story.extend(Paragraph(escape(part).replace("\n", "<br/>"), text) for part in _paragraphs(body))
-        for image in getattr(post, "images", []):
+        for image in post.images:
             story.extend(_picture(image, small))
     out = io.BytesIO()
     SimpleDocTemplate(out, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm,
