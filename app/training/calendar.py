@@ -7,14 +7,14 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
-from sqlalchemy import select
+from sqlalchemy import select, union
 
 from app.accounts.models import User
 from app.core.db import utcnow
 from app.core.translated import pick
-from app.core.urls import path_for
 from app.enrolment.models import Enrolment, EnrolmentStatus
 from app.extensions import db
+from app.training.hosts import hosts
 from app.training.models import MeetingStatus, TrainingSession
 
 
@@ -53,9 +53,10 @@ def _event(meeting: TrainingSession, user: User, base_url: str | None) -> Event:
     zone = ZoneInfo(meeting.timezone)
     event = Event()
     event.add("uid", f"meeting-{meeting.id}@mcc")
-    course = meeting.course
-    event.add("summary", f"{pick(course.title, course.source_language, user.language)}: "
-                         f"{pick(meeting.title, course.source_language, user.language)}")
+    title = pick(meeting.title, meeting.source_language, user.language)
+    if meeting.course is not None:
+        title = f"{pick(meeting.course.title, meeting.source_language, user.language)}: {title}"
+    event.add("summary", title)  # a hosted meeting (an event's) carries the event's own title
     event.add("dtstart", meeting.starts_at.astimezone(zone))
     event.add("dtend", meeting.ends_at.astimezone(zone))
     event.add("dtstamp", utcnow())
@@ -63,18 +64,22 @@ def _event(meeting: TrainingSession, user: User, base_url: str | None) -> Event:
     if location:
         event.add("location", location)
     if base_url:
-        event.add("url", base_url.rstrip("/") + path_for("training.meeting", meeting_id=meeting.id))
+        event.add("url", base_url.rstrip("/") + meeting.link)
     if meeting.status == MeetingStatus.CANCELLED:
         event.add("status", "CANCELLED")
     return event
 
 
 def build_calendar(user: User, base_url: str) -> bytes:
-    """Meetings of the person's courses from a month ago on, with times in the venue's zone (TZID + VTIMEZONE)."""
-    meetings = db.session.scalars(select(TrainingSession).join(
+    """Meetings of the person's courses and of the events they take part in (``hosts``), from a month ago on,
+    with times in the venue's zone (TZID + VTIMEZONE)."""
+    courses = select(TrainingSession.id).join(
         Enrolment, (Enrolment.course_id == TrainingSession.course_id) & (Enrolment.user_id == user.id)).where(
-        Enrolment.status == EnrolmentStatus.ENROLLED, TrainingSession.ends_at >= utcnow() - timedelta(days=31))
-        .order_by(TrainingSession.starts_at))
+        Enrolment.status == EnrolmentStatus.ENROLLED)
+    hosted = [host.meeting_ids_of(user.id) for host in hosts()]
+    meetings = db.session.scalars(select(TrainingSession).where(
+        TrainingSession.id.in_(union(courses, *hosted) if hosted else courses),
+        TrainingSession.ends_at >= utcnow() - timedelta(days=31)).order_by(TrainingSession.starts_at))
     calendar = _calendar()
     for meeting in meetings:
         calendar.add_component(_event(meeting, user, base_url))

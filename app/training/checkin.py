@@ -21,10 +21,10 @@ from app.accounts.models import User
 from app.core.db import utcnow
 from app.core.errors import DomainError
 from app.core.tokens import TokenExpired, TokenInvalid, load_token, make_token
-from app.core.urls import path_for
 from app.enrolment.policies import is_enrolled
 from app.extensions import db
 from app.notifications.services import notify
+from app.training.membership import belongs
 from app.training.models import Attendance, AttendanceMethod, AttendanceStatus, TrainingSession
 from app.training.policies import can_run_meeting
 from app.training.services import meeting_params, record_attendance
@@ -74,7 +74,10 @@ def _require_open(meeting: TrainingSession, now: datetime) -> None:
 
 
 def _accept(meeting: TrainingSession, user: User, method: AttendanceMethod, actor: User) -> Attendance:
-    if not is_enrolled(user, meeting.course_id):
+    if meeting.course_id is None:  # a hosted meeting (an event's): its host says who belongs
+        if not belongs(user.id, meeting):
+            raise DomainError(_l("%(name)s is not registered for this event.", name=user.full_name))
+    elif not is_enrolled(user, meeting.course_id):
         raise DomainError(_l("%(name)s is not enrolled in this course.", name=user.full_name))
     current = db.session.scalar(select(Attendance).where(Attendance.session_id == meeting.id,
                                                          Attendance.user_id == user.id))
@@ -82,8 +85,7 @@ def _accept(meeting: TrainingSession, user: User, method: AttendanceMethod, acto
         return current  # scanning twice changes nothing
     attendance = record_attendance(meeting, user, AttendanceStatus.PRESENT, None, actor, method)
     # The person's own proof that it counted (in MCC only: they are at the meeting, not at their mail).
-    notify([user], "checkin.confirmed", meeting_params(meeting),
-           link=path_for("training.meeting", meeting_id=meeting.id))
+    notify([user], "checkin.confirmed", meeting_params(meeting), link=meeting.link)
     return attendance
 
 

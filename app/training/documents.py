@@ -45,17 +45,17 @@ def attendance_sheet_pdf(meeting: TrainingSession) -> bytes:
             "normal": ParagraphStyle("normal", fontName=regular, fontSize=10, leading=13),
             "cell": ParagraphStyle("cell", fontName=regular, fontSize=9, leading=11),
         }
-        course = meeting.course
+        course = meeting.course  # None for a hosted meeting (an event's): the sheet names the event instead
         project = current_app.config["PROJECT_NAME"]
         # Labels are looked up first: the extractor does not see gettext calls inside f-strings.
-        labels = {"course": _("Course"), "meeting": _("Meeting"), "when": _("Date and time"), "venue": _("Venue"),
-                  "trainer": _("Trainer")}
+        labels = {"course": _("Course") if course else _("Event"), "meeting": _("Meeting"),
+                  "when": _("Date and time"), "venue": _("Venue"), "trainer": _("Trainer")}
         venue = ", ".join(p for p in (meeting.venue_company, meeting.venue_address,
                                       str(COUNTRY_LABELS[meeting.venue_country.value])) if p)
-        title = pick(meeting.title, course.source_language, meeting.language)
+        title = pick(meeting.title, meeting.source_language, meeting.language)
         lines = [
-            (labels["course"], pick(course.title, course.source_language, meeting.language)),
-            (labels["meeting"], title),
+            (labels["course"], pick(meeting.heading, meeting.source_language, meeting.language)),
+            *([(labels["meeting"], title)] if course else []),
             # The sheet is signed at the venue: its times are the venue's wall clock, with the zone named.
             (labels["when"], f"{format_long_moment(meeting.starts_at, meeting.timezone, end=meeting.ends_at)} "
                              f"({meeting.timezone})"),
@@ -116,6 +116,8 @@ def attendance_csv(meeting: TrainingSession) -> bytes:
 
 def materials_csv(meeting: TrainingSession) -> bytes:
     rows = [["lesson", "material", "kind", "file", "size_bytes", "sha256", "url"]]
+    if meeting.course_id is None:  # a hosted meeting (an event's) has no course materials
+        return _csv_bytes(rows)
     materials = db.session.scalars(select(Material).join(Lesson).where(
         Lesson.course_id == meeting.course_id, Material.deleted_at.is_(None),
         Material.status == MaterialStatus.READY).order_by(Lesson.position, Material.id))

@@ -7,6 +7,8 @@ earlier meetings' rosters or sheets, and cannot be marked there. Someone withdra
 meetings of their first period, with what was recorded there (withdrawing cannot wipe absences), and the meetings
 held while they were out do not count. Meetings still to come belong to whoever is enrolled now.
 
+A hosted meeting (no course, ``app.training.hosts``: an event's) has no enrolments: its host says who belongs.
+
 Every attendance figure — ``services.attendance_rates`` (the trainee's pages, the completion rule), the reports'
 pairs, the at-risk list and the attendance matrix — joins enrolments to meetings through ``with_meetings``.
 """
@@ -21,6 +23,7 @@ from sqlalchemy.sql.selectable import Subquery
 from app.core.db import UTCDateTime
 from app.enrolment.models import Enrolment, EnrolmentEvent, EnrolmentStatus
 from app.extensions import db
+from app.training.hosts import host_of
 from app.training.models import TrainingSession
 
 
@@ -55,7 +58,11 @@ def with_meetings(query: Select, *only) -> Select:
 
 
 def member_ids(meeting: TrainingSession) -> set[int]:
-    """The people who belong to ``meeting`` (enrolled in its course when it started), whatever they are now."""
+    """The people who belong to ``meeting`` (enrolled in its course when it started, or as its host says),
+    whatever they are now."""
+    if meeting.course_id is None:
+        host = host_of(meeting)
+        return host.member_ids(meeting) if host else set()
     periods = enrolled_periods(Enrolment.course_id == meeting.course_id)
     return set(db.session.scalars(select(Enrolment.user_id).join(periods, periods.c.enrolment_id == Enrolment.id)
                                   .where(Enrolment.course_id == meeting.course_id,
@@ -63,7 +70,9 @@ def member_ids(meeting: TrainingSession) -> set[int]:
 
 
 def belongs(user_id: int, meeting: TrainingSession) -> bool:
-    """Whether the person belongs to ``meeting``: enrolled in its course when it started."""
+    """Whether the person belongs to ``meeting``: enrolled in its course when it started (or as its host says)."""
+    if meeting.course_id is None:
+        return user_id in member_ids(meeting)
     return enrolled_at(user_id, meeting.course_id, meeting.starts_at)
 
 

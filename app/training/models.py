@@ -13,7 +13,9 @@ from app.accounts.models import Country, User
 from app.catalogue.models import Course
 from app.core.db import TimestampMixin, enum_column, utcnow
 from app.core.files import StoredFile
+from app.core.urls import path_for
 from app.extensions import db
+from app.training.hosts import host_of
 
 
 class MeetingStatus(enum.StrEnum):
@@ -43,12 +45,14 @@ def _secret() -> str:
 
 
 class TrainingSession(TimestampMixin, db.Model):
-    """A meeting of a course: held at a firm on either side of the border, or online."""
+    """A meeting of a course: held at a firm on either side of the border, or online. Without a course it is
+    *hosted* by another domain (an event outside courses, ``app.training.hosts``)."""
 
     __tablename__ = "training_sessions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    #: None: a hosted meeting (``app.training.hosts``), e.g. an event's.
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"), index=True)
     #: Per language, like course titles (``app.core.translated``); falls back to the course's source language.
     title: Mapped[dict] = mapped_column(JSON, default=dict)
     starts_at: Mapped[datetime] = mapped_column(index=True)
@@ -69,7 +73,7 @@ class TrainingSession(TimestampMixin, db.Model):
     #: Key for the rotating check-in codes; never leaves the server.
     checkin_secret: Mapped[str] = mapped_column(String(64), default=_secret)
 
-    course: Mapped[Course] = relationship()
+    course: Mapped[Course | None] = relationship()
     trainer: Mapped[User | None] = relationship()
     attendances: Mapped[list[Attendance]] = relationship(back_populates="session")
     signed_sheets: Mapped[list[SignedSheet]] = relationship(back_populates="session",
@@ -78,6 +82,28 @@ class TrainingSession(TimestampMixin, db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == MeetingStatus.CANCELLED
+
+    @property
+    def source_language(self) -> str:
+        """The language the titles fall back to: the course's, or the host's."""
+        if self.course is not None:
+            return self.course.source_language
+        host = host_of(self)
+        return host.source_language(self) if host else self.language
+
+    @property
+    def heading(self) -> dict:
+        """Per-language name of what the meeting belongs to: its course's title, or its host's (an event's)."""
+        if self.course is not None:
+            return self.course.title
+        host = host_of(self)
+        return host.heading(self) if host else {}
+
+    @property
+    def link(self) -> str:
+        """Where a participant reads about it: the meeting's page, or its host's page."""
+        host = host_of(self)
+        return host.link(self) if host else path_for("training.meeting", meeting_id=self.id)
 
 
 class Attendance(db.Model):

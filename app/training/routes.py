@@ -88,6 +88,8 @@ def new_meeting(course_id: int):
 @role_required(*STAFF)
 def edit_meeting(meeting_id: int):
     meeting = load_or_403(TrainingSession, meeting_id, can_run_meeting)
+    if meeting.course_id is None:  # a hosted meeting (an event's) is changed on its host's page
+        return redirect(meeting.link, 303)
     form = MeetingForm(obj=meeting if request.method == "GET" else None)
     form.trainer_id.choices = _trainer_choices(meeting.course)
     if request.method == "GET":
@@ -111,6 +113,8 @@ def edit_meeting(meeting_id: int):
 @role_required(*STAFF)
 def cancel_meeting(meeting_id: int):
     meeting = load_or_403(TrainingSession, meeting_id, can_run_meeting)
+    if meeting.course_id is None:  # a hosted meeting (an event's) is cancelled on its host's page
+        return redirect(meeting.link, 303)
     form = CancelForm(prefix="cancel")
     if form.validate_on_submit():
         with refusals():

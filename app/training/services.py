@@ -25,10 +25,10 @@ from app.core.files import FileRule, store_upload
 from app.core.i18n import in_each_language, is_valid_timezone
 from app.core.permissions import Role, has_role
 from app.core.translated import Gaps, clean_texts, translation_gaps
-from app.core.urls import path_for
 from app.enrolment.models import Enrolment, EnrolmentStatus
 from app.extensions import db
 from app.notifications.services import as_param, notify
+from app.training.hosts import host_of
 from app.training.membership import belongs, member_ids, with_meetings
 from app.training.models import (
     ATTENDED,
@@ -63,6 +63,13 @@ def _apply(meeting: TrainingSession, data: MeetingData, course: Course) -> None:
     if not title:
         raise DomainError(_l("Please give the meeting a title, at least in one language."),
                           field=f"title_{course.source_language}")
+    meeting.title = title
+    apply_schedule(meeting, data)
+
+
+def apply_schedule(meeting: TrainingSession, data: MeetingData) -> None:
+    """Check and set a meeting's time, zone, venue, trainer and capacity (its title is the caller's: a course
+    meeting's own, or its host's). Raises ``DomainError`` naming the field."""
     if not is_valid_timezone(data.timezone):
         raise DomainError(_l("Unknown time zone."), field="timezone")
     zone = ZoneInfo(data.timezone)
@@ -80,7 +87,6 @@ def _apply(meeting: TrainingSession, data: MeetingData, course: Course) -> None:
         trainer = db.session.get(User, data.trainer_id)
         if trainer is None or not has_role(trainer, Role.TRAINER):
             raise DomainError(_l("Choose a trainer."), field="trainer_id")
-    meeting.title = title
     meeting.starts_at, meeting.ends_at = starts, ends  # stored in UTC by the column type
     meeting.timezone = data.timezone
     meeting.venue_company = (data.venue_company or "").strip() or None
@@ -118,16 +124,24 @@ def _place(meeting: TrainingSession) -> str | dict:
     return place or in_each_language(lambda _language: _l("online"))
 
 
+def meeting_participants(meeting: TrainingSession) -> list[User]:
+    """The people told about a meeting and reminded of it: its course's participants, or its host's."""
+    if meeting.course_id is None:
+        host = host_of(meeting)
+        return host.participants(meeting) if host else []
+    return participants(meeting.course_id)
+
+
 def meeting_params(meeting: TrainingSession) -> dict:
-    """What a notification about the meeting shows (times on each reader's clock, the course and the meeting's
-    title in their language)."""
-    return {"meeting": meeting.id, "course": meeting.course.title, "title": meeting.title,
+    """What a notification about the meeting shows (times on each reader's clock, the course — or the hosting
+    event — and the meeting's title in their language)."""
+    return {"meeting": meeting.id, "course": meeting.heading, "title": meeting.title,
             "starts_at": as_param(meeting.starts_at), "place": _place(meeting)}
 
 
 def _tell_participants(meeting: TrainingSession, kind: str, key: str | None = None, **extra) -> int:
-    return len(notify(participants(meeting.course_id), kind, {**meeting_params(meeting), **extra},
-                      link=path_for("training.meeting", meeting_id=meeting.id), key=key))
+    return len(notify(meeting_participants(meeting), kind, {**meeting_params(meeting), **extra},
+                      link=meeting.link, key=key))
 
 
 def create_meeting(actor: User, course: Course, data: MeetingData) -> TrainingSession:
@@ -149,6 +163,8 @@ def update_meeting(actor: User, meeting: TrainingSession, data: MeetingData) -> 
     participants (not for a meeting that is over or cancelled)."""
     if not can_run_meeting(actor, meeting):
         raise DomainError(_l("You may only change your own meetings."))
+    if meeting.course_id is None:
+        raise DomainError(_l("This meeting belongs to an event: change it on the event's page."))
     before = {"starts_at": meeting.starts_at, "ends_at": meeting.ends_at, "title": dict(meeting.title or {})}
     was = (meeting.starts_at, _place(meeting))
     _apply(meeting, data, meeting.course)
@@ -166,6 +182,8 @@ def cancel_meeting(actor: User, meeting: TrainingSession, reason: str) -> None:
     """A cancelled meeting stays listed (crossed out) and no longer counts towards attendance rates."""
     if not can_run_meeting(actor, meeting):
         raise DomainError(_l("You may only change your own meetings."))
+    if meeting.course_id is None:
+        raise DomainError(_l("This meeting belongs to an event: change it on the event's page."))
     if not reason or not reason.strip():
         raise DomainError(_l("Please give the reason for the cancellation."), field="reason")
     meeting.status, meeting.cancel_reason = MeetingStatus.CANCELLED, reason.strip()
@@ -192,10 +210,15 @@ def remind_of_meetings(now: datetime | None = None) -> int:
 
 def roster(meeting: TrainingSession) -> list[tuple[User, Attendance | None]]:
     """The people expected at a meeting: those who belong to it (``membership``: enrolled in its course when it
-    started) and are ENROLLED now or already marked there. Someone enrolled later is not on it."""
+    started) and are ENROLLED now or already marked there. Someone enrolled later is not on it. A hosted
+    meeting's: whoever its host says belongs."""
     members = member_ids(meeting)
     attendance = {a.user_id: a for a in db.session.scalars(
         select(Attendance).where(Attendance.session_id == meeting.id)) if a.user_id in members}
+    if meeting.course_id is None:
+        users = list(db.session.scalars(select(User).where(User.id.in_(members or [-1]))))
+        users.sort(key=lambda u: (u.full_name.casefold(), u.id))
+        return [(u, attendance.get(u.id)) for u in users]
     users = list(db.session.scalars(select(User).join(Enrolment, Enrolment.user_id == User.id).where(
         Enrolment.course_id == meeting.course_id, User.id.in_(members or [-1]),
         (Enrolment.status == EnrolmentStatus.ENROLLED) | User.id.in_(list(attendance) or [-1]))))
@@ -209,6 +232,9 @@ def record_attendance(meeting: TrainingSession, user: User, status: AttendanceSt
     if meeting.is_cancelled:
         raise DomainError(_l("This meeting was cancelled."))
     if not belongs(user.id, meeting):
+        if meeting.course_id is None:
+            raise DomainError(_l("%(name)s is not registered for this event, so their attendance is not recorded "
+                                 "here.", name=user.full_name))
         raise DomainError(_l("%(name)s was not enrolled in the course when this meeting started, so their "
                              "attendance is not recorded here.", name=user.full_name))
     remark = (remark or "").strip()[:500] or None
@@ -231,7 +257,8 @@ def record_attendance(meeting: TrainingSession, user: User, status: AttendanceSt
                  after={"status": status, "remark": remark, "meeting": meeting.id, "user": user.id,
                         "method": method})
     db.session.flush()
-    attendance_changed.send(attendance, actor=actor)
+    if meeting.course_id is not None:  # the signal's listeners (course completion) are about courses
+        attendance_changed.send(attendance, actor=actor)
     return attendance
 
 
