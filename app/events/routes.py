@@ -111,7 +111,7 @@ def unregister(event_id: int):
 
 def _choices(form: EventForm) -> None:
     form.host_company_id.choices = [(0, _("— none —")), *db.session.execute(
-        select(Company.id, Company.name).where(Company.is_active.is_(True)).order_by(Company.name)).tuples()]
+        select(Company.id, Company.name).where(Company.is_active.is_(True)).order_by(Company.name)).all()]
     form.specialisation_id.choices = [(0, _("— none —")), *[
         (s.id, pick(s.title)) for s in db.session.scalars(select(Specialisation).order_by(Specialisation.position))]]
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.core.models import AuditEntry
 from app.core.db import utcnow
 from app.core.errors import DomainError
+from app.core.models import AuditEntry
 from app.core.permissions import Role
 from app.events import services
 from app.events.models import EventRegistration, EventVisibility, RegistrationStatus
