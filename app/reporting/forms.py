@@ -32,6 +32,8 @@ MEASURE_LABELS = {
     Measure.COOPERATION_VALUE_EUR: _l("Value of accepted cooperation offers in EUR (where given)"),
     Measure.COOPERATION_VALUE_PLN: _l("Value of accepted cooperation offers in PLN (where given)"),
     Measure.COOPERATION_SATISFACTION: _l("Satisfaction with cooperation: mean rating (1–5)"),
+    Measure.EVENT_PARTICIPANTS: _l("Participants of events outside courses: study visits, fairs, gatherings "
+                                   "(persons who attended)"),
 }
 
 

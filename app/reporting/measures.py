@@ -28,6 +28,7 @@ from app.catalogue.models import Course
 from app.certificates.models import Certificate
 from app.core.db import utcnow
 from app.enrolment.models import Enrolment, EnrolmentStatus
+from app.events.models import Event
 from app.extensions import db
 from app.network.models import Company
 from app.placements.models import EntryStatus, LogbookEntry, Placement, PlacementStatus
@@ -299,6 +300,23 @@ COOPERATION_MEASURES = {
     Measure.COOPERATION_VALUE_PLN: _cooperation_value("PLN"),
     Measure.COOPERATION_SATISFACTION: lambda scope: cooperation(scope).satisfaction,
 }
+# -- events outside courses (``app.events``) --------------------------------------------------------------------
+def event_participants(scope: Scope) -> int:
+    """People who attended (present or late) the meeting of an event held in the period, counted once however many
+    events; the specialisation is the event's, the other filters apply to the people. A scope bound to courses (a
+    trainer's own) holds no events."""
+    if scope.course_ids is not None:
+        return 0
+    query = (select(func.count(distinct(Attendance.user_id))).select_from(Attendance)
+             .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+             .join(Event, Event.meeting_id == TrainingSession.id)
+             .join(Person, Person.id == Attendance.user_id)
+             .where(Attendance.status.in_(ATTENDED), TrainingSession.status == MeetingStatus.SCHEDULED,
+                    TrainingSession.starts_at <= utcnow(), in_period(TrainingSession.starts_at, scope),
+                    _people_filter(scope)))
+    if scope.specialisation_id:
+        query = query.where(Event.specialisation_id == scope.specialisation_id)
+    return db.session.scalar(query) or 0
 
 
 MEASURES = {
@@ -313,6 +331,7 @@ MEASURES = {
     Measure.FIRMS_INVOLVED: firms_involved,
     Measure.CROSS_BORDER_COOPERATIONS: cross_border_cooperations,
     **COOPERATION_MEASURES,
+    Measure.EVENT_PARTICIPANTS: event_participants,
 }
 
 

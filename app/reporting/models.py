@@ -39,6 +39,8 @@ class Measure(enum.StrEnum):
     COOPERATION_VALUE_EUR = "cooperation_value_eur"
     COOPERATION_VALUE_PLN = "cooperation_value_pln"
     COOPERATION_SATISFACTION = "cooperation_satisfaction"
+    #: People who attended (present or late) an event outside courses (``app.events``) held in the period.
+    EVENT_PARTICIPANTS = "event_participants"
 
 
 class Indicator(TimestampMixin, db.Model):

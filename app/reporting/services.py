@@ -358,6 +358,7 @@ def dashboard_figures(scope: Scope, with_indicators: bool, fresh: bool = False) 
                     "placements": measures.placements_completed(scope),
                     "cross_border": measures.placements_completed(scope, only_cross_border=True),
                     "cooperations": measures.cross_border_cooperations(scope),
+                    "event_participants": measures.event_participants(scope),
                     # firms per country: the firm's country (the trainee-country filter does not narrow firms)
                     **{f"firms_{c.value}": measures.firms_involved(scope.narrowed(country=c))
                        for c in (Country.PL, Country.LT)}},
