@@ -66,6 +66,14 @@ ACTIONS = {
     "downloads.expired_removed": _l("Expired downloads removed"),
     "enrolment.participant_recorded": _l("Participant recorded"),
     "enrolment.status_changed": _l("Enrolment status changed"),
+    "events.cancelled": _l("Event cancelled"),
+    "events.changed": _l("Event changed"),
+    "events.created": _l("Event planned"),
+    "events.moved_up": _l("Moved up from the waiting list"),
+    "events.photo_added": _l("Event photo added"),
+    "events.post_drafted": _l("Bulletin post drafted from an event"),
+    "events.registered": _l("Registered for an event"),
+    "events.registration_cancelled": _l("Event registration cancelled"),
     "learning.certificate_issued": _l("Certificate issued"),
     "learning.certificate_revoked": _l("Certificate revoked"),
     "learning.completion_changed": _l("Course completion changed"),
@@ -124,6 +132,7 @@ OBJECTS = {
     "quiz_attempts": _l("Quiz attempt"), "quizzes": _l("Quiz"), "signed_sheets": _l("Signed sheet"),
     "site_settings": _l("Site settings"), "training_sessions": _l("Meeting"), "users": _l("Person"),
     "service_requests": _l("Service request"),
+    "events": _l("Event"), "event_registrations": _l("Event registration"),
     "backups": _l("Backup"), "report": _l("Report"), "retention": _l("Retention"),
 }
 

@@ -22,7 +22,7 @@ from app.core.translated import pick, viewer_language
 from app.core.uow import form_page, refusals
 from app.core.urls import external_url
 from app.events import bp, services
-from app.events.forms import KIND_LABELS, REGISTRATION_LABELS, VISIBILITY_LABELS, CancelEventForm, EventForm, PhotoForm
+from app.events.forms import KIND_LABELS, REGISTRATION_LABELS, CancelEventForm, EventForm, PhotoForm
 from app.events.models import Event, EventKind, EventPhoto, EventVisibility, RegistrationStatus
 from app.events.policies import can_manage_event, can_organise_events, can_register, can_see_event
 from app.extensions import db
@@ -32,10 +32,10 @@ from app.training.calendar import meeting_calendar
 from app.training.services import MeetingData
 
 
-@bp.context_processor
+@bp.app_context_processor
 def labels():
-    return {"KIND_LABELS": KIND_LABELS, "VISIBILITY_LABELS": VISIBILITY_LABELS,
-            "REGISTRATION_LABELS": REGISTRATION_LABELS}
+    # For every page: the front page and the home page show events too.
+    return {"EVENT_KIND_LABELS": KIND_LABELS, "EVENT_REGISTRATION_LABELS": REGISTRATION_LABELS}
 
 
 def _to_event(event_id: int):
@@ -110,8 +110,8 @@ def unregister(event_id: int):
 
 
 def _choices(form: EventForm) -> None:
-    form.host_company_id.choices = [(0, _("— none —")), *db.session.execute(
-        select(Company.id, Company.name).where(Company.is_active.is_(True)).order_by(Company.name)).all()]
+    form.host_company_id.choices = [(0, _("— none —")), *[(company_id, name) for company_id, name in db.session.execute(
+        select(Company.id, Company.name).where(Company.is_active.is_(True)).order_by(Company.name))]]
     form.specialisation_id.choices = [(0, _("— none —")), *[
         (s.id, pick(s.title)) for s in db.session.scalars(select(Specialisation).order_by(Specialisation.position))]]
 

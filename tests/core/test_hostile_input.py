@@ -164,7 +164,8 @@ def demo_world() -> dict[str, list[int]]:
               "notification_id": "notifications", "message_id": "outbox_messages", "file_id": "generated_files",
               "revision_id": "member_entry_revisions", "link_id": "company_members", "image_id": "member_images",
               "request_id": "service_requests", "request_offer_id": "service_request_offers",
-              "attachment_id": "service_request_files", "post_id": "bulletin_posts", "issue_id": "bulletin_issues"}
+              "attachment_id": "service_request_files", "post_id": "bulletin_posts", "issue_id": "bulletin_issues",
+              "event_id": "events", "photo_id": "event_photos"}
     tables["picture_id"] = "bulletin_post_images"
     world = {}
     for argument, table in tables.items():

@@ -140,3 +140,13 @@ def test_turn_an_event_into_a_draft_post(client, login, db, coordinator):
     assert post.status == PostStatus.DRAFT and post.title == event.title
     assert f"/events/{event.id})" in post.body["pl"] and "Pokaz cięcia laserowego." in post.body["pl"]
     assert "UAB Kauno lazeris" in post.body["lt"]
+
+
+def test_the_forms_show(client, login, db, coordinator):
+    from tests.factories.placements import create_company
+
+    event = create_event(coordinator, host_company_id=create_company(name="UAB Kauno lazeris").id)
+    login(coordinator)
+    assert client.get("/events/new").status_code == 200
+    page = client.get(f"/events/{event.id}/edit").get_data(as_text=True)
+    assert "Wizyta studyjna w Kownie" in page and "Cancel the event" in page
