@@ -374,7 +374,8 @@ def test_every_reachable_page_is_accessible_and_fits_the_screen(browser, demo_se
 #: Page kinds the crawl must reach for each persona (it cannot silently shrink): teaching, placements, reports...
 MUST_REACH = {
     None: ["/login", "/forgot-password", "/directory/catalogue", "/directory/join", "/bulletin/", "/bulletin/<id>",
-           "/bulletin/issues/<id>"],
+           "/bulletin/issues/<id>",
+           "/events/", "/events/<id>"],
     Role.TRAINEE: ["/courses/<id>/lessons/<id>", VIDEO_LESSON, "/learning/quizzes/<id>",
                    "/learning/attempts/<id>/result", "/meetings/<id>/checkin", "/checkin/<id>/<id>", "/profile",
                    "/notifications/",
@@ -392,7 +393,8 @@ MUST_REACH = {
                        "/reports/people/<id>", "/reports/indicators", "/reports/at-risk", "/directory/moderation",
                        "/directory/revisions/<id>", "/directory/<id>/contacts", "/directory/<id>/history",
                        "/directory/employers", "/cooperation/", "/cooperation/<id>", "/cooperation/new",
-                       "/cooperation/figures", "/bulletin/issues/new", "/bulletin/<id>/edit"],
+                       "/cooperation/figures", "/bulletin/issues/new", "/bulletin/<id>/edit",
+                       "/events/new", "/events/<id>/edit", "/events/<id>/registrations"],
     MANAGER: ["/firm/<id>/", "/firm/<id>/people/<id>", "/cooperation/", "/cooperation/<id>"],
     Role.ADMIN: ["/audit/", "/admin/users/", "/admin/users/<id>", "/admin/settings", "/admin/jobs/failed"],
 }
