@@ -17,9 +17,8 @@ from app.training.models import Attendance, TrainingSession
 
 
 def event_of(meeting: TrainingSession) -> Event | None:
-    if meeting.id is None:
-        return None
-    return db.session.scalar(select(Event).where(Event.meeting_id == meeting.id))
+    """The meeting's event (loaded once per meeting through the backref ``TrainingSession.event``)."""
+    return getattr(meeting, "event", None)
 
 
 def _owns(meeting: TrainingSession) -> bool:

@@ -8,7 +8,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from app.accounts.models import User
 from app.catalogue.models import Specialisation
@@ -65,7 +65,9 @@ class Event(TimestampMixin, db.Model):
     organiser: Mapped[User] = relationship()
     host_company: Mapped[Company | None] = relationship()
     specialisation: Mapped[Specialisation | None] = relationship()
-    meeting: Mapped[TrainingSession] = relationship()
+    #: ``TrainingSession.event`` (the backref) lets the host seam find the event of a meeting once per meeting
+    #: (training itself never names it).
+    meeting: Mapped[TrainingSession] = relationship(backref=backref("event", uselist=False))
     photos: Mapped[list[EventPhoto]] = relationship(back_populates="event", order_by="EventPhoto.id")
 
     @property

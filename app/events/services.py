@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import filetype
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from app.accounts.models import User
 from app.bulletin.models import Visibility
@@ -284,7 +285,7 @@ def visible_events(user: Any, *, past: bool = False, limit: int = 50, now: datet
         query = query.where(TrainingSession.ends_at >= now).order_by(TrainingSession.starts_at)
     if not is_of_cluster(user):
         query = query.where(Event.visibility == EventVisibility.PUBLIC)
-    return list(db.session.scalars(query.order_by(Event.id).limit(limit)))
+    return list(db.session.scalars(query.options(contains_eager(Event.meeting)).order_by(Event.id).limit(limit)))
 
 
 def my_events(user: User, now: datetime | None = None) -> list[EventRegistration]:
@@ -295,6 +296,7 @@ def my_events(user: User, now: datetime | None = None) -> list[EventRegistration
         EventRegistration.user_id == user.id,
         EventRegistration.status.in_([RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING]),
         TrainingSession.ends_at >= now, TrainingSession.status == MeetingStatus.SCHEDULED)
+        .options(contains_eager(EventRegistration.event).contains_eager(Event.meeting))
         .order_by(TrainingSession.starts_at)))
 
 
