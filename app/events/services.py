@@ -20,6 +20,7 @@ from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
+from app.accounts.merging import register_merge_step
 from app.accounts.models import User
 from app.bulletin.models import Visibility
 from app.bulletin.services import write_post
@@ -356,3 +357,16 @@ def post_body(event: Event, language: str, event_url: str) -> str:
                  f"**{when}:** {moment} ({meeting.timezone})", "", f"**{where}:** {place}", "",
                  f"[{more}]({event_url})"]
     return "\n".join(lines).strip()
+
+
+def _move_registrations(source: User, target: User) -> None:
+    """Merging two accounts: the registrations move to the kept one, except for events it is registered for itself
+    (its own registration wins; the other stays with the old account)."""
+    taken = set(db.session.scalars(select(EventRegistration.event_id).where(EventRegistration.user_id == target.id)))
+    for registration in db.session.scalars(select(EventRegistration).where(EventRegistration.user_id == source.id)):
+        if registration.event_id not in taken:
+            registration.user_id = target.id
+    db.session.flush()
+
+
+register_merge_step(_move_registrations)

@@ -115,3 +115,17 @@ def test_only_the_person_or_an_organiser_cancels_a_registration(db, coordinator)
         services.cancel_registration(create_user(), registration)
     services.cancel_registration(coordinator, registration)
     assert registration.status == RegistrationStatus.CANCELLED
+
+
+def test_merging_accounts_moves_registrations(db, coordinator):
+    from app.accounts.merging import merge_users
+
+    first, second = create_event(coordinator), create_event(coordinator)
+    old, kept = create_user(), create_user()
+    services.register(old, first)
+    services.register(old, second)
+    services.register(kept, second)
+    merge_users(old, kept, coordinator)
+    assert services.registration_of(first, kept) is not None
+    owners = set(db.session.scalars(select(EventRegistration.user_id).where(EventRegistration.event_id == second.id)))
+    assert owners == {old.id, kept.id}  # the kept account's own registration wins; the other stays
