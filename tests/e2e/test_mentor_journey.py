@@ -27,8 +27,8 @@ def test_a_mentor_on_a_phone_sees_only_mentor_items_and_opens_their_interns(page
     browser_login(mentor["email"])
     page.get_by_role("button", name="Menu").click()
     menu = page.get_by_role("navigation", name="Menu główne")
-    expect(menu.get_by_role("link")).to_have_text(["Kursy", "Katalog członków", "Moi stażyści", "Biuletyn",
-                                                   "Powiadomienia", "Mój profil"])
+    expect(menu.get_by_role("link")).to_have_text(["Kursy", "Katalog członków", "Moi stażyści", "Wydarzenia",
+                                                   "Biuletyn", "Powiadomienia", "Mój profil"])
     menu.get_by_role("link", name="Moi stażyści").click()
     expect(page.get_by_role("heading", name="Moi stażyści")).to_be_visible()
     card = page.locator(".card", has_text="Gražina Šimkutė")

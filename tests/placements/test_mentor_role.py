@@ -53,7 +53,8 @@ def test_a_mentor_account_sees_only_mentor_items_in_the_menu(client, login, db, 
     _company, mentor, _intern, _placement = firm
     login(mentor)
     links = nav_links(client.get("/directory/").get_data(as_text=True))
-    assert links == {"/courses/", "/directory/", "/mentor/interns", "/bulletin/", "/notifications/", "/profile"}
+    assert links == {"/courses/", "/directory/", "/mentor/interns", "/events/", "/bulletin/", "/notifications/",
+                     "/profile"}
 
 
 def test_a_trainer_who_mentors_keeps_both(client, login, db, firm):
