@@ -99,6 +99,7 @@ def update_event(actor: User, event: Event, data: EventData) -> None:
         raise DomainError(_l("You may only change events you organise."))
     if event.is_cancelled:
         raise DomainError(_l("This event was cancelled."))
+    event = _locked(event)  # a larger capacity fills places: counted like a registration's
     meeting = event.meeting
     before = {"starts_at": meeting.starts_at, "capacity": meeting.capacity, "title": dict(event.title)}
     was = (meeting.starts_at, meeting.venue_company, meeting.venue_address, meeting.online_url)

@@ -3,6 +3,7 @@ photos, the bulletin draft, and who is refused."""
 
 import io
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
@@ -14,6 +15,7 @@ from app.core.db import utcnow
 from app.core.permissions import Role
 from app.events import services
 from app.events.models import Event, EventPhoto, EventVisibility, RegistrationStatus
+from app.notifications.models import Notification
 from app.training import calendar
 from tests.events.helpers import create_event
 from tests.factories import create_user
@@ -150,3 +152,24 @@ def test_the_forms_show(client, login, db, coordinator):
     assert client.get("/events/new").status_code == 200
     page = client.get(f"/events/{event.id}/edit").get_data(as_text=True)
     assert "Wizyta studyjna w Kownie" in page and "Cancel the event" in page
+
+
+def test_editing_moves_people_up_and_tells_them_of_a_new_time(client, login, db, coordinator):
+    event = create_event(coordinator, capacity=1, starts_at=utcnow() + timedelta(days=5))
+    first, second = create_user(), create_user()
+    services.register(first, event)
+    services.register(second, event)
+    db.session.commit()
+    login(coordinator)
+    starts = (utcnow() + timedelta(days=6)).astimezone(ZoneInfo("Europe/Vilnius"))
+    response = client.post_form(f"/events/{event.id}/edit", {
+        "kind": "study_visit", "visibility": "public", "source_language": "pl", "title_pl": "Wizyta studyjna w Kownie",
+        "starts_local": starts.strftime("%Y-%m-%dT%H:%M"),
+        "ends_local": (starts + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"), "timezone": "Europe/Vilnius",
+        "venue_company": "UAB Kauno lazeris", "venue_country": "LT", "capacity": "2", "host_company_id": "0",
+        "specialisation_id": "0", "language": "pl"})
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert services.registration_of(event, second).status == RegistrationStatus.CONFIRMED
+    kinds = {(n.user_id, n.kind) for n in db.session.scalars(select(Notification))}
+    assert {(first.id, "event.moved"), (second.id, "event.moved"), (second.id, "event.moved_up")} <= kinds
