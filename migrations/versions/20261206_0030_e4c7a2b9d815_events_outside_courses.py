@@ -2,7 +2,7 @@
 meeting (``training_sessions.course_id`` becomes nullable), with registrations (and a waiting list) and photos.
 
 Revision ID: e4c7a2b9d815
-Revises: 6a4722a7e062
+Revises: ace3f1f0cdf8
 Create Date: 2026-12-06 00:30:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e4c7a2b9d815'
-down_revision = '6a4722a7e062'
+down_revision = 'ace3f1f0cdf8'
 branch_labels = None
 depends_on = None
 
