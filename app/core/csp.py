@@ -26,6 +26,8 @@ def content_security_policy(app: Flask) -> dict[str, Any]:
         "media-src": ["'self'", "blob:", *extra],  # blob: lets the uploader measure a video's length
         "connect-src": ["'self'", *extra],
         "frame-src": ["'self'", *extra],
+        "worker-src": "'self'",  # the service worker (/sw.js) and nothing else
+        "manifest-src": "'self'",  # the installable app's manifest
         "object-src": "'none'",
         "base-uri": "'self'",
         "form-action": "'self'",
