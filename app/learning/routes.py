@@ -30,6 +30,7 @@ from app.learning.policies import (
     can_watch_video,
 )
 from app.learning.schemas import BeaconSchema
+from app.offline.idempotency import idempotent
 
 
 @bp.get("/learning/")
@@ -51,6 +52,7 @@ def dashboard():
 
 @bp.post("/learning/lessons/<int:lesson_id>/done")
 @login_required
+@idempotent  # also sent by the offline queue
 def mark_done(lesson_id: int):
     lesson = load_or_403(Lesson, lesson_id, can_study_lesson)
     if ConfirmForm().validate_on_submit():
@@ -73,6 +75,7 @@ def mark_read(lesson_id: int):
 @bp.post("/learning/materials/<int:material_id>/beacon")
 @login_required
 @limiter.limit("120 per minute", key_func=per_account)  # per person: a class watches from one router
+@idempotent  # beacons played offline are sent later by the offline queue
 def beacon(material_id: int):
     """The player reports what it played since its last report (see app/learning/watching.py)."""
     material = load_or_403(Material, material_id, can_watch_video)

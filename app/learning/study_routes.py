@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import abort, render_template, request
+from flask import abort, jsonify, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
@@ -89,6 +89,20 @@ def lesson(course_id: int, lesson_id: int):
         previous=ordered[index - 1] if index > 0 else None,
         following=ordered[index + 1] if index + 1 < len(ordered) else None,
         can_manage=can_manage, info=progress.lesson_panel(current_user, lesson))
+
+
+@bp.get("/courses/<int:course_id>/offline.json")
+@login_required
+def offline_bundle(course_id: int):
+    """What a device saves to make the course available offline (URLs and sizes; the device checks its quota)."""
+    course = load_course(course_id)
+    if not can_study_course(current_user, course):
+        deny()
+    from app.learning.offline import offline_bundle
+
+    response = jsonify(offline_bundle(course))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def shown_materials(lesson: Lesson, can_manage: bool) -> list[Material]:
