@@ -19,6 +19,7 @@ from app.core.uow import form_page, refusals
 from app.core.urls import id_arg
 from app.extensions import db
 from app.network.models import Company, CompanyMember
+from app.offline.idempotency import idempotent
 from app.placements import bp, documents, lifecycle, logbook, offers
 from app.placements.forms import (
     COMPETENCE_LABELS,
@@ -210,6 +211,7 @@ def _posted_from_placement_page(placement_id: int, form, section: str, done: str
 
 @bp.post("/placements/<int:placement_id>/logbook")
 @login_required
+@idempotent  # a day written offline is sent by the offline queue, maybe twice: it counts once
 def add_logbook_day(placement_id: int):
     return _posted_from_placement_page(
         placement_id, LogbookForm(prefix="log"), "#logbook", _("The day is in the logbook and waits for the mentor."),

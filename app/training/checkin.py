@@ -138,3 +138,36 @@ def check_in_with_ticket(meeting: TrainingSession, ticket: str, actor: User, now
         raise DomainError(_l("This is not an MCC participant ticket."))
     _require_open(meeting, now)
     return _accept(meeting, user, AttendanceMethod.TICKET_SCAN, actor)
+
+
+# -- a typed code sent later by the offline queue ------------------------------------------------------------------
+#: A check-in typed offline may still arrive this long after the meeting ends (the trainee walks out of the
+#: workshop's dead zone); later the trainer marks the person present by hand.
+REPLAY_GRACE = timedelta(minutes=10)
+#: A phone's clock may run ahead of the server's by this much before its moment counts as "in the future".
+CLOCK_SKEW = timedelta(seconds=WINDOW_SECONDS)
+
+
+def check_in_with_code_typed_at(meeting: TrainingSession, code: str, user: User, typed_at: datetime,
+                                now: datetime | None = None) -> Attendance:
+    """A code typed without a connection at ``typed_at`` (the phone's clock), sent now by the offline queue.
+
+    The code proves that the person saw the trainer's screen in the window of ``typed_at`` (or the one before, as
+    live); that moment must not be in the future and must lie within the meeting's check-in period, and the
+    replay must arrive by the meeting's end plus ``REPLAY_GRACE``. A second replay changes nothing (``_accept``).
+    """
+    now = now or utcnow()
+    if meeting.is_cancelled:
+        raise DomainError(_l("This meeting was cancelled."))
+    if now > meeting.ends_at + REPLAY_GRACE:
+        raise DomainError(_l("This check-in was sent after the meeting ended; ask the trainer to mark you present."))
+    if typed_at.tzinfo is None or typed_at > now + CLOCK_SKEW:
+        raise DomainError(_l("The time of this check-in is not valid; check the clock of your phone."))
+    if not is_open(meeting, typed_at):
+        raise DomainError(_l("This code was typed outside the meeting's check-in time."))
+    code = "".join(ch for ch in (code or "") if ch.isdigit())
+    window = window_of(typed_at)
+    if not any(hmac.compare_digest(code, short_code(meeting, w)) for w in (window, window - 1)):
+        raise DomainError(_l("This code is not valid or has expired. Type the code shown on the trainer's screen."),
+                          field="code")
+    return _accept(meeting, user, AttendanceMethod.SELF_CHECKIN, user)

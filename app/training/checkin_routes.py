@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import segno
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
 
 from app.core.errors import DomainError
 from app.core.limits import per_account
@@ -13,6 +17,7 @@ from app.core.permissions import Role, load_or_403, load_or_404, role_required
 from app.core.uow import form_page, refusals, refused
 from app.core.urls import external_url
 from app.extensions import limiter
+from app.offline.idempotency import idempotent
 from app.training import bp, checkin as codes
 from app.training.forms import CodeForm, TicketForm
 from app.training.models import TrainingSession
@@ -103,3 +108,35 @@ def scan_ticket(meeting_id: int):
 def _flash_back(meeting: TrainingSession, message: str, category: str):
     flash(message, category)
     return redirect(url_for("training.scan", meeting_id=meeting.id), 303)
+
+
+# -- the offline queue's replay of a typed code --------------------------------------------------------------------
+class QueuedCodeForm(CodeForm):
+    """The typed-code form as the offline queue sends it: with the moment the code was typed (ISO 8601)."""
+
+    typed_at = StringField(validators=[DataRequired(), Length(max=40)])
+
+
+@bp.post("/meetings/<int:meeting_id>/checkin/replay")
+@login_required
+@limiter.limit("10 per minute", key_func=per_account)
+@idempotent
+def checkin_code_replay(meeting_id: int):
+    """A code typed offline, sent when the phone is back online: the server checks it against the moment it was
+    typed (``codes.check_in_with_code_typed_at``) and answers in JSON for the queue to show."""
+    meeting = load_or_404(TrainingSession, meeting_id)
+    form = QueuedCodeForm()
+    if not form.validate_on_submit():
+        return jsonify(ok=False, message=_("This check-in could not be read. Type the code again.")), 422
+    try:  # an aware moment, in UTC (a naive or out-of-range one is refused here, not with a 500)
+        typed_at = datetime.fromisoformat(form.typed_at.data.strip())
+        typed_at = typed_at.astimezone(UTC) if typed_at.tzinfo else None
+    except (ValueError, OverflowError):
+        typed_at = None
+    if typed_at is None:
+        return jsonify(ok=False, message=_("This check-in could not be read. Type the code again.")), 422
+    try:
+        codes.check_in_with_code_typed_at(meeting, form.code.data, current_user, typed_at)
+    except DomainError as error:  # answered in the queue's own format
+        return jsonify(ok=False, message=refused(error)), 422
+    return jsonify(ok=True, message=_("You are checked in. Thank you!"))
