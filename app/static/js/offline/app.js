@@ -22,10 +22,12 @@
       .then(() => localStorage.setItem("mcc-offline-lang", lang)).catch(() => undefined);
   }
 
-  // What was saved for someone else (or before logging out) does not stay on a shared device.
+  // What was saved for someone else (or before logging out) does not stay on a shared device. Only a page the
+  // server has just answered says who is logged in: the offline page comes from the cache, made for anybody.
   const me = root.dataset.user || "";
   const owner = localStorage.getItem("mcc-offline-owner");
-  if ("caches" in window && owner && owner !== me) {
+  const fromServer = navigator.onLine && !document.getElementById("offline-fallback");
+  if ("caches" in window && owner && owner !== me && fromServer) {
     caches.keys().then((names) => Promise.all(names.filter((n) => n.startsWith("mcc-course-") || n === "mcc-pages")
       .map((n) => caches.delete(n)))).catch(() => undefined);
     localStorage.removeItem(COURSES);
