@@ -79,7 +79,8 @@ def persona_name(persona) -> str:
 # --- Which pages: the crawl -------------------------------------------------------------------------------------
 
 #: Pages for visitors not logged in that the menu does not list (linked from the log-in page and the footer).
-ANONYMOUS_START = ["/login", "/forgot-password", "/register", "/privacy", "/verify/", "/directory/join"]
+ANONYMOUS_START = ["/login", "/forgot-password", "/register", "/privacy", "/verify/", "/directory/join",
+                   "/offline"]  # the service worker's offline page: no link leads to it
 #: How many clicks below the navigation the crawl goes.
 DEPTH = 3
 #: Links that are no page to check: files, exports, feeds, the log-out and the language switch.
@@ -374,12 +375,13 @@ def test_every_reachable_page_is_accessible_and_fits_the_screen(browser, demo_se
 #: Page kinds the crawl must reach for each persona (it cannot silently shrink): teaching, placements, reports...
 MUST_REACH = {
     None: ["/login", "/forgot-password", "/directory/catalogue", "/directory/join", "/bulletin/", "/bulletin/<id>",
-           "/bulletin/issues/<id>",
+           "/bulletin/issues/<id>", "/offline",
            "/events/", "/events/<id>"],
     Role.TRAINEE: ["/courses/<id>/lessons/<id>", VIDEO_LESSON, "/learning/quizzes/<id>",
                    "/learning/attempts/<id>/result", "/meetings/<id>/checkin", "/checkin/<id>/<id>", "/profile",
                    "/notifications/",
-                   "/notifications/settings", "/internships/", "/placements/<id>", "/logbook/<id>"],
+                   "/notifications/settings", "/internships/", "/placements/<id>", "/logbook/<id>",
+                   "/offline/saved"],
     Role.TRAINER: ["/meetings/<id>/roster", "/teach/courses/<id>", "/teach/lessons/<id>", "/teach/modules/<id>",
                    "/teach/materials/<id>/captions", "/teach/materials/<id>/title",
                    "/teach/courses/new", "/meetings/<id>/edit", "/meetings/<id>", "/meetings/<id>/qr",
