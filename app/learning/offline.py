@@ -13,7 +13,7 @@ from flask import url_for
 
 from app.catalogue.models import Course, MaterialKind
 from app.core.translated import pick, viewer_language
-from app.learning.player import converted
+from app.learning.player import converted, lowest_rendition
 
 #: What a lesson or course page weighs in the cache (HTML only; its scripts and styles are the app shell).
 PAGE_BYTES = 40_000
@@ -53,7 +53,7 @@ def _material_files(material) -> list[SavedFile]:
     if not converted(material):
         return []
     media = material.media or {}
-    lowest = min(media["renditions"], key=lambda r: r["height"])
+    lowest = lowest_rendition(material)
     files = [SavedFile(url_for("learning.material_media", material_id=material.id,
                                name=lowest["key"].rsplit("/", 1)[-1]), int(lowest.get("size") or 0))]
     if media.get("poster"):

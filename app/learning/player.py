@@ -64,6 +64,11 @@ def fallback_rendition(material: Material, data_saver: bool) -> dict | None:
     return fitting[-1] if fitting else renditions[0]
 
 
+def lowest_rendition(material: Material) -> dict:
+    """The smallest MP4 rendition of a converted video."""
+    return min(material.media["renditions"], key=lambda r: r["height"])
+
+
 def rewrite_playlist(text: str, sign: callable) -> str:
     """A media playlist with every URI line replaced by ``sign(uri)`` (S3: segments go straight to the bucket by
     short-lived URLs, so the playlist is the only request through the app)."""
@@ -91,6 +96,8 @@ class Player:
     poster_url: str | None
     tracks: list[Track] = field(default_factory=list)
     data_saver: bool = False
+    #: The smallest rendition: what a course saved for offline use keeps (app.learning.offline).
+    offline_url: str | None = None
 
 
 def caption_tracks(material: Material, viewer_language: str) -> list[Track]:
@@ -113,4 +120,5 @@ def player_for(material: Material, viewer_language: str, data_saver: bool) -> Pl
     return Player(url_for("learning.material_hls", material_id=material.id, name="master.m3u8"),
                   url_for("learning.material_media", material_id=material.id, name=name), fallback["height"],
                   url_for("learning.material_media", material_id=material.id, name="poster.jpg") if poster else None,
-                  tracks, data_saver)
+                  tracks, data_saver, url_for("learning.material_media", material_id=material.id,
+                                              name=lowest_rendition(material)["key"].rsplit("/", 1)[-1]))

@@ -10,3 +10,7 @@ def blueprints():
     from app.offline import routes  # noqa: F401  (register the views)
 
     return [bp]
+
+
+def init_app(app):
+    from app.offline import idempotency  # noqa: F401  (the upkeep that forgets old replay keys)

@@ -21,6 +21,8 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts.models import User
 from app.core.db import utcnow
 from app.extensions import db
+from app.jobs.outbox import handler
+from app.jobs.schedule import every
 from app.offline.models import ReplayKey
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -78,3 +80,11 @@ def idempotent(view: F) -> F:
         return make_response(view(*args, **kwargs))
 
     return run  # type: ignore[return-value]
+
+
+@handler("offline.forget_old_keys", attempts=3)
+def _forget_old_keys(payload: dict) -> None:
+    forget_old_keys()
+
+
+every("offline.forget_old_keys", "offline.forget_old_keys", hour=3, minute=50)

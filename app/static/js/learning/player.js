@@ -12,7 +12,11 @@ document.querySelectorAll(".player").forEach((box) => {
     if (hls) hls.autoLevelCapping = on ? 0 : -1;  // 0: the lowest rendition; -1: as the bandwidth allows
   }
 
-  if (hlsUrl && window.Hls && window.Hls.isSupported()) {
+  // Offline, only the smallest rendition can be there (a course saved for offline use keeps it).
+  const offlineSrc = box.dataset.offlineSrc;
+  if (!navigator.onLine && offlineSrc) {
+    video.src = offlineSrc;
+  } else if (hlsUrl && window.Hls && window.Hls.isSupported()) {
     // No web worker: hls.js would build it from a blob: URL, which the site's script policy does not allow.
     hls = new window.Hls({enableWorker: false, capLevelToPlayerSize: true, startLevel: box.dataset.saver === "1" ? 0 : -1});
     applySaver(box.dataset.saver === "1");
@@ -22,7 +26,8 @@ document.querySelectorAll(".player").forEach((box) => {
       const source = video.querySelector("source");
       hls.destroy();
       hls = null;
-      if (source) { video.src = source.src; video.load(); }
+      const fallback = !navigator.onLine && offlineSrc ? offlineSrc : source && source.src;
+      if (fallback) { video.src = fallback; video.load(); }
     });
     hls.loadSource(hlsUrl);
     hls.attachMedia(video);

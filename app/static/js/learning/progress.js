@@ -9,6 +9,12 @@ MCC.whenPresent("lesson-progress", (box) => {
   function post(url, body) {
     return MCC.postJSON(url, body, {keepalive: true}).then((r) => r.ok ? r.json() : null).catch(() => null);
   }
+  // Offline, what was played is kept on the device and sent later (js/offline/queue.js); the server decides.
+  function beacon(url, body) {
+    if (navigator.onLine || !window.MCCQueue) return post(url, body);
+    return window.MCCQueue.add({url: url, body: JSON.stringify(body), contentType: "application/json",
+                                label: box.dataset.msgBeacon}).then(() => null, () => null);
+  }
   function lessonDone() {
     box.dataset.done = "1";
     state.textContent = "\u2714 " + box.dataset.msgDone;
@@ -27,7 +33,7 @@ MCC.whenPresent("lesson-progress", (box) => {
       const end = video.currentTime;
       if (end > segmentStart) {
         sequence += 1;
-        post(url, {start: segmentStart, end: end, position: end, duration: video.duration || 0, sequence: sequence})
+        beacon(url, {start: segmentStart, end: end, position: end, duration: video.duration || 0, sequence: sequence})
           .then((data) => { if (data && data.lesson_done) lessonDone(); });
       }
       segmentStart = video.paused ? null : end;
