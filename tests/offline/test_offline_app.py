@@ -123,3 +123,8 @@ def test_two_claims_of_one_key_count_once_and_old_keys_are_forgotten(db):
     db.session.flush()
     assert idempotency.forget_old_keys() == 1
     assert count(db, ReplayKey, ReplayKey.key == KEY) == 0
+
+
+def test_the_upkeep_runs_from_the_command_line(app, db):
+    result = app.test_cli_runner().invoke(args=["jobs", "run", "offline.forget_old_keys"])
+    assert result.exit_code == 0 and "offline.forget_old_keys done." in result.output, result.output
