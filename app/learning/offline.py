@@ -13,6 +13,7 @@ from flask import url_for
 
 from app.catalogue.models import Course, MaterialKind
 from app.core.translated import pick, viewer_language
+from app.learning.materials import by_language, shown_materials
 from app.learning.player import converted, lowest_rendition
 
 #: What a lesson or course page weighs in the cache (HTML only; its scripts and styles are the app shell).
@@ -30,8 +31,6 @@ class SavedFile:
 def offline_files(course: Course, can_manage: bool = False) -> list[SavedFile]:
     """The URLs to save for ``course``, in reading order (``can_manage``: the lesson pages also list uploads still
     being checked; they are not saved either way)."""
-    from app.learning.study_routes import by_language, shown_materials
-
     language = viewer_language()
     files = [SavedFile(url_for("learning.course", course_id=course.id), PAGE_BYTES)]
     for module in course.modules:

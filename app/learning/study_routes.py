@@ -26,7 +26,8 @@ from app.core.uow import writes
 from app.enrolment.policies import can_access_material, can_study_course, can_view_course
 from app.enrolment.services import enrolment_box
 from app.extensions import db
-from app.learning import bp, completion, progress
+from app.learning import bp, completion, offline, progress
+from app.learning.materials import by_language, shown_materials
 from app.learning.player import converted, fallback_rendition, player_for
 
 log = logging.getLogger(__name__)
@@ -98,31 +99,9 @@ def offline_bundle(course_id: int):
     course = load_course(course_id)
     if not can_study_course(current_user, course):
         deny()
-    from app.learning.offline import offline_bundle
-
-    response = jsonify(offline_bundle(course))
+    response = jsonify(offline.offline_bundle(course))
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def shown_materials(lesson: Lesson, can_manage: bool) -> list[Material]:
-    """Participants see the ready materials; those who manage the course also the uploads a worker is still
-    checking (shown as "processing")."""
-    return [m for m in lesson.materials if m.deleted_at is None and (
-        m.status == MaterialStatus.READY or (can_manage and m.status == MaterialStatus.PROCESSING))]
-
-
-def by_language(materials: list[Material], language: str) -> tuple[list[Material], list[Material]]:
-    """The materials to show first and those offered "in other languages": a material in another language than
-    the reader's is only put aside when the lesson has one of the same kind in theirs (a Polish-narrated video
-    beside its Lithuanian version); one that exists only in another language stays in the list, marked with its
-    language."""
-    own_kinds = {m.kind for m in materials if m.language == language}
-    first, others = [], []
-    for material in materials:
-        aside = material.language not in (language, "any") and material.kind in own_kinds
-        (others if aside else first).append(material)
-    return first, others
 
 
 @bp.get("/materials/<int:material_id>/file")

@@ -24,7 +24,7 @@
 
   // What was saved for someone else (or before logging out) does not stay on a shared device. Only a page the
   // server has just answered says who is logged in: the offline page comes from the cache, made for anybody.
-  const me = root.dataset.user || "";
+  const me = window.MCCQueue.currentUser();
   const owner = localStorage.getItem("mcc-offline-owner");
   const fromServer = navigator.onLine && !document.getElementById("offline-fallback");
   if ("caches" in window && owner && owner !== me && fromServer) {

@@ -8,6 +8,12 @@ window.MCCQueue = (function () {
   const DB_NAME = "mcc-offline", STORE = "actions", RESULTS = "mcc-offline-results", MAX_RESULTS = 20;
   let replaying = null;
 
+  /** Who is logged in on this page (the header says; "" for nobody): each keeps their own queue. */
+  function currentUser() {
+    const status = document.getElementById("net-status");
+    return (status && status.dataset.user) || "";
+  }
+
   function database() {
     return new Promise((resolve, reject) => {
       const request = indexedDB.open(DB_NAME, 1);
@@ -38,7 +44,7 @@ window.MCCQueue = (function () {
   /** Keep an action to send later: {url, body, contentType, label}. Answers its key. */
   function add(action) {
     const item = Object.assign({key: newKey(), createdAt: new Date().toISOString(),
-                                user: document.documentElement.dataset.user || ""}, action);
+                                user: currentUser()}, action);
     return transaction("readwrite", (store) => store.put(item)).then(() => { changed(); return item.key; });
   }
 
@@ -98,7 +104,7 @@ window.MCCQueue = (function () {
   function replay() {
     if (replaying) return replaying;
     replaying = (async () => {
-      const me = document.documentElement.dataset.user || "";
+      const me = currentUser();
       const items = (await waiting()).filter((item) => item.user === me);
       if (!items.length || !navigator.onLine || !me) return 0;
       let sent = 0, token;
@@ -120,5 +126,5 @@ window.MCCQueue = (function () {
   }
 
   window.addEventListener("online", () => { replay(); });
-  return Object.freeze({add, waiting, remove, results, replay});
+  return Object.freeze({add, waiting, remove, results, replay, currentUser});
 })();
