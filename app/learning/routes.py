@@ -116,6 +116,7 @@ def start_quiz(quiz_id: int):
 
 @bp.route("/learning/attempts/<int:attempt_id>", methods=["GET", "POST"])
 @login_required
+@idempotent  # answers written offline are sent by the offline queue (a submitted attempt is never graded twice)
 def attempt(attempt_id: int):
     attempt = load_or_403(QuizAttempt, attempt_id, can_answer_attempt)
     if attempt.submitted_at is not None:

@@ -189,5 +189,5 @@ def test_a_typed_check_in_sent_later_counts_within_the_meeting_and_is_refused_af
     page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(page.locator(".net-notice")).to_contain_text(
         "This check-in was sent after the meeting ended; ask the trainer to mark you present.", timeout=15000)
-    expect(page.locator(".net-notice")).to_contain_text("Not accepted: Check-in")
+    expect(page.locator(".net-notice")).to_contain_text("Refused: Check-in")
     assert attendance(ended_id) == 0

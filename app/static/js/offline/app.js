@@ -71,6 +71,7 @@
     [/^\/learning\/lessons\/\d+\/done$/, "LessonDone", (url) => url],
     [/^\/placements\/\d+\/logbook$/, "Logbook", (url) => url],
     [/^\/meetings\/\d+\/checkin$/, "Checkin", (url) => url + "/replay"],
+    [/^\/learning\/attempts\/\d+$/, "Quiz", (url) => url],
   ];
   const notice = status.querySelector(".net-notice");
   document.addEventListener("submit", (event) => {
