@@ -2,7 +2,7 @@
 action sent again by a device counts once.
 
 Revision ID: 768495ee2029
-Revises: 6a4722a7e062
+Revises: e4c7a2b9d815
 Create Date: 2026-12-06 00:30:59.259665
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '768495ee2029'
-down_revision = '6a4722a7e062'
+down_revision = 'e4c7a2b9d815'
 branch_labels = None
 depends_on = None
 
