@@ -19,7 +19,7 @@ SQLITE_MAX_WEB_WORKERS = 4
 #: Domain packages, each exposing blueprints and, optionally, ``init_app(app)``. Order is navigation order.
 DOMAINS = ("core", "jobs", "accounts", "notifications", "downloads", "certificates", "catalogue", "enrolment",
            "training", "learning", "network", "placements", "cooperation", "bulletin", "events", "reporting",
-           "privacy", "audit", "offline")
+           "privacy", "audit", "offline", "api")
 
 
 def create_app(config_class: type[Config] | None = None, **overrides: Any) -> Flask:

@@ -19,6 +19,9 @@ ACTIONS = {
     "accounts.merged": _l("Accounts merged"),
     "accounts.registered": _l("Account registered"),
     "accounts.role_changed": _l("Role changed"),
+    "api.token_created": _l("API token created"),
+    "api.token_revoked": _l("API token revoked"),
+    "api.write": _l("Change made through the API"),
     "auth.login": _l("Logged in"),
     "auth.login_failed": _l("Failed login"),
     "auth.password_changed": _l("Password changed"),
@@ -133,6 +136,7 @@ OBJECTS = {
     "site_settings": _l("Site settings"), "training_sessions": _l("Meeting"), "users": _l("Person"),
     "service_requests": _l("Service request"),
     "events": _l("Event"), "event_registrations": _l("Event registration"),
+    "api_tokens": _l("API token"),
     "backups": _l("Backup"), "report": _l("Report"), "retention": _l("Retention"),
 }
 
