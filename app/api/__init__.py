@@ -9,13 +9,14 @@ bp = Blueprint("api", __name__)
 
 def blueprints():
     from app.api import web  # noqa: F401  (register the views)
+    from app.api.core import fallback
 
-    return [bp]
+    return [bp, fallback]
 
 
 def init_app(app: Flask) -> None:
     from app.api import routes, work_routes
-    from app.api.core import Api
+    from app.api.core import Api, routing_error
 
     app.config.setdefault("API_TITLE", "MCC API")
     app.config.setdefault("API_VERSION", "v1")
@@ -33,3 +34,6 @@ def init_app(app: Flask) -> None:
                       work_routes.figures):
         api.register_blueprint(blueprint)
     app.extensions["mcc_api"] = api
+    # By status code, so it comes before core's handler for every HTTPException (which it keeps for pages).
+    app.register_error_handler(404, routing_error)
+    app.register_error_handler(405, routing_error)

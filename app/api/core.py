@@ -15,7 +15,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 import marshmallow as ma
-from flask import current_app, g, request
+from flask import Blueprint as FlaskBlueprint, current_app, g, request
 from flask_babel import force_locale, lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_smorest import Api as SmorestApi, Blueprint
@@ -247,7 +247,8 @@ def endpoint(scope: TokenScope | None) -> Callable[[F], F]:
                     fail(409, message)
 
         run._api_scope = scope  # type: ignore[attr-defined]
-        return run  # type: ignore[return-value]
+        # In the description too (what a client needs, and what the tests check every answer against).
+        return Blueprint.doc(**{"x-mcc-scope": scope.value if scope else "any"})(run)  # type: ignore[return-value]
 
     return decorator
 
@@ -308,3 +309,35 @@ def page_of(schema: type[ma.Schema]) -> type[ma.Schema]:
     return ma.Schema.from_dict({"items": ma.fields.List(ma.fields.Nested(schema), required=True),
                                 "paging": ma.fields.Nested(PagingSchema, required=True)},
                                name=f"{schema.__name__.removesuffix('Schema')}PageSchema")
+
+
+# -- addresses under /api/v1 that name no operation -------------------------------------------------------------------
+fallback = FlaskBlueprint("api_fallback", __name__)
+csrf.exempt(fallback)
+
+
+@fallback.route(f"{PREFIX}/<path:rest>", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+def no_operation(rest: str):
+    """A problem too (not the pages' error): 405 with Allow when the address exists for other methods, else 404."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    allowed = []
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        try:
+            endpoint_name, _args = adapter.match(request.path, method=method)
+        except HTTPException:
+            continue
+        if endpoint_name != "api_fallback.no_operation":
+            allowed.append(method)
+    if allowed:
+        return problem(405, headers={"Allow": ", ".join(allowed)})
+    return problem(404)
+
+
+def routing_error(error: HTTPException):
+    """404 and 405 the router itself answers (an id beyond what a column holds matches no rule, not even the
+    fallback): problem details under /api/v1, the pages' own error everywhere else (what ``core.errors`` answers)."""
+    from app.core.errors import render_error
+
+    if request.path.startswith(f"{PREFIX}/"):
+        return _handle_http_error(error)
+    return render_error(error.code or 404)

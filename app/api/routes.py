@@ -43,6 +43,16 @@ learning = api_blueprint("api_learning", "", "My enrolments, progress, lesson pr
 meetings = api_blueprint("api_meetings", "", "Training meetings I take part in, my attendance, check-in.")
 
 
+class With:
+    """A row with a few values computed for the requester (dumped by the schema like the row's own)."""
+
+    def __init__(self, row, **extra):
+        self._row, self._extra = row, extra
+
+    def __getattr__(self, name):
+        return self._extra[name] if name in self._extra else getattr(self._row, name)
+
+
 def documented(blp, *codes: int):
     """Document the problem responses a view may answer (besides the default one)."""
     import http
@@ -95,9 +105,7 @@ def course_list(paging, specialisation=None, language=None):
 def course_detail(course_id: int):
     """A course the owner may see; its modules and lessons only for those who may study it."""
     course = load_or_problem(Course, course_id, can_view_course)
-    modules = course.modules if can_study_course(current_user, course) else []
-    return {**s.CourseSchema().dump(course), "description": pick(course.description, course.source_language),
-            "modules": s.ModuleSchema(many=True).dump(modules)}
+    return With(course, modules=course.modules if can_study_course(current_user, course) else [])
 
 
 @courses.route("/lessons/<int:lesson_id>")
@@ -109,8 +117,7 @@ def lesson_detail(lesson_id: int):
     """A lesson of a course the owner studies (or manages), with whether they have done it."""
     lesson = load_or_problem(Lesson, lesson_id, can_study_lesson)
     done = progress.progress_of(current_user.id, lesson.id)
-    return {**s.LessonSchema(exclude=("done",)).dump(lesson),
-            "done": bool(done and done.completed_at is not None)}
+    return With(lesson, done=bool(done and done.completed_at is not None))
 
 
 # -- my learning ---------------------------------------------------------------------------------------------------
@@ -228,7 +235,7 @@ def my_certificates(paging):
 def _with_attendance(items: list[TrainingSession]) -> list[dict]:
     mine = {a.session_id: a.status.value for a in db.session.scalars(select(Attendance).where(
         Attendance.user_id == current_user.id, Attendance.session_id.in_([m.id for m in items] or [-1])))}
-    return [{**s.MeetingSchema(exclude=("attendance",)).dump(m), "attendance": mine.get(m.id)} for m in items]
+    return [With(m, attendance=mine.get(m.id)) for m in items]
 
 
 @meetings.route("/me/meetings")
