@@ -15,7 +15,13 @@ def blueprints():
 
 
 def init_app(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
     from app.api import routes, work_routes
+    from app.api.policies import can_issue_service_tokens
+    from app.core.navigation import register_nav
+
+    register_nav("api.service_tokens", _l("API tokens"), 86, visible_if=can_issue_service_tokens)
     from app.api.core import Api, routing_error
 
     app.config.setdefault("API_TITLE", "MCC API")

@@ -72,7 +72,8 @@ def revoke(token_id: int):
     return redirect(url_for(target), 303)
 
 
-@bp.get("/api/docs")
+# Not under /api/: a page (the site's HTML error pages, and the accessibility sweep visits it).
+@bp.get("/api-docs")
 def docs():
     """The interactive documentation (Swagger UI, served from our own static files)."""
     return render_template("api/docs.html")

@@ -165,7 +165,7 @@ def demo_world() -> dict[str, list[int]]:
               "revision_id": "member_entry_revisions", "link_id": "company_members", "image_id": "member_images",
               "request_id": "service_requests", "request_offer_id": "service_request_offers",
               "attachment_id": "service_request_files", "post_id": "bulletin_posts", "issue_id": "bulletin_issues",
-              "event_id": "events", "photo_id": "event_photos"}
+              "event_id": "events", "photo_id": "event_photos", "token_id": "api_tokens"}
     tables["picture_id"] = "bulletin_post_images"
     world = {}
     for argument, table in tables.items():

@@ -25,10 +25,14 @@ ANONYMOUS = "anonymous"
 WHO = (ANONYMOUS, Role.TRAINEE, Role.TRAINER, Role.MENTOR, Role.COORDINATOR, Role.ADMIN)
 #: o: gets through (the page, a redirect, or the form's own refusal: 400/422)
 #: l: sent to log in      f: forbidden (403)      n: not found (404)      -: not requested (would log out the others)
+#: t: needs an API token (401: the API never takes the session cookie; tests/api/test_api_route_table.py has the
+#:    same rules requested with each role's token)
 #: For objects the person has no relation to, in the demo world. Admins pass every role check.
 # fmt: off
 TABLE: dict[str, str] = {
     "GET /": "oooooo",
+    "GET /admin/api-tokens": "lffffo",
+    "POST /admin/api-tokens": "lffffo",
     "GET /admin/jobs/failed": "lffffo",
     "POST /admin/jobs/<int:message_id>/retry": "lffffo",
     "GET /admin/settings": "lffffo",
@@ -41,12 +45,40 @@ TABLE: dict[str, str] = {
     "POST /admin/users/<int:user_id>/resend-invitation": "lffffo",
     "GET /admin/users/invite": "lffffo",
     "POST /admin/users/invite": "lffffo",
+    "GET /api-docs": "oooooo",
     "POST /api/lessons/<int:lesson_id>/uploads": "lfffoo",
     "GET /api/materials/<int:material_id>/status": "lfffoo",
     "POST /api/uploads/<token>/abort": "lfffff",
     "POST /api/uploads/<token>/complete": "lfffff",
     "PUT /api/uploads/<token>/parts/<int:number>": "lfffff",
     "POST /api/uploads/<token>/parts/<int:number>/target": "lfffff",
+    "DELETE /api/v1/<path:rest>": "nnnnnn",
+    "GET /api/v1/<path:rest>": "nnnnnn",
+    "PATCH /api/v1/<path:rest>": "nnnnnn",
+    "POST /api/v1/<path:rest>": "nnnnnn",
+    "PUT /api/v1/<path:rest>": "nnnnnn",
+    "GET /api/v1/courses": "tttttt",
+    "GET /api/v1/courses/<int:course_id>": "tttttt",
+    "GET /api/v1/lessons/<int:lesson_id>": "tttttt",
+    "POST /api/v1/lessons/<int:lesson_id>/done": "tttttt",
+    "POST /api/v1/lessons/<int:lesson_id>/opened": "tttttt",
+    "POST /api/v1/lessons/<int:lesson_id>/read": "tttttt",
+    "POST /api/v1/logbook/<int:entry_id>/review": "tttttt",
+    "POST /api/v1/materials/<int:material_id>/beacon": "tttttt",
+    "GET /api/v1/me": "tttttt",
+    "GET /api/v1/me/certificates": "tttttt",
+    "GET /api/v1/me/enrolments": "tttttt",
+    "GET /api/v1/me/meetings": "tttttt",
+    "GET /api/v1/meetings/<int:meeting_id>": "tttttt",
+    "POST /api/v1/meetings/<int:meeting_id>/checkin": "tttttt",
+    "GET /api/v1/openapi.json": "oooooo",
+    "GET /api/v1/placements": "tttttt",
+    "GET /api/v1/placements/<int:placement_id>": "tttttt",
+    "GET /api/v1/placements/<int:placement_id>/logbook": "tttttt",
+    "POST /api/v1/placements/<int:placement_id>/logbook": "tttttt",
+    "GET /api/v1/reporting/breakdown": "tttttt",
+    "GET /api/v1/reporting/indicators": "tttttt",
+    "GET /api/v1/reporting/people": "tttttt",
     "GET /audit/": "lfffoo",
     "GET /bulletin/": "oooooo",
     "GET /bulletin/<int:post_id>": "oooooo",
@@ -245,6 +277,9 @@ TABLE: dict[str, str] = {
     "POST /profile": "looooo",
     "GET /profile/my-data.zip": "looooo",
     "POST /profile/password": "looooo",
+    "GET /profile/api-tokens": "looooo",
+    "POST /profile/api-tokens": "looooo",
+    "POST /profile/api-tokens/<int:token_id>/revoke": "lnnnnn",
     "POST /profile/sessions/<int:session_id>/end": "lnnnnn",
     "POST /profile/sessions/end-all": "l-----",
     "GET /register": "llllll",
@@ -325,6 +360,8 @@ def request_path(rule, world) -> str:
 def outcome(response) -> str:
     if response.status_code in (302, 303) and "/login" in (response.location or ""):
         return "l"
+    if response.status_code == 401:
+        return "t"
     if response.status_code in (403, 404):
         return {403: "f", 404: "n"}[response.status_code]
     return "o" if response.status_code < 500 else f"error {response.status_code}"
