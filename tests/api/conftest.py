@@ -30,3 +30,11 @@ def bearer(secret: str, **headers) -> dict:
 @pytest.fixture
 def token_for():
     return issue
+
+
+def person(role=None, **fields):
+    """A user who only uses tokens in the test: no password to hash (Argon2 is slow on purpose)."""
+    from app.core.permissions import Role
+    from tests.factories import create_user
+
+    return create_user(role or Role.TRAINEE, password=None, **fields)

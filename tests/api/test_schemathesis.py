@@ -23,7 +23,7 @@ from werkzeug.serving import make_server
 from app.api.models import TokenScope
 from app.core.permissions import Role
 from app.placements.models import PlacementStatus
-from tests.api.conftest import issue
+from tests.api.conftest import issue, person
 from tests.conftest import make_test_app
 from tests.dbutil import fresh_database, upgrade_to_head
 
@@ -36,7 +36,6 @@ POSITIVE, NEGATIVE, OUT_OF_SCOPE = 5, 3, 2
 def live_api(backend, tmp_path_factory):
     """A live server with a small world: a trainee in a course with a running meeting and an internship, their
     mentor, a coordinator, and an outsider (a trainee with every scope but no relation to any of it)."""
-    from tests.factories import create_user
     from tests.factories.catalogue import create_course, first_lesson
     from tests.factories.enrolment import enrol
     from tests.factories.placements import create_company, create_mentor, create_placement
@@ -47,12 +46,12 @@ def live_api(backend, tmp_path_factory):
         app = make_test_app(url, tmp / "media", MAIL_BACKEND="memory", API_RATE_LIMIT="100000 per minute")
         upgrade_to_head(app)
         with app.app_context():
-            trainee, coordinator, outsider = create_user(), create_user(Role.COORDINATOR), create_user()
+            trainee, coordinator, outsider = person(), person(Role.COORDINATOR), person()
             course = create_course()
             enrol(trainee, course)
             meeting = create_meeting(course)
             company = create_company()
-            mentor = create_mentor(company)
+            mentor = create_mentor(company, password=None)
             placement = create_placement(trainee, company, mentor=mentor, status=PlacementStatus.IN_PROGRESS,
                                          starts_on=date.today() - timedelta(days=3))
             from app.extensions import db
