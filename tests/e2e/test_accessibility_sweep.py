@@ -381,7 +381,7 @@ MUST_REACH = {
                    "/learning/attempts/<id>/result", "/meetings/<id>/checkin", "/checkin/<id>/<id>", "/profile",
                    "/notifications/",
                    "/notifications/settings", "/internships/", "/placements/<id>", "/logbook/<id>",
-                   "/offline/saved"],
+                   "/offline/saved", "/profile/api-tokens", "/api-docs"],
     Role.TRAINER: ["/meetings/<id>/roster", "/teach/courses/<id>", "/teach/lessons/<id>", "/teach/modules/<id>",
                    "/teach/materials/<id>/captions", "/teach/materials/<id>/title",
                    "/teach/courses/new", "/meetings/<id>/edit", "/meetings/<id>", "/meetings/<id>/qr",
@@ -398,7 +398,8 @@ MUST_REACH = {
                        "/cooperation/figures", "/bulletin/issues/new", "/bulletin/<id>/edit",
                        "/events/new", "/events/<id>/edit", "/events/<id>/registrations"],
     MANAGER: ["/firm/<id>/", "/firm/<id>/people/<id>", "/cooperation/", "/cooperation/<id>"],
-    Role.ADMIN: ["/audit/", "/admin/users/", "/admin/users/<id>", "/admin/settings", "/admin/jobs/failed"],
+    Role.ADMIN: ["/audit/", "/admin/users/", "/admin/users/<id>", "/admin/settings", "/admin/jobs/failed",
+                 "/admin/api-tokens"],
 }
 
 

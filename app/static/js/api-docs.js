@@ -9,6 +9,8 @@
     domNode: target,
     deepLinking: false,
     tryItOutEnabled: false,
+    // The schemas are shown with each operation; the separate list of all of them adds length, not meaning.
+    defaultModelsExpandDepth: -1,
     // No "validator badge": it would send our description to an outside service.
     validatorUrl: null,
   });
