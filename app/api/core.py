@@ -8,7 +8,6 @@ domains' policies and services apply to API calls exactly as to pages; the token
 
 from __future__ import annotations
 
-import hashlib
 import http
 from collections.abc import Callable
 from functools import wraps
@@ -23,6 +22,7 @@ from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
 from app.api.models import ApiToken, TokenScope
+from app.api.tokens import find_token, secret_hash
 from app.core.errors import DomainError
 from app.core.i18n import LANGUAGES
 from app.core.uow import refused
@@ -168,10 +168,6 @@ def _flat_errors(errors: Any) -> dict:
 
 
 # -- authentication ---------------------------------------------------------------------------------------------
-def secret_hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 def bearer_secret() -> str | None:
     """The token the request carries (``Authorization: Bearer …``), or None."""
     header = request.headers.get("Authorization", "")
@@ -190,7 +186,6 @@ def per_token() -> str:
 
 def _authenticate() -> None:
     """Before every API view: the token's owner becomes the request's user, or nobody (never the session's)."""
-    from app.api.tokens import find_token
     from app.extensions import login_manager
 
     g._login_user = login_manager.anonymous_user()
