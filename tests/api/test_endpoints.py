@@ -178,3 +178,15 @@ def test_rate_limit_per_token(app, client):
     finally:
         app.config["API_RATE_LIMIT"] = "120 per minute"
     assert answers == [200, 200, 200, 429] and other.status_code == 200
+
+
+def test_check_in_codes_are_capped_per_token(client):
+    trainee = person()
+    course = create_course()
+    enrol(trainee, course)
+    meeting = create_meeting(course)
+    secret = issue(trainee, TokenScope.ATTENDANCE)
+    answers = [client.post(f"/api/v1/meetings/{meeting.id}/checkin", json={"code": "000000"},
+                           headers=bearer(secret)) for _ in range(11)]
+    assert [a.status_code for a in answers] == [422] * 10 + [429]
+    assert answers[-1].mimetype == "application/problem+json" and answers[-1].headers["Retry-After"]
