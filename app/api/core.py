@@ -206,11 +206,19 @@ def _rate_limit() -> str:
     return current_app.config.get("API_RATE_LIMIT", "120 per minute")
 
 
+def _private(response):
+    """Answers depend on the token and the language: shared caches keep none, clients revalidate with the ETag."""
+    response.vary.update(("Authorization", "Accept-Language"))
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
 def api_blueprint(name: str, url_prefix: str, description: str) -> Blueprint:
     """An area of the API: token authentication first, problem details for every error, no CSRF (no cookie is
     read), rate limited per token."""
     blp = Blueprint(name, __name__, url_prefix=f"{PREFIX}{url_prefix}", description=description)
     blp.before_request(_authenticate)
+    blp.after_request(_private)
     blp.register_error_handler(HTTPException, _handle_http_error)
     csrf.exempt(blp)
     limiter.shared_limit(_rate_limit, scope="api", key_func=per_token)(blp)

@@ -59,7 +59,8 @@ def test_etag_and_conditional_get(client):
     secret = issue(person())
     first = client.get("/api/v1/courses", headers=bearer(secret))
     etag = first.headers["ETag"]
-    assert first.status_code == 200 and etag
+    assert first.status_code == 200 and etag and first.headers["Cache-Control"] == "private, no-cache"
+    assert {"Authorization", "Accept-Language"} <= set(first.vary)
     again = client.get("/api/v1/courses", headers=bearer(secret, **{"If-None-Match": etag}))
     assert again.status_code == 304 and again.data == b""
     create_course()
