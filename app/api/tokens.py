@@ -76,7 +76,10 @@ def create_service_token(actor: User, role: Role, request: TokenRequest,
     _check(request, now or utcnow())
     if role not in SERVICE_ROLES:
         raise DomainError(_l("A service token acts as a coordinator or a trainer."), field="role")
-    service = User(email=None, password_hash=None, full_name=f"API: {request.name.strip()}"[:200], role=role,
+    # An address that can never receive mail (.invalid, RFC 2606) and no password: it cannot log in, and it is not
+    # a "managed participant" (email None) to whom a coordinator could give a login.
+    service = User(email=f"api-{secrets.token_hex(8)}@service.invalid", password_hash=None,
+                   full_name=f"API: {request.name.strip()}"[:200], role=role,
                    language=actor.language, timezone=actor.timezone)
     db.session.add(service)
     db.session.flush()

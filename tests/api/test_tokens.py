@@ -195,7 +195,7 @@ def test_service_token_acts_as_a_service_user(client, login):
     assert me["role"] == "coordinator" and me["full_name"] == "API: funder export" and me["token"]["service"]
     assert client.get("/api/v1/reporting/indicators", headers=bearer(secret)).status_code == 200
     service = db.session.get(ApiToken, me["token"]["id"]).user
-    assert not service.can_log_in
+    assert not service.can_log_in and not service.is_managed and service.email.endswith(".invalid")
     trainee = create_user()
     login(trainee)
     assert client.get("/admin/api-tokens").status_code == 403
