@@ -2,7 +2,7 @@
 revocation, last write).
 
 Revision ID: 4ca828b6b4a9
-Revises: 6a4722a7e062
+Revises: 768495ee2029
 Create Date: 2026-12-06 00:31:01.923915
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '4ca828b6b4a9'
-down_revision = '6a4722a7e062'
+down_revision = '768495ee2029'
 branch_labels = None
 depends_on = None
 
