@@ -22,11 +22,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app import create_app
+from app.accounts import passwords
 from app.extensions import db as _db, limiter
 from app.storage import build_storage
 from config import TestingConfig
@@ -34,6 +36,16 @@ from tests.dbutil import BACKENDS, TEST_DATABASE_URL, fresh_database, upgrade_to
 from tests.s3server import s3_config, s3_server  # noqa: F401  (fixtures)
 
 CHROMIUM = "/usr/bin/chromium"
+
+#: Argon2id as the app configures it (tests/accounts/test_password_hashing.py checks its cost and that it verifies).
+PRODUCTION_HASHER = passwords._hasher
+#: Tests hash and verify with Argon2id at its lowest cost: the real cost (64 MiB, 3 passes) is ~0.15 s a login on
+#: these machines, which was 45% of the time of the suite's logins and seeders. Everything else about passwords
+#: (the format, right and wrong passwords, unknown e-mails, re-hashing) is the app's own code. Set here, at import,
+#: so the app processes the tests start (tests/serve_app.py, tests/run_worker.py) hash the same way.
+TEST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+passwords._hasher = TEST_HASHER
+passwords._DUMMY_HASH = TEST_HASHER.hash("not-a-real-password-just-for-timing")
 
 
 def pytest_report_header(config):
