@@ -7,6 +7,7 @@ data is committed for real, and every table is emptied before each test.
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 
 import pytest
 from werkzeug.serving import make_server
@@ -55,22 +56,31 @@ class LiveServer:
         return self.url + path
 
 
-@pytest.fixture(scope="session")
-def live_server_session(backend, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp(f"live-{backend}")
-    with fresh_database(backend, tmp) as url:
-        app = make_test_app(url, tmp / "media", MAIL_BACKEND="memory")
-        upgrade_to_head(app)
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
+@contextmanager
+def serving(app):
+    """Serve ``app`` on a free port of 127.0.0.1 from a background thread while the block runs."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
         yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
+    finally:
         server.shutdown()
         with app.app_context():
             from app.extensions import db
 
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server_session(backend, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp(f"live-{backend}")
+    with fresh_database(backend, tmp) as url:
+        app = make_test_app(url, tmp / "media", MAIL_BACKEND="memory")
+        upgrade_to_head(app)
+        with serving(app) as server:
+            yield server
 
 
 @pytest.fixture
@@ -79,16 +89,8 @@ def s3_live_server(backend, tmp_path, s3_config):
     with fresh_database(backend, tmp_path) as url:
         app = make_test_app(url, tmp_path / "media", MAIL_BACKEND="memory", **s3_config)
         upgrade_to_head(app)
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
-        server.shutdown()
-        with app.app_context():
-            from app.extensions import db
-
-            db.session.remove()
-            db.engine.dispose()
+        with serving(app) as server:
+            yield server
 
 
 @pytest.fixture

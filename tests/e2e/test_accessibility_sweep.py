@@ -11,11 +11,12 @@ Checks on every page: no sideways scrolling, no visible control outside the view
 48 px, and axe-core (vendored in tests/e2e/vendor, served to the page from disk) without serious or critical
 violations. axe is the slow part: it runs once per page kind, language, width and *shape* (the set of element kinds
 on the page: another persona's page with the same elements is not checked again, one with a form or a button more
-is); the layout checks run for every page of every persona.
+is) — on the phone in every language, on the desktop in Lithuanian (see ``SWEEPS``); the layout checks run for
+every page of every persona in every language at both widths.
 
-The tests are spread over (width, language) so xdist shares them out; the sweep runs on the first database
-backend only (the pages it checks render the same on both; tests/core/test_hostile_input.py reaches every route
-on PostgreSQL).
+The tests are spread over (width, language, persona) so the test processes share them out; the demo server and the
+crawl are built once per test process. The sweep runs on the first database backend only (the pages it checks
+render the same on both; tests/core/test_hostile_input.py reaches every route on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ from werkzeug.routing import RequestRedirect
 from app.accounts.demo import DEMO_USERS
 from app.core.i18n import LANGUAGES
 from app.core.permissions import Role
-from tests.dbutil import BACKENDS, truncate_all
+from tests.conftest import make_test_app
+from tests.dbutil import BACKENDS, fresh_database, upgrade_to_head
+from tests.e2e.conftest import serving
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 
@@ -191,15 +194,20 @@ def crawl(app, persona) -> dict[str, str]:
 ONE_BACKEND = pytest.mark.parametrize("backend", BACKENDS[:1], indirect=True)
 
 
-@pytest.fixture(scope="module")
-def demo_server(live_server_session):
-    """The live server filled once with the demo data of every domain."""
-    truncate_all(live_server_session.app)
-    runner = live_server_session.app.test_cli_runner()
-    result = runner.invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
-    live_server_session.video_lesson = convert_one_demo_video(live_server_session.app)
-    return live_server_session
+@pytest.fixture(scope="session")
+def demo_server(backend, tmp_path_factory):
+    """A live server of the sweep's own, filled once per test process with the demo data of every domain (its own
+    database: the other browser tests empty the shared live server's tables, and the sweep's tests may run between
+    theirs)."""
+    tmp = tmp_path_factory.mktemp(f"demo-{backend}")
+    with fresh_database(backend, tmp) as url:
+        app = make_test_app(url, tmp / "media", MAIL_BACKEND="memory")
+        upgrade_to_head(app)
+        result = app.test_cli_runner().invoke(args=["seed-demo"])
+        assert result.exit_code == 0, result.output
+        with serving(app) as server:
+            server.video_lesson = convert_one_demo_video(app)
+            yield server
 
 
 #: The kind under which the sweep checks a lesson whose video is converted (the player, its subtitles menu and
@@ -243,9 +251,9 @@ def convert_one_demo_video(app) -> str:
     return path
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def reachable(demo_server) -> dict:
-    """{persona: {kind: URL}} for every persona, crawled once per worker."""
+    """{persona: {kind: URL}} for every persona, crawled once per test process."""
     found = {persona: crawl(demo_server.app, persona) for persona in PERSONAS}
     found[Role.TRAINEE][VIDEO_LESSON] = demo_server.video_lesson
     return found
@@ -324,49 +332,62 @@ def log_in_browser(page, server, persona) -> None:
     page.wait_for_load_state()
 
 
+#: The sweeps: every language on a phone (360x740), where a longer word or label is what overflows the screen or
+#: crushes a table (Polish and Lithuanian run longer than English), each page checked for its layout and with axe;
+#: and the desktop layout (1280x800), checked in full (layout and axe) in Lithuanian, the language with the longest
+#: words, and for its layout only in the other two — what axe checks (names, labels, contrast, landmarks, the
+#: language of the page) is the same markup at either width and is checked in every language on the phone.
+SWEEPS = [("phone", language, True) for language in LANGUAGES] + [
+    ("desktop", language, language == "lt") for language in LANGUAGES]
+#: What axe has checked in this test process: {(width, language): {(kind, shape), ...}} (one persona's page with the
+#: elements of another's is not checked again, whichever test saw it first).
+AXED: dict[tuple[str, str], set] = {}
+
+
 @ONE_BACKEND
-@pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("persona", PERSONAS, ids=persona_name)
+@pytest.mark.parametrize(("width", "language", "with_axe"), SWEEPS,
+                         ids=[f"{width}-{language}{'' if axe else '-layout'}" for width, language, axe in SWEEPS])
 def test_every_reachable_page_is_accessible_and_fits_the_screen(browser, demo_server, reachable, request, width,
-                                                                language):
+                                                                language, with_axe, persona):
+    """Each persona's pages in one language at one width: a test of its own, so the test processes share them out."""
     viewport = WIDTHS[width]
     problems: list[str] = []
     visited: list[str] = []
-    axed: set[str] = set()
+    axed = AXED.setdefault((width, language), set())
     started = time.monotonic()
-    axe_seconds = 0.0
-    for persona in PERSONAS:
-        label = f"[{persona_name(persona)}/{language}/{width}]"
-        # bypass_csp only lets the test inject axe; tests/core/test_security.py checks the pages need no inline code.
-        context = browser.new_context(viewport=viewport, locale="en-GB", bypass_csp=True)
-        context.route("**/js/training/checkin.js", lambda route: route.abort())  # the confirmation sends itself
-        page = context.new_page()
-        if persona is not None:
-            log_in_browser(page, demo_server, persona)
-        page.goto(demo_server("/"))
-        page.click(f".language-switcher button[value={language}]")
-        page.wait_for_load_state()
-        for kind, url in reachable[persona].items():
-            response = page.goto(demo_server(url))
-            status = response.status if response else "no response"
-            visited.append(f"{label} {kind} {url} -> {status}")
-            if response is None or response.status >= 400:
-                problems.append(f"{label} {url}: HTTP {status}")
-                continue
-            found = layout_problems(page, viewport["width"])
-            if (shape := (kind, page.evaluate(SHAPE))) not in axed:
-                axed.add(shape)
-                before = time.monotonic()
-                found += axe_problems(page)
-                axe_seconds += time.monotonic() - before
-            problems += [f"{label} {url}: {problem}" for problem in found]
-        page.goto(demo_server("/"))
-        page.keyboard.press("Tab")  # the first Tab reveals the skip link, inside the viewport
-        box = page.locator(".skip-link").bounding_box()
-        if not box or box["x"] < 0 or box["x"] + box["width"] > viewport["width"]:
-            problems.append(f"{label} skip link not visible on focus: {box}")
-        context.close()
-    visited.append(f"[{width}/{language}] {len(visited)} pages, axe on {len(axed)} shapes of pages: "
+    axe_seconds, axe_runs = 0.0, 0
+    label = f"[{persona_name(persona)}/{language}/{width}]"
+    # bypass_csp only lets the test inject axe; tests/core/test_security.py checks the pages need no inline code.
+    context = browser.new_context(viewport=viewport, locale="en-GB", bypass_csp=True)
+    context.route("**/js/training/checkin.js", lambda route: route.abort())  # the confirmation sends itself
+    page = context.new_page()
+    if persona is not None:
+        log_in_browser(page, demo_server, persona)
+    page.goto(demo_server("/"))
+    page.click(f".language-switcher button[value={language}]")
+    page.wait_for_load_state()
+    for kind, url in reachable[persona].items():
+        response = page.goto(demo_server(url))
+        status = response.status if response else "no response"
+        visited.append(f"{label} {kind} {url} -> {status}")
+        if response is None or response.status >= 400:
+            problems.append(f"{label} {url}: HTTP {status}")
+            continue
+        found = layout_problems(page, viewport["width"])
+        if with_axe and (shape := (kind, page.evaluate(SHAPE))) not in axed:
+            axed.add(shape)
+            before = time.monotonic()
+            found += axe_problems(page)
+            axe_seconds, axe_runs = axe_seconds + time.monotonic() - before, axe_runs + 1
+        problems += [f"{label} {url}: {problem}" for problem in found]
+    page.goto(demo_server("/"))
+    page.keyboard.press("Tab")  # the first Tab reveals the skip link, inside the viewport
+    box = page.locator(".skip-link").bounding_box()
+    if not box or box["x"] < 0 or box["x"] + box["width"] > viewport["width"]:
+        problems.append(f"{label} skip link not visible on focus: {box}")
+    context.close()
+    visited.append(f"{label} {len(visited)} pages, axe on {axe_runs} shapes of pages: "
                    f"{time.monotonic() - started:.0f}s, of which axe {axe_seconds:.0f}s")
     request.node.user_properties.append(("sweep_visited", visited))  # listed in the terminal summary (conftest)
     assert not problems, "\n".join(problems)
