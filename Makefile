@@ -17,10 +17,11 @@ run: setup translations migrate seed
 	  $(FLASK) jobs worker --workers 2 & \
 	  $(FLASK) run --host $(HOST) --port $(PORT)
 
-# Run the whole test suite (PostgreSQL too when TEST_DATABASE_URL is set; see .ci/run), on TEST_JOBS processes.
+# Run the whole test suite (PostgreSQL too when TEST_DATABASE_URL is set; see .ci/run), on TEST_JOBS processes; an
+# idle process takes tests queued for a busy one (worksteal), the slowest tests start first (tests/conftest.py).
 TEST_JOBS ?= 2
 test: dev-setup translations
-	$(BIN)/pytest -n $(TEST_JOBS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_JOBS) --dist worksteal $(PYTEST_ARGS)
 
 lint: dev-setup
 	$(BIN)/ruff check .
