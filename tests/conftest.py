@@ -71,6 +71,8 @@ SLOW_FIRST = (
     "tests/e2e/test_accessibility_sweep.py::test_every_reachable_page_is_accessible_and_fits_the_screen[",
     "tests/core/test_hostile_input.py::test_no_route_answers_500",
     "tests/catalogue/test_video_processing.py::test_a_1080p_film_is_converted",
+    "tests/privacy/test_backup.py::test_backup_and_restore_round_trip",
+    "tests/jobs/test_worker.py::",
 )
 
 
