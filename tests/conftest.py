@@ -32,7 +32,7 @@ from app.accounts import passwords
 from app.extensions import db as _db, limiter
 from app.storage import build_storage
 from config import TestingConfig
-from tests.dbutil import BACKENDS, TEST_DATABASE_URL, fresh_database, upgrade_to_head
+from tests.dbutil import BACKENDS, TEST_DATABASE_URL, drop_templates, fresh_database, upgrade_to_head
 from tests.s3server import s3_config, s3_server  # noqa: F401  (fixtures)
 
 CHROMIUM = "/usr/bin/chromium"
@@ -100,6 +100,7 @@ def pytest_collection_modifyitems(config, items):
 def pytest_sessionfinish(session, exitstatus):
     """Make the counts CI must see explicit, and fail CI when any PostgreSQL, browser or Redis test did not run:
     every such test collected must have passed (a skip or an error is not "ran")."""
+    drop_templates()  # the migrated databases this process copied new ones from (tests/dbutil.py)
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is None:
         return

@@ -72,17 +72,28 @@ def upgrade_to_head(app) -> None:
                 _MIGRATED[backend] = _make_template(backend, url)
 
 
+def drop_templates() -> None:
+    """Remove the migrated templates (at the end of the test session; at exit too, should the session not end)."""
+    while _MIGRATED:
+        backend, template = _MIGRATED.popitem()
+        if backend == "sqlite":
+            shutil.rmtree(Path(template).parent, ignore_errors=True)
+        else:
+            with suppress(sa.exc.OperationalError):
+                _drop_database(template)
+
+
+atexit.register(drop_templates)
+
+
 def _make_template(backend: str, url) -> str:
     if backend == "sqlite":
-        folder = tempfile.mkdtemp(prefix="mcc-migrated-")
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        template = str(Path(folder) / "migrated.sqlite3")
+        template = str(Path(tempfile.mkdtemp(prefix="mcc-migrated-")) / "migrated.sqlite3")
         _sqlite_copy(url.database, template)
         return template
     name = f"{make_url(TEST_DATABASE_URL).database or 'mcc'}_migrated_{uuid.uuid4().hex[:10]}"
     with _admin() as connection:
         connection.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{url.database}"')
-    atexit.register(_drop_database, name)
     return name
 
 
