@@ -8,6 +8,7 @@ import pytest
 
 from app.core.permissions import Role
 from tests.e2e.conftest import (  # noqa: F401  (fixtures)
+    browser,
     browser_context_args,
     browser_login,
     browser_type_launch_args,

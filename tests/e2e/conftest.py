@@ -48,6 +48,21 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "en-GB", "timezone_id": "Europe/Warsaw"}
 
 
+@pytest.fixture(scope="session")
+def browser(browser):
+    """Service workers are blocked in every context unless a test asks for them (``service_workers="allow"``: the
+    offline journeys). A worker controlling the page takes its requests out of ``page.route``'s reach (the upload
+    journeys cut parts off that way), and installing the app shell in every new context costs time."""
+    new_context = browser.new_context
+
+    def new_context_without_service_workers(**kwargs):
+        kwargs.setdefault("service_workers", "block")
+        return new_context(**kwargs)
+
+    browser.new_context = new_context_without_service_workers
+    return browser
+
+
 class LiveServer:
     def __init__(self, app, url: str):
         self.app, self.url = app, url

@@ -29,7 +29,7 @@ def test_a_visitor_finds_a_welder_on_a_phone(page, live_server):
     search.get_by_label("Country").select_option(label="Poland")
     search.get_by_role("button", name="Search").click()
     expect(page.locator(".card")).to_have_count(1)
-    expect(page.get_by_role("status")).to_have_text("1 member found")
+    expect(page.get_by_role("main").get_by_role("status")).to_have_text("1 member found")
     expect(page.locator(".card")).to_contain_text("Steel gates")
     page.wait_for_function("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 

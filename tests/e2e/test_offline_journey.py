@@ -16,6 +16,11 @@ from app.core.permissions import Role
 PHONE = {"width": 360, "height": 740}
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "service_workers": "allow"}  # blocked elsewhere (tests/e2e/conftest.py)
+
+
 @pytest.fixture
 def phone(page):
     page.set_viewport_size(PHONE)
@@ -65,7 +70,7 @@ def test_a_course_read_offline_and_what_was_done_reaches_the_server_once(phone, 
     page.goto(live_server(f"/placements/{placement_id}"))  # visited online: kept for offline reading
     page.goto(live_server(f"/courses/{course_id}"))
     _controlled(page)
-    expect(page.locator(".net-state")).to_have_text("Online")
+    expect(page.locator(".net-state")).to_have_text("")  # online: the header says nothing
     page.get_by_role("button", name="Make available offline").click()
     expect(page.locator(".offline-course-state")).to_contain_text("Available offline on this device")
     expect(page.get_by_role("button", name="Remove from this device")).to_be_visible()
@@ -102,6 +107,7 @@ def test_a_course_read_offline_and_what_was_done_reaches_the_server_once(phone, 
     expect(page.locator(".net-notice")).to_contain_text("Sent: Logbook day", timeout=15000)
     expect(page.locator(".net-notice")).to_contain_text("Sent: Lesson done")
     expect(page.locator(".net-waiting")).to_be_hidden()
+    expect(page.locator(".net-state")).to_have_text("Online")  # said once the network is back
     assert _count(app, select(func.count()).select_from(LogbookEntry)
                   .where(LogbookEntry.placement_id == placement_id)) == 1
     assert _count(app, select(func.count()).select_from(LessonProgress).where(

@@ -49,10 +49,13 @@
   // -- the header: online/offline and what waits ----------------------------------------------------------------
   const state = status.querySelector(".net-state");
   const waitingLink = status.querySelector(".net-waiting");
+  // Online is the usual state and takes no room in the header; "Online" is said only when the network comes back.
+  let wasOffline = !navigator.onLine;
   function showState() {
     const online = navigator.onLine;
     status.classList.toggle("offline", !online);
-    state.textContent = online ? status.dataset.msgOnline : status.dataset.msgOffline;
+    state.textContent = online ? (wasOffline ? status.dataset.msgOnline : "") : status.dataset.msgOffline;
+    if (!online) wasOffline = true;
     window.MCCQueue.waiting().then((items) => {
       const mine = items.filter((item) => item.user === me);
       waitingLink.hidden = !mine.length;
