@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -170,4 +170,37 @@ def check_in_with_code_typed_at(meeting: TrainingSession, code: str, user: User,
     if not any(hmac.compare_digest(code, short_code(meeting, w)) for w in (window, window - 1)):
         raise DomainError(_l("This code is not valid or has expired. Type the code shown on the trainer's screen."),
                           field="code")
+    return _accept(meeting, user, AttendanceMethod.SELF_CHECKIN, user)
+
+
+# -- a QR code scanned offline, sent later by the offline queue ----------------------------------------------------
+#: How old a scanned QR code may be when its check-in arrives: the longest meeting (a day) and the grace.
+LATE_TOKEN_MAX_AGE = int((timedelta(hours=24) + REPLAY_GRACE).total_seconds())
+
+
+def check_in_with_token_later(meeting: TrainingSession, token: str, user: User,
+                              now: datetime | None = None) -> Attendance:
+    """A QR code scanned without a connection, sent now by the offline queue.
+
+    Unlike a typed code, the token says itself when it was shown: the server signed its window, so no phone's
+    clock is trusted. The window must lie within the meeting's check-in period and the check-in must arrive by
+    the meeting's end plus ``REPLAY_GRACE``. A second replay changes nothing (``_accept``).
+    """
+    now = now or utcnow()
+    try:
+        payload = load_token(CHECKIN_PURPOSE, token, max_age_seconds=LATE_TOKEN_MAX_AGE)
+    except TokenExpired:
+        raise DomainError(_l("This check-in was sent after the meeting ended; ask the trainer to mark you "
+                             "present.")) from None
+    except TokenInvalid:
+        raise DomainError(_l("This check-in code is not valid.")) from None
+    if not isinstance(payload, dict) or payload.get("m") != meeting.id or not isinstance(payload.get("w"), int):
+        raise DomainError(_l("This check-in code belongs to another meeting."))
+    if meeting.is_cancelled:
+        raise DomainError(_l("This meeting was cancelled."))
+    if now > meeting.ends_at + REPLAY_GRACE:
+        raise DomainError(_l("This check-in was sent after the meeting ended; ask the trainer to mark you present."))
+    shown_at = datetime.fromtimestamp(payload["w"] * WINDOW_SECONDS, UTC)
+    if not is_open(meeting, shown_at):
+        raise DomainError(_l("This code was shown outside the meeting's check-in time."))
     return _accept(meeting, user, AttendanceMethod.SELF_CHECKIN, user)

@@ -140,3 +140,19 @@ def checkin_code_replay(meeting_id: int):
     except DomainError as error:  # answered in the queue's own format
         return jsonify(ok=False, message=refused(error)), 422
     return jsonify(ok=True, message=_("You are checked in. Thank you!"))
+
+
+# -- the offline queue's replay of a scanned QR code ---------------------------------------------------------------
+@bp.post("/checkin/<int:meeting_id>/<token>/replay")
+@login_required
+@limiter.limit("10 per minute", key_func=per_account)
+@idempotent
+def checkin_token_replay(meeting_id: int, token: str):
+    """A QR code scanned offline (the phone opened its address without a network: the offline page queued it),
+    sent when the phone is back online; the token's own signed window decides (``codes.check_in_with_token_later``)."""
+    meeting = load_or_404(TrainingSession, meeting_id)  # the CSRF token was checked before (CSRFProtect)
+    try:
+        codes.check_in_with_token_later(meeting, token[:500], current_user)
+    except DomainError as error:  # answered in the queue's own format
+        return jsonify(ok=False, message=refused(error)), 422
+    return jsonify(ok=True, message=_("You are checked in. Thank you!"))

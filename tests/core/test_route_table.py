@@ -227,6 +227,7 @@ TABLE: dict[str, str] = {
     "GET /meetings/<int:meeting_id>/checkin": "looooo",
     "POST /meetings/<int:meeting_id>/checkin": "looooo",
     "POST /meetings/<int:meeting_id>/checkin/replay": "looooo",
+    "POST /checkin/<int:meeting_id>/<token>/replay": "looooo",
     "GET /meetings/<int:meeting_id>/edit": "lfffoo",
     "POST /meetings/<int:meeting_id>/edit": "lfffoo",
     "GET /meetings/<int:meeting_id>/evidence.zip": "lfffoo",

@@ -197,3 +197,48 @@ def test_a_typed_check_in_sent_later_counts_within_the_meeting_and_is_refused_af
         "This check-in was sent after the meeting ended; ask the trainer to mark you present.", timeout=15000)
     expect(page.locator(".net-notice")).to_contain_text("Refused: Check-in")
     assert attendance(ended_id) == 0
+
+
+def test_a_qr_code_scanned_offline_counts_once_when_sent_later(phone, live_server, make_user, browser_login):
+    from app.accounts.services import find_user_by_email
+    from app.extensions import db
+    from app.training.checkin import checkin_token
+    from app.training.models import Attendance, TrainingSession
+    from tests.factories.catalogue import create_course
+    from tests.factories.enrolment import enrol
+    from tests.factories.training import create_meeting
+
+    page = phone
+    trainee = make_user(Role.TRAINEE, language="en")
+    with live_server.app.app_context():
+        person = find_user_by_email(trainee["email"])
+        course = create_course()
+        enrol(person, course)
+        meeting_id, person_id = create_meeting(course).id, person.id  # started ten minutes ago
+    browser_login(trainee["email"])
+    app = live_server.app
+    attended = select(func.count()).select_from(Attendance).where(Attendance.session_id == meeting_id,
+                                                                  Attendance.user_id == person_id)
+
+    page.goto(live_server("/offline/saved"))
+    _controlled(page)
+    with app.app_context():
+        token = checkin_token(db.session.get(TrainingSession, meeting_id))
+        db.session.remove()
+    # No network in the hall: the camera opens the code's address and the offline page answers; opened twice.
+    page.context.set_offline(True)
+    for _time in range(2):
+        page.goto(live_server(f"/checkin/{meeting_id}/{token}"))
+        expect(page.locator("#offline-fallback")).to_be_visible()
+        expect(page.locator(".net-notice")).to_contain_text("saved on this device and will be sent")
+    assert _count(app, attended) == 0
+    waiting = page.evaluate("MCCQueue.waiting().then((items) => items.map((item) => item.url))")
+    assert waiting == [f"/checkin/{meeting_id}/{token}/replay"]  # queued once
+
+    # Back online, on the next page: sent, accepted (the code's own window lies within the meeting), once.
+    page.context.set_offline(False)
+    page.goto(live_server("/offline/saved"))
+    expect(page.locator(".net-notice")).to_contain_text("You are checked in", timeout=15000)
+    expect(page.locator(".replay-results")).to_contain_text("Sent: Check-in")
+    assert _count(app, attended) == 1
+    assert page.evaluate("MCCQueue.waiting().then((items) => items.length)") == 0

@@ -96,6 +96,27 @@
     });
   });
 
+  // A QR code scanned offline: the phone's camera opened the code's address and the service worker answered with
+  // the offline page (the address stays). The check-in is queued once, for whoever was last logged in here; the
+  // server decides by the window it signed into the code, not by this phone's clock.
+  if (fromServer) {
+    if (me) localStorage.setItem("mcc-last-user", me);
+    else localStorage.removeItem("mcc-last-user");
+  }
+  const scanned = /^\/checkin\/\d+\/[^/]+$/.test(location.pathname) && document.getElementById("offline-fallback");
+  const lastUser = me || localStorage.getItem("mcc-last-user") || "";
+  if (scanned && lastUser) {
+    const url = location.pathname + "/replay";
+    window.MCCQueue.waiting().then((items) => {
+      if (items.some((item) => item.url === url && item.user === lastUser)) return undefined;  // opened twice
+      return window.MCCQueue.add({url: url, body: "csrf_token=", contentType: "application/x-www-form-urlencoded",
+                                  label: msg(status, "Checkin", {}), user: lastUser});
+    }).then(() => {
+      notice.textContent = msg(status, "Queued", {});
+      notice.hidden = false;
+    }).catch(() => undefined);
+  }
+
   // Back online (and on every page): send what waits, then say how each one ended.
   function announce(sent) {
     if (!sent) return;
