@@ -4,10 +4,11 @@ code sent later is accepted within the meeting's window and refused after it."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError, expect
 from sqlalchemy import func, select
 
 from app.core.db import utcnow
@@ -28,8 +29,18 @@ def phone(page):
 
 
 def _controlled(page) -> None:
-    """Wait until the service worker controls the page (it claims the open pages when it activates)."""
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15000)
+    """Wait until the service worker controls the page (it claims the open pages when it activates). On a loaded
+    machine the first install (precaching the app shell) may not finish in time or may fail on one file: the page
+    is then loaded again, which registers the worker again, as a person's next page would."""
+    for attempt in range(3):
+        try:
+            page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null",
+                                   timeout=10000)  # a function: a bare expression would be eval'd (the CSP refuses)
+            return
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
+            page.reload()
 
 
 def _count(app, statement) -> int:
@@ -67,9 +78,10 @@ def test_a_course_read_offline_and_what_was_done_reaches_the_server_once(phone, 
             if request.method == "POST" and "idempotency-key" in request.headers else None)
 
     browser_login(trainee["email"])
-    page.goto(live_server(f"/placements/{placement_id}"))  # visited online: kept for offline reading
     page.goto(live_server(f"/courses/{course_id}"))
     _controlled(page)
+    page.goto(live_server(f"/placements/{placement_id}"))  # visited online (through the worker): kept offline
+    page.goto(live_server(f"/courses/{course_id}"))
     expect(page.locator(".net-state")).to_have_text("")  # online: the header says nothing
     page.get_by_role("button", name="Make available offline").click()
     expect(page.locator(".offline-course-state")).to_contain_text("Available offline on this device")
@@ -238,7 +250,10 @@ def test_a_qr_code_scanned_offline_counts_once_when_sent_later(phone, live_serve
     # Back online, on the next page: sent, accepted (the code's own window lies within the meeting), once.
     page.context.set_offline(False)
     page.goto(live_server("/offline/saved"))
-    expect(page.locator(".net-notice")).to_contain_text("You are checked in", timeout=15000)
+    # The offline page may have sent it already when the network came back: then this page's send is answered
+    # "already received". Either way it counts once.
+    expect(page.locator(".net-notice")).to_contain_text(re.compile("You are checked in|already received"),
+                                                        timeout=15000)
     expect(page.locator(".replay-results")).to_contain_text("Sent: Check-in")
     assert _count(app, attended) == 1
     assert page.evaluate("MCCQueue.waiting().then((items) => items.length)") == 0
