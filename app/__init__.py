@@ -118,6 +118,9 @@ def _init_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     limiter.init_app(app)
+    from app.core.limits import skip_where_nothing_is_limited
+
+    skip_where_nothing_is_limited(app)
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],

@@ -43,6 +43,9 @@ POLL_SECONDS = 0.1
 
 def journeys(dataset: dict, base: str, cookies: dict, csrf_for) -> Iterator[Journey]:
     course, lesson = dataset["course_id"], dataset["lesson_id"]
+    # The two references first: a bare Flask app (the true ceiling) and a bare logged-in page of MCC itself.
+    yield Journey("bare_flask", None, "/healthz/live", server="bare")
+    yield Journey("reference_page", "trainee", "/bench/reference")
     yield Journey("public_catalogue", None, "/courses/")
     yield Journey("course_page", "trainee", f"/courses/{course}")
     yield Journey("lesson_page", "trainee", f"/courses/{course}/lessons/{lesson}")
@@ -249,7 +252,7 @@ def measure_upload_local(env: dict, dataset: dict) -> dict:
     local_env = {**env, "MCC_STORAGE_BACKEND": "local", "MCC_MEDIA_ROOT": str(media)}
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_gunicorn(local_env, port, 1)
+    server = start_gunicorn({**local_env, "MCC_WEB_WORKERS": "1"}, port)
     try:
         http, headers = _trainer_session(base, dataset)
         with job_worker(local_env, base) as worker, RssWatch(web=_workers(server),

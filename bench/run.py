@@ -59,6 +59,8 @@ class Journey:
     method: str = "GET"
     body: str | None = None
     extra_headers: dict = field(default_factory=dict)
+    #: "app": MCC; "bare": the bare Flask app of bench/bare.py (the true ceiling).
+    server: str = "app"
 
 
 @dataclass
@@ -167,11 +169,14 @@ def stop_group(process: subprocess.Popen, timeout: float = 30) -> None:
         process.wait(timeout=10)
 
 
-def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
-    with (INSTANCE / "bench-gunicorn.log").open("a") as log:  # the access log of gunicorn.conf.py
+def start_gunicorn(env: dict[str, str], port: int, application: str = "bench.wsgi:app",
+                   log_name: str = "bench-gunicorn.log") -> subprocess.Popen:
+    """gunicorn exactly as the README runs it in production (``--config gunicorn.conf.py``: sync workers, as many
+    as MCC_WEB_WORKERS), only bound to a free port on 127.0.0.1."""
+    with (INSTANCE / log_name).open("a") as log:  # the access log of gunicorn.conf.py
         process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"), "--workers", str(workers),
-             "--worker-class", "sync", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+            [str(BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}",
+             "--log-level", "warning", application],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -305,13 +310,15 @@ def drain(base: str) -> None:
             return
 
 
-def measure(base: str, journey: Journey, cookie: str | None, settings: dict, ours: set[int]) -> dict:
+def measure(base: str, journey: Journey, cookie: str | None, settings: dict, ours: set[int],
+            bases: dict[str, str]) -> dict:
     pairs = []
+    target = bases[journey.server]
     for _ in range(settings["pairs"]):
         drain(base)
         ceiling = run_wrk(base + CEILING, settings, None, None, ours)
-        drain(base)
-        page = run_wrk(base + journey.path, settings, journey, cookie, ours)
+        drain(target)
+        page = run_wrk(target + journey.path, settings, journey, cookie, ours)
         ratio = page.rps / ceiling.rps if ceiling.rps else 0.0
         pairs.append({"ceiling": ceiling.__dict__, "page": page.__dict__, "ratio": ratio})
     med = statistics.median
@@ -326,6 +333,48 @@ def measure(base: str, journey: Journey, cookie: str | None, settings: dict, our
         "http_errors": sum(p["page"]["http_errors"] for p in pairs),
         "pairs": pairs,
     }
+
+
+def single_request_ms(base: str, journey: Journey, cookie: str | None, times: int = 40) -> float:
+    """One request at a time on a kept-alive connection, warm (three first): the median time to the full answer,
+    as a person alone on the server would wait (loopback adds about 0.2 ms)."""
+    http = requests.Session()
+    headers = {**({"Cookie": cookie} if cookie else {}), **journey.extra_headers}
+    samples = []
+    for n in range(times + 3):
+        started = time.perf_counter()
+        response = http.get(base + journey.path, headers=headers, allow_redirects=False, timeout=30)
+        response.content  # noqa: B018 - the whole body, as a browser waits for it
+        if n >= 3:
+            samples.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(samples), 2)
+
+
+def cold_request_ms(base: str, journey: Journey, cookie: str, env: dict[str, str], times: int = 5) -> float:
+    """The page right after the shared cache was emptied (every cached figure and fragment gone): the median of
+    ``times`` such requests."""
+    import redis
+
+    cache = redis.Redis.from_url(env["MCC_CACHE_URL"])
+    samples = []
+    for _ in range(times):
+        cache.flushdb()
+        started = time.perf_counter()
+        requests.get(base + journey.path, headers={"Cookie": cookie}, allow_redirects=False, timeout=60).content  # noqa: B018
+        samples.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(samples), 1)
+
+
+def relative_to_references(results: dict) -> None:
+    """Each journey's ratio also to the bare Flask app and to MCC's bare logged-in page (both measured against
+    the same liveness ceiling, so ratio / their ratio compares requests/s with theirs)."""
+    for reference, figure in (("bare_flask", "ratio_to_bare_flask"), ("reference_page", "ratio_to_reference")):
+        ratio = results.get(reference, {}).get("ratio")
+        if not ratio:
+            continue
+        for result in results.values():
+            if "ratio" in result:
+                result[figure] = round(result["ratio"] / ratio, 3)
 
 
 def check_budgets(results: dict, budgets: dict) -> list[str]:
@@ -379,11 +428,14 @@ def _shown(figure: str, value: float) -> str:
 
 
 def print_table(results: dict) -> None:
-    print(f"\n{'journey':28} {'rps':>8} {'p50 ms':>8} {'p95 ms':>8} {'ceiling':>8} {'ratio':>7} {'errors':>7}")
+    print(f"\n{'journey':24} {'rps':>7} {'p50 ms':>7} {'p95 ms':>7} {'ceiling':>7} {'ratio':>6} {'/bare':>6} "
+          f"{'/ref':>6} {'1 req ms':>8} {'errors':>6}")
     for name, r in results.items():
         if "rps" in r:
-            print(f"{name:28} {r['rps']:8.0f} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} {r['ceiling_rps']:8.0f} "
-                  f"{r['ratio']:7.3f} {r['http_errors']:7d}")
+            print(f"{name:24} {r['rps']:7.0f} {r['p50_ms']:7.1f} {r['p95_ms']:7.1f} {r['ceiling_rps']:7.0f} "
+                  f"{r['ratio']:6.3f} {r.get('ratio_to_bare_flask', 0):6.3f} {r.get('ratio_to_reference', 0):6.3f} "
+                  f"{r.get('single_ms', 0):8.2f} {r['http_errors']:6d}"
+                  + (f"   cold {r['cold_ms']:.0f} ms" if "cold_ms" in r else ""))
         elif "error" in r:
             print(f"{name:28} {'— ' + r['error']}")
         else:
@@ -428,7 +480,10 @@ def run(args, settings: dict, config: dict, env: dict, database_url: str, port: 
     from bench.journeys import extra_measurements, journeys
 
     base = f"http://127.0.0.1:{port}"
-    server = start_gunicorn(env, port, settings["workers"])
+    server = start_gunicorn(env, port)
+    bare_port = free_port()
+    bare = start_gunicorn(env, bare_port, "bench.bare:app", "bench-bare-gunicorn.log")
+    bases = {"app": base, "bare": f"http://127.0.0.1:{bare_port}"}
     results: dict[str, dict] = {}
     try:
         ours = server_pids(server)
@@ -443,7 +498,13 @@ def run(args, settings: dict, config: dict, env: dict, database_url: str, port: 
             if wanted and journey.name not in wanted:
                 continue
             print(f"measuring {journey.name} ({journey.path}) ...", flush=True)
-            results[journey.name] = measure(base, journey, cookies.get(journey.role), settings, ours)
+            results[journey.name] = measure(base, journey, cookies.get(journey.role), settings, ours, bases)
+            if journey.method == "GET":
+                results[journey.name]["single_ms"] = single_request_ms(bases[journey.server], journey,
+                                                                       cookies.get(journey.role))
+            if journey.name == "coordinator_dashboard":
+                results[journey.name]["cold_ms"] = cold_request_ms(base, journey, cookies["coordinator"], env)
+        relative_to_references(results)
         for name, measurement in extra_measurements(dataset, env, base, cookies, server):
             if not wanted or name in wanted:
                 print(f"measuring {name} ...", flush=True)
@@ -454,6 +515,7 @@ def run(args, settings: dict, config: dict, env: dict, database_url: str, port: 
                 print(f"  {results[name]}", flush=True)
     finally:
         stop_group(server)
+        stop_group(bare)
 
     budgets = {k: v for k, v in config.get("budgets", {}).items() if not wanted or k in wanted}
     missed = check_budgets(results, budgets)

@@ -6,12 +6,18 @@ from sqlalchemy import event
 
 from app.extensions import db
 
+#: What the tests' isolation adds around each request (a savepoint per request), not the page's own work.
+_ISOLATION = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 
-def count_queries(client, path: str, method: str = "GET", **kwargs) -> int:
+
+def count_queries(client, path: str, method: str = "GET", data_only: bool = False, **kwargs) -> int:
+    """The statements one request runs; ``data_only``: without the savepoints the tests' isolation adds (the
+    number a page runs in production)."""
     statements: list[str] = []
 
     def record(conn, cursor, statement, *args):
-        statements.append(statement)
+        if not (data_only and statement.lstrip().upper().startswith(_ISOLATION)):
+            statements.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", record)
     try:

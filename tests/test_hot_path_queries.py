@@ -73,3 +73,28 @@ def test_every_benchmarked_page_runs_a_constant_number_of_queries(client, login,
     for _ in range(3):  # the trainee's own dashboard must not grow with their number of courses either
         enrol(trainee, create_course())
     assert measure() == small
+
+
+def test_a_material_download_is_authorised_in_one_query(app, client, login, db):
+    """The person (their login), the material with its course and the enrolment in one statement; the policies
+    decide on what it read. A stranger, a revoked login and nobody are still refused."""
+    course = create_course()
+    material = create_material(first_lesson(course), data=PDF, filename="karta.pdf")
+    path = f"/materials/{material.id}/file"
+    trainee = create_user()
+    enrol(trainee, course)
+    response = client.post_form("/login", {"email": trainee.email, "password": "correct horse battery",
+                                           "remember": "y"})
+    assert response.status_code == 303
+    assert count_queries(client, path, data_only=True) == 1
+    assert client.get(f"/materials/{material.id + 1000}/file").status_code == 404
+    # Only the remember-me cookie (a browser reopened): Flask-Login loads the person, then the same check.
+    reopened = app.test_client()
+    reopened.set_cookie("remember_token", client.get_cookie("remember_token").value)
+    assert reopened.get(path).status_code == 200
+    client.post_form("/logout")
+    assert reopened.get(path).status_code == 302  # the login ended: back to the login page
+    response = client.get(path)
+    assert response.status_code == 302 and "/login" in response.location
+    login(create_user())  # logged in, not enrolled
+    assert client.get(path).status_code == 403

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 
-from flask import g, has_request_context, request
-from flask_login import login_user, logout_user
-from sqlalchemy import select, update
+from flask import g, has_request_context, request, session
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import Row, Select, select, update
 
 from app.accounts.models import User, UserSession
 from app.core.db import utcnow
+from app.core.userfacts import fact_columns, remember_facts
 from app.extensions import db
 
 #: How often a login's "last seen" is refreshed (by writing requests only: reading pages never write).
@@ -42,18 +44,48 @@ def log_in(user: User, remember: bool = False) -> UserSession:
 
 
 def load(session_id: str) -> User | None:
-    """The user a cookie names, if that login is still valid (one query: the user with the login)."""
+    """The user a cookie names, if that login is still valid (one query: the user with the login and the facts
+    every page's menu asks, ``app.core.userfacts``)."""
+    query = _login_query(session_id)
+    return _accept(db.session.execute(query).first(), session_id) if query is not None else None
+
+
+def load_with(extend: Callable[[Select], Select]) -> tuple[User | None, Row | None]:
+    """For the hottest authorised routes (a material download): the logged-in user and what the route decides
+    on, in one query. ``extend`` adds the route's columns (by label or entity, read from the returned row) and
+    outer joins to a select whose FROM holds ``User`` (correlate to ``User.id`` where the person matters). The
+    user becomes the request's ``current_user``. Without a login in the session (a remember-me cookie, nobody)
+    Flask-Login loads the user as usual and the route's columns come in a second query."""
+    session_id = session.get("_user_id")
+    query = _login_query(session_id) if "_login_user" not in g and session_id else None
+    if query is not None:
+        found = db.session.execute(extend(query)).first()
+        user = _accept(found, session_id)
+        if user is not None:
+            g._login_user = user  # Flask-Login's current_user for the rest of the request ("basic" protection
+            return user, found    # never refuses a session: skipping its check changes nothing)
+    user = current_user._get_current_object()
+    if not user.is_authenticated:
+        return None, None
+    return user, db.session.execute(extend(select(User.id).select_from(User).where(User.id == user.id))).first()
+
+
+def _login_query(session_id: str | None) -> Select | None:
     user_id, _, token = (session_id or "").partition(":")
     if not (user_id.isascii() and user_id.isdigit()) or not token or int(user_id) > 2**31 - 1:
         return None
-    found = db.session.execute(select(User, UserSession).join(UserSession, UserSession.user_id == User.id).where(
-        User.id == int(user_id), UserSession.token_hash == _hash(token), UserSession.revoked_at.is_(None))).first()
+    return (select(User, UserSession, *fact_columns(User.id)).join(UserSession, UserSession.user_id == User.id)
+            .where(User.id == int(user_id), UserSession.token_hash == _hash(token), UserSession.revoked_at.is_(None)))
+
+
+def _accept(found: Row | None, session_id: str) -> User | None:
     if found is None:
         return None
-    user, row = found
+    user, row = found[0], found[1]
+    remember_facts(user, found)
     if not user.can_log_in:
         return None
-    user.session_token = token
+    user.session_token = session_id.partition(":")[2]
     g.mcc_user_session = row
     now = utcnow()
     if row.last_seen_at is None or now - row.last_seen_at > SEEN_EVERY:

@@ -10,8 +10,10 @@ from sqlalchemy import select
 
 from app.cooperation.models import FINAL, RequestOffer, RequestStatus, ServiceRequest, Visibility
 from app.core.permissions import Role, has_role
+from app.core.userfacts import user_fact
 from app.extensions import db
 from app.network.models import CompanyMember
+from app.network.policies import ACTS_FOR_A_MEMBER
 
 
 def is_coordinator(user: Any) -> bool:
@@ -28,7 +30,7 @@ def acts_for(user: Any) -> set[int]:
 
 def can_use(user: Any) -> bool:
     """The exchange is for people who act for a member, and for coordinators."""
-    return is_coordinator(user) or bool(acts_for(user))
+    return is_coordinator(user) or user_fact(user, ACTS_FOR_A_MEMBER)  # acts_for(user), loaded with the user
 
 
 def is_requester(user: Any, request: ServiceRequest) -> bool:

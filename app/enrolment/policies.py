@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from flask import g
+from sqlalchemy import ColumnElement, exists, select
 
 from app.catalogue.models import Course, CourseStatus, Material, MaterialStatus
 from app.catalogue.policies import can_manage_course
@@ -17,13 +18,26 @@ from app.enrolment.models import Enrolment, EnrolmentStatus
 from app.extensions import db
 
 
+def enrolled_clause(user_id: Any, course_id: Any) -> ColumnElement[bool]:
+    """The one definition of "a participant" as SQL: an ENROLLED enrolment (not requested, waiting or
+    withdrawn); ``user_id`` and ``course_id`` are values or columns to correlate with."""
+    return exists().where(Enrolment.user_id == user_id, Enrolment.course_id == course_id,
+                          Enrolment.status == EnrolmentStatus.ENROLLED)
+
+
+def known_enrolment(user: Any, course_id: int, enrolled: bool) -> None:
+    """A route that read ``enrolled_clause`` in its own query (with the material it serves) says what it found:
+    ``is_enrolled`` answers from it for the rest of this request instead of asking again."""
+    g.setdefault("mcc_known_enrolments", {})[(user.id, course_id)] = bool(enrolled)
+
+
 def is_enrolled(user: Any, course_id: int) -> bool:
-    """The one definition of "a participant": an ENROLLED enrolment (not requested, waiting or withdrawn)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return db.session.scalar(select(Enrolment.id).where(
-        Enrolment.user_id == user.id, Enrolment.course_id == course_id,
-        Enrolment.status == EnrolmentStatus.ENROLLED)) is not None
+    known = g.get("mcc_known_enrolments")
+    if known is not None and (user.id, course_id) in known:
+        return known[(user.id, course_id)]
+    return bool(db.session.scalar(select(enrolled_clause(user.id, course_id))))
 
 
 def can_view_course(user: Any, course: Course) -> bool:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import abort, jsonify, render_template, request
+from flask import abort, current_app, jsonify, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 
+from app.accounts import sessions
+from app.accounts.models import User
 from app.catalogue.filetypes import extension_of
 from app.catalogue.markdown import render_markdown
 from app.catalogue.models import Course, Lesson, Material, MaterialKind, MaterialStatus, Module
@@ -23,7 +25,13 @@ from app.core.files import send_stored_file, send_stored_key
 from app.core.permissions import MAX_ID, deny, load_or_404
 from app.core.translated import pick, viewer_language
 from app.core.uow import writes
-from app.enrolment.policies import can_access_material, can_study_course, can_view_course
+from app.enrolment.policies import (
+    can_access_material,
+    can_study_course,
+    can_view_course,
+    enrolled_clause,
+    known_enrolment,
+)
 from app.enrolment.services import enrolment_box
 from app.extensions import db
 from app.learning import bp, completion, offline, progress
@@ -105,29 +113,35 @@ def offline_bundle(course_id: int):
 
 
 @bp.get("/materials/<int:material_id>/file")
-@login_required
 # The lesson page previews PDFs in a frame: this response (only) may be framed by our own pages.
 # Only allow-listed, content-checked types are ever served (no HTML or SVG), with nosniff.
 @framed_by_own_pages
 def material_file(material_id: int):
-    """Check access, then let storage answer: S3 by redirect to a short-lived URL, local with Range support."""
+    """Check access, then let storage answer: S3 by redirect to a short-lived URL, local with Range support.
+
+    Downloads are the hottest authorised path: one query loads the person (their login), the material with its
+    course, and whether they are enrolled (``enrolled_clause``); the policies then decide on what it read."""
     if not 0 < material_id <= MAX_ID:
         abort(404)
-    # One query for the material and its course: downloads are the hottest authorised path.
-    row = db.session.execute(select(Material, Course).join(Lesson, Lesson.id == Material.lesson_id)
-                             .join(Course, Course.id == Lesson.course_id).where(Material.id == material_id)).first()
-    if row is None:
+    user, row = sessions.load_with(lambda query: query.add_columns(
+        Material, Course, enrolled_clause(User.id, Course.id).label("enrolled"))
+        .outerjoin(Material, Material.id == material_id).outerjoin(Lesson, Lesson.id == Material.lesson_id)
+        .outerjoin(Course, Course.id == Lesson.course_id))
+    if user is None:
+        return current_app.login_manager.unauthorized()
+    if row.Material is None:
         abort(404)
-    material, course = row
+    material, course = row.Material, row.Course
+    known_enrolment(user, course.id, row.enrolled)
     # Only verified files are served: an upload still being checked (or refused) is nobody's download yet.
     if material.kind == MaterialKind.LINK or not material.storage_key or material.purged_at \
             or material.status != MaterialStatus.READY:
         abort(404)
-    if not can_access_material(current_user, material, course):
+    if not can_access_material(user, material, course):
         abort(403)
-    if converted(material) and not can_manage_course(current_user, course):
+    if converted(material) and not can_manage_course(user, course):
         # Trainees get the phone-sized rendition; the original (maybe 2 GB from a phone) is kept for trainers.
-        rendition = fallback_rendition(material, current_user.data_saver)
+        rendition = fallback_rendition(material, user.data_saver)
         return send_stored_key(rendition["key"], "video/mp4", inline=request.args.get("download") != "1",
                                filename=f"{(material.original_filename or 'video').rsplit('.', 1)[0]}"
                                         f"-{rendition['height']}p.mp4")

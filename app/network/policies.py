@@ -10,11 +10,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, exists, or_, select
 
 from app.core.permissions import Role, has_role
+from app.core.userfacts import register_user_fact
 from app.extensions import db
 from app.network.models import Company, CompanyMember, ContactVisibility
+
+#: Facts about a person's links to members, loaded with the person on every request (``app.core.userfacts``):
+#: the menu asks them on every page. Each says the same as the set function named beside it.
+ACTS_FOR_A_MEMBER = "acts_for_a_member"  # contact person or confirmed manager (cooperation.policies.acts_for)
+MANAGES_A_MEMBER = "manages_a_member"  # a confirmed manager (manager_company_ids)
+MENTORS_FOR_A_MEMBER = "mentors_for_a_member"  # a mentor (placements.policies.mentor_company_ids)
+_CONFIRMED_MANAGER = and_(CompanyMember.is_manager.is_(True), CompanyMember.manager_confirmed_at.is_not(None))
+register_user_fact(ACTS_FOR_A_MEMBER, lambda user_id: exists().where(
+    CompanyMember.user_id == user_id, or_(CompanyMember.is_contact.is_(True), _CONFIRMED_MANAGER)))
+register_user_fact(MANAGES_A_MEMBER, lambda user_id: exists().where(CompanyMember.user_id == user_id,
+                                                                   _CONFIRMED_MANAGER))
+register_user_fact(MENTORS_FOR_A_MEMBER, lambda user_id: exists().where(
+    CompanyMember.user_id == user_id, CompanyMember.is_mentor.is_(True)))
 
 
 def _links(user: Any) -> list[CompanyMember]:

@@ -20,7 +20,6 @@ def blueprints():
 def init_app(app):
     from app.core.sections import register_section
     from app.placements import company_routes, demo, home, maintenance, notices  # noqa: F401  (demo, notices)
-    from app.placements.nav import shows_mentor_menu
     from app.placements.policies import is_mentor
     from app.storage.references import register_reference_source
 
@@ -32,5 +31,5 @@ def init_app(app):
     register_section("network.member", "placements.offers", 50, "placements/_member_offers.html",
                      company_routes.member_section)
     register_nav("placements.internships", _l("Internships"), 25, roles=(Role.TRAINEE,))
-    register_nav("placements.my_interns", _l("My interns"), 35, visible_if=shows_mentor_menu)
+    register_nav("placements.my_interns", _l("My interns"), 35, visible_if=is_mentor)
     register_nav("placements.register", _l("Placements"), 55, roles=(Role.COORDINATOR,))

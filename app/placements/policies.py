@@ -14,10 +14,15 @@ from sqlalchemy import select
 
 from app.catalogue.models import Course
 from app.core.permissions import Role, has_role
+from app.core.userfacts import user_fact
 from app.enrolment.models import Enrolment, EnrolmentStatus
 from app.extensions import db
 from app.network.models import Company, CompanyMember
-from app.network.policies import can_manage_company, can_see_company  # noqa: F401  (placements' views use them)
+from app.network.policies import (  # noqa: F401  (placements' views use them)
+    MENTORS_FOR_A_MEMBER,
+    can_manage_company,
+    can_see_company,
+)
 from app.placements.models import InternshipOffer, LogbookEntry, Placement, PlacementStatus
 
 #: Statuses in which the intern writes the logbook.
@@ -33,8 +38,8 @@ def mentor_company_ids(user: Any) -> set[int]:
 
 
 def is_mentor(user: Any) -> bool:
-    """Linked as a mentor to at least one firm (whatever the role)."""
-    return bool(mentor_company_ids(user))
+    """Linked as a mentor to at least one firm (whatever the role); loaded with the user (the menu asks)."""
+    return user_fact(user, MENTORS_FOR_A_MEMBER)
 
 
 def is_enrolled_in_specialisation(user: Any, specialisation_id: int) -> bool:

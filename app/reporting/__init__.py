@@ -7,7 +7,8 @@ from flask_babel import lazy_gettext as _l
 from app.core.home import for_coordinators, register_home_panel
 from app.core.navigation import register_nav
 from app.core.permissions import Role
-from app.network.policies import manager_company_ids
+from app.core.userfacts import user_fact
+from app.network.policies import MANAGES_A_MEMBER
 
 bp = Blueprint("reporting", __name__, url_prefix="/reports")
 
@@ -31,4 +32,4 @@ def init_app(app):
                         visible_if=for_coordinators)
     register_nav("reporting.dashboard", _l("Reports"), 50, roles=(Role.COORDINATOR, Role.TRAINER))
     register_nav("reporting.at_risk", _l("At risk"), 51, roles=(Role.COORDINATOR, Role.TRAINER))
-    register_nav("firm.index", _l("My firm"), 52, visible_if=lambda user: bool(manager_company_ids(user)))
+    register_nav("firm.index", _l("My firm"), 52, visible_if=lambda user: user_fact(user, MANAGES_A_MEMBER))
