@@ -10,6 +10,7 @@ from flask import url_for
 from flask_login import current_user
 
 from app.core.permissions import Role, has_role
+from app.core.urls import fixed_url
 
 
 @dataclass(frozen=True)
@@ -24,20 +25,22 @@ class NavItem:
     #: Extra condition on the current user (e.g. "is a mentor for some firm").
     visible_if: Callable[[Any], bool] | None = None
 
-    def visible(self) -> bool:
+    def visible(self, user: Any = None) -> bool:
+        user = current_user._get_current_object() if user is None else user
+        authenticated = user.is_authenticated
         if self.visible_if is not None:
-            return bool(current_user.is_authenticated and self.visible_if(current_user))
+            return bool(authenticated and self.visible_if(user))
         if self.anonymous_only:
-            return not current_user.is_authenticated
+            return not authenticated
         if self.roles is None:
             return True
-        if not current_user.is_authenticated:
+        if not authenticated:
             return False
-        return not self.roles or has_role(current_user, *self.roles)
+        return not self.roles or has_role(user, *self.roles)
 
     @property
     def url(self) -> str:
-        return url_for(self.endpoint, **self.url_values)
+        return url_for(self.endpoint, **self.url_values) if self.url_values else fixed_url(self.endpoint)
 
 
 _ITEMS: list[NavItem] = []
@@ -52,4 +55,5 @@ def register_nav(endpoint: str, label: object, order: int, roles: tuple[Role, ..
 
 
 def visible_nav_items() -> list[NavItem]:
-    return [item for item in _ITEMS if item.visible()]
+    user = current_user._get_current_object()  # once: every item asks
+    return [item for item in _ITEMS if item.visible(user)]

@@ -13,16 +13,44 @@ from flask_babel import (
     format_time,
     get_locale,
     get_timezone,
+    get_translations,
     to_user_timezone,
 )
 
 from app.core import i18n
-from app.core.forms import LanguageForm
 from app.core.navigation import visible_nav_items
 from app.core.translated import pick, pick_marked, picked_language, viewer_language
+from app.core.urls import fixed_url
+
+
+def current_translations():
+    """Flask-Babel's ``get_translations()``, remembered for the current locale on Flask-Babel's own per-request
+    namespace: a page calls gettext dozens of times and each call otherwise walks Flask-Babel's context, domain and
+    locale lookups again. ``force_locale`` (a mail in its reader's language) and ``refresh`` change the locale
+    object there, so the remembered catalogue is used only while the locale is the same one."""
+    from flask import g
+
+    context = g.get("_flask_babel")
+    locale = getattr(context, "babel_locale", None)
+    remembered = getattr(context, "mcc_translations", None)
+    if locale is not None and remembered is not None and remembered[0] is locale:
+        return remembered[1]
+    translations = get_translations()
+    context = g.get("_flask_babel")
+    if context is not None:
+        context.mcc_translations = (getattr(context, "babel_locale", None), translations)
+    return translations
 
 
 def init_templating(app: Flask) -> None:
+    # Templates translate through the remembered catalogue (same callables Flask-Babel installs, faster lookup).
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: current_translations().ugettext(s),
+        ngettext=lambda s, p, n: current_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: current_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: current_translations().unpgettext(c, s, p, n),
+    )
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.add_extension("jinja2.ext.loopcontrols")
     app.jinja_env.filters["datetime"] = _format_datetime
@@ -43,6 +71,7 @@ def init_templating(app: Flask) -> None:
         IN_LANGUAGE=i18n.IN_LANGUAGE,
         MISSING_IN=i18n.MISSING_IN,
         viewer_language=viewer_language,
+        fixed_url=fixed_url,
         ROLE_LABELS=i18n.ROLE_LABELS,
         COUNTRY_LABELS=i18n.COUNTRY_LABELS,
         GENDER_LABELS=i18n.GENDER_LABELS,
@@ -55,7 +84,7 @@ def init_templating(app: Flask) -> None:
             return {}
         return {
             "nav_items": visible_nav_items(),
-            "language_form": LanguageForm(formdata=None, next=request.full_path.rstrip("?")),
+            "language_next": request.full_path.rstrip("?"),
             "current_language": str(get_locale() or "en"),
             "current_timezone": str(get_timezone() or "UTC"),
         }

@@ -68,3 +68,17 @@ def id_arg(args, name: str) -> int | None:
 
     value = args.get(name) or ""
     return int(value) if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID else None
+
+
+_FIXED: dict[tuple[str, str, str | None], str] = {}
+
+
+def fixed_url(endpoint: str, filename: str | None = None) -> str:
+    """``url_for`` for a URL that never changes while the app runs (an endpoint without arguments, a static
+    file): built once per application root, then read from a dict — the base layout asks for about fifteen on
+    every page."""
+    key = (request.script_root if has_request_context() else "", endpoint, filename)
+    url = _FIXED.get(key)
+    if url is None:
+        url = _FIXED[key] = url_for(endpoint, filename=filename) if filename else url_for(endpoint)
+    return url

@@ -4,7 +4,7 @@ loaded in the same query as the person.
 Each domain registers a fact as a correlated SQL expression over the user's id; the session loader
 (``app.accounts.sessions.load``) selects them all with the user row, so the menu costs no query of its own and is
 never stale (it is read again with the user on every request). A user loaded some other way (an API token, a
-test) gets a fact computed on first use, once per request.
+test) gets the fact computed each time it is asked.
 """
 
 from __future__ import annotations
@@ -38,11 +38,9 @@ def user_fact(user: Any, name: str) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     facts = getattr(user, _ATTRIBUTE, None)
-    if facts is None:
-        facts = {}
-        setattr(user, _ATTRIBUTE, facts)
-    if name not in facts:
-        from app.extensions import db
+    if facts is not None and name in facts:
+        return facts[name]
+    from app.extensions import db
 
-        facts[name] = bool(db.session.scalar(select(_FACTS[name](literal(user.id)))))
-    return facts[name]
+    # Not remembered: a row may outlive a request in a worker or a test, and the fact may change meanwhile.
+    return bool(db.session.scalar(select(_FACTS[name](literal(user.id)))))
