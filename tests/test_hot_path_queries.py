@@ -1,5 +1,6 @@
 """The pages `make bench` drives run a number of SQL queries that does not grow with the data: measured once
-with little data and again after adding many more courses, trainees, enrolments, progress and attendance."""
+with 10 trainees in the course and again with 1,000 (and many more courses, enrolments, progress and
+attendance)."""
 
 from datetime import timedelta
 
@@ -66,10 +67,10 @@ def test_every_benchmarked_page_runs_a_constant_number_of_queries(client, login,
             counts |= {path: count_queries(client, path) for path in paths}
         return counts
 
-    grow(2, 5, meeting, lesson)
+    grow(2, 9, meeting, lesson)  # 10 trainees with ours
     measure()  # first visits create things once (the trainee's calendar token)
     small = measure()
-    grow(20, 300, meeting, lesson)
+    grow(20, 990, meeting, lesson)  # 1,000
     for _ in range(3):  # the trainee's own dashboard must not grow with their number of courses either
         enrol(trainee, create_course())
     assert measure() == small
