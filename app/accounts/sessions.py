@@ -17,7 +17,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import Row, Select, select, update
 
 from app.accounts.models import User, UserSession
-from app.core.db import utcnow
+from app.core.db import utcnow, will_write
 from app.core.userfacts import fact_columns, remember_facts
 from app.extensions import db
 
@@ -88,8 +88,11 @@ def _accept(found: Row | None, session_id: str) -> User | None:
     user.session_token = session_id.partition(":")[2]
     g.mcc_user_session = row
     now = utcnow()
-    if row.last_seen_at is None or now - row.last_seen_at > SEEN_EVERY:
-        row.last_seen_at = now  # saved if this request writes anyway
+    # Only a request that writes anyway refreshes it: on a reading request the change would be flushed by the
+    # next query (an UPDATE rolled back at the end, taking the row's lock — every tab of this login would queue
+    # on it — and on SQLite a reading transaction refused the write lock: "database is locked").
+    if will_write() and (row.last_seen_at is None or now - row.last_seen_at > SEEN_EVERY):
+        row.last_seen_at = now
     return user
 
 

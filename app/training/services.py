@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.accounts.merging import register_merge_step
 from app.accounts.models import Country, User
@@ -317,7 +317,7 @@ def upcoming_meetings(user: User, limit: int = 20) -> list[TrainingSession]:
     return list(db.session.scalars(select(TrainingSession).join(
         Enrolment, (Enrolment.course_id == TrainingSession.course_id) & (Enrolment.user_id == user.id)).where(
         Enrolment.status == EnrolmentStatus.ENROLLED, TrainingSession.ends_at >= utcnow())
-        .options(selectinload(TrainingSession.course))  # the lists name each meeting's course
+        .options(joinedload(TrainingSession.course))  # the lists name each meeting's course (same query)
         .order_by(TrainingSession.starts_at).limit(limit)))
 
 

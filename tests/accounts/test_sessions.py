@@ -113,3 +113,36 @@ def _token(client) -> str:
 
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/login").get_data(as_text=True))
     return match.group(1)
+
+
+def test_only_writing_requests_refresh_when_a_login_was_last_seen(client, login, db):
+    """A reading page never writes the login row: an UPDATE there would be rolled back at the end anyway, yet hold
+    the row's lock meanwhile (every tab of the login queues on it) and, on SQLite, be refused the write lock."""
+    from datetime import timedelta
+
+    from sqlalchemy import event
+
+    from app.core.db import utcnow
+
+    user = create_user(Role.TRAINEE)
+    login(user)
+    long_ago = utcnow() - timedelta(hours=1)
+    db.session.execute(UserSession.__table__.update().values(last_seen_at=long_ago))
+    db.session.commit()
+    writes: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE")):
+            writes.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.get("/profile").status_code == 200
+        assert client.get("/").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert not [w for w in writes if "user_sessions" in w]
+    client.post_form("/notifications/read-all")  # a writing request refreshes it
+    db.session.expire_all()
+    seen = db.session.scalar(select(UserSession.last_seen_at).where(UserSession.user_id == user.id))
+    assert seen is not None and seen.replace(tzinfo=None) > long_ago.replace(tzinfo=None)
