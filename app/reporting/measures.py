@@ -32,6 +32,7 @@ from app.events.models import Event
 from app.extensions import db
 from app.network.models import Company
 from app.placements.models import EntryStatus, LogbookEntry, Placement, PlacementStatus
+from app.reporting import summaries
 from app.reporting.models import EnrolmentSummary as Summary, Measure
 from app.training.membership import with_meetings
 from app.training.models import ATTENDED, Attendance, AttendanceStatus, MeetingStatus, TrainingSession
@@ -170,6 +171,7 @@ def with_summaries(query: Select) -> tuple[Select, Held]:
     to come take out of them. Summaries count every meeting of theirs; which are held depends on the clock, so the
     few meetings still to come (and any record already made for them) are counted now and subtracted: someone
     enrolled now belongs to all of them, someone withdrawn to none."""
+    summaries.settle(db.session())  # what this transaction wrote so far counts
     upcoming = and_(TrainingSession.status == MeetingStatus.SCHEDULED, TrainingSession.starts_at > utcnow())
     counts = (select(TrainingSession.course_id, func.count().label("meetings")).where(upcoming)
               .group_by(TrainingSession.course_id).subquery("upcoming_meetings"))

@@ -155,7 +155,7 @@ def at_risk_html(scope: Scope, page: int, args: dict) -> str:
     """One page of the at-risk list, rendered (the part the cache keeps): the page's rows and the count, from SQL."""
     total, _people = risk.at_risk_counts(scope)
     pages = max(1, (total + AT_RISK_PER_PAGE - 1) // AT_RISK_PER_PAGE)
-    people = risk.at_risk_page(scope, page, AT_RISK_PER_PAGE) if page <= pages else []
+    people = risk.at_risk_page(scope, page, AT_RISK_PER_PAGE)  # past the last page: none (the same queries)
     return render_template("reporting/_at_risk_page.html", people=people, total=total, page=page, pages=pages,
                            args=args)
 

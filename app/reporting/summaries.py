@@ -23,7 +23,6 @@ from app.core import changes
 from app.enrolment.models import Enrolment, EnrolmentEvent
 from app.extensions import db
 from app.learning.models import LessonProgress, QuizAttempt
-from app.reporting.measures import _hours
 from app.reporting.models import EnrolmentSummary
 from app.training.membership import enrolled_periods, with_meetings
 from app.training.models import ATTENDED, Attendance, AttendanceStatus, MeetingStatus, TrainingSession
@@ -95,11 +94,18 @@ def _after_flush(session: Session, _context) -> None:
             _note(session, obj, changed=True)
 
 
-def _before_commit(session: Session) -> None:
-    session.flush()
+def settle(session: Session) -> None:
+    """Bring the summaries up to date with what this transaction wrote so far: before it commits, and before a
+    report reads them in the middle of one (a service that wrote and then reads figures sees its own writes)."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()
     pending = session.info.pop(PENDING, None)
     if pending:
         refresh(pending, session)
+
+
+def _before_commit(session: Session) -> None:
+    settle(session)
 
 
 def _after_transaction_end(session: Session, transaction) -> None:
@@ -112,8 +118,21 @@ def _core_writes(keys: list) -> None:
     _pending(db.session()).pairs.update(keys)
 
 
+#: Attributes naming whose summary a row feeds: their previous value is loaded when they change (active history),
+#: so a record moved to another person or course updates the summaries on both sides.
+KEYS = (Attendance.user_id, Attendance.session_id, LessonProgress.user_id, LessonProgress.course_id,
+        QuizAttempt.user_id, Enrolment.user_id, Enrolment.course_id, EnrolmentEvent.enrolment_id,
+        TrainingSession.course_id)
+
+
+def _keep_previous(target, value, oldvalue, initiator):
+    return value
+
+
 def init_app(app) -> None:
     if not event.contains(Session, "after_flush", _after_flush):
+        for attribute in KEYS:
+            event.listen(attribute, "set", _keep_previous, active_history=True, retval=True)
         event.listen(Session, "after_flush", _after_flush)
         event.listen(Session, "before_commit", _before_commit)
         event.listen(Session, "after_transaction_end", _after_transaction_end)
@@ -176,6 +195,7 @@ def _write(session: Session, rows: list[dict], ids: list[int]) -> None:
 
 def compute(session: Session, *only) -> list[dict]:
     """The summary rows of the enrolments matching ``only`` (conditions on ``Enrolment``; none: all)."""
+    from app.reporting.measures import _hours
     scheduled = TrainingSession.status == MeetingStatus.SCHEDULED
     attended = and_(scheduled, Attendance.status.in_(ATTENDED))
     count = lambda condition: func.coalesce(func.sum(case((condition, 1), else_=0)), 0)  # noqa: E731
