@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from flask_babel import (
     get_locale,
     get_timezone,
@@ -164,7 +164,17 @@ def group_labels(dimension: str) -> dict:
 
 def company_labels(course_ids: frozenset[int] | None = None) -> dict[str, str]:
     """Employer key (``measures.company_key``) → what the reports show: the member's name, or the name as written
-    marked "not in the directory". Two queries; with ``course_ids``, only employers of those courses' people."""
+    marked "not in the directory". Two queries (once per request: the filter form and the tables both need them);
+    with ``course_ids``, only employers of those courses' people."""
+    if not has_request_context():
+        return _company_labels(course_ids)
+    known = g.setdefault("reporting_company_labels", {})
+    if course_ids not in known:
+        known[course_ids] = _company_labels(course_ids)
+    return known[course_ids]
+
+
+def _company_labels(course_ids: frozenset[int] | None) -> dict[str, str]:
     people = select(User.employer_id, User.company_name).where(User.role == Role.TRAINEE)
     if course_ids is not None:
         people = people.where(User.id.in_(select(Enrolment.user_id).where(

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import and_, case, delete, event, func, insert, inspect, select, tuple_
+from sqlalchemy import and_, case, delete, event, func, insert, inspect, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from app.core import changes
@@ -37,14 +37,18 @@ class Pending:
     """What the current transaction touched, until it commits."""
 
     def __init__(self) -> None:
-        self.pairs: set[tuple[int, int]] = set()  # (user, course)
+        self.pairs: set[tuple[int, int]] = set()  # (user, course): enrolments changed
+        self.gone: set[tuple[int, int]] = set()  # (user, course): enrolments deleted
+        self.lessons: set[tuple[int, int]] = set()  # (user, course): lesson progress (only moments change)
+        self.quizzes: set[int] = set()  # users: quiz attempts (only moments change, of every enrolment)
         self.attendance: set[tuple[int, int]] = set()  # (user, meeting)
         self.users: set[int] = set()  # every enrolment of the person (quiz attempts are not per course)
         self.courses: set[int] = set()  # every enrolment of the course (its meetings changed)
         self.enrolments: set[int] = set()
 
     def __bool__(self) -> bool:
-        return bool(self.pairs or self.attendance or self.users or self.courses or self.enrolments)
+        return bool(self.pairs or self.gone or self.lessons or self.quizzes or self.attendance or self.users
+                    or self.courses or self.enrolments)
 
 
 def _pending(session: Session) -> Pending:
@@ -61,16 +65,19 @@ def _values(obj, name: str) -> list:
     return [v for v in values if v is not None] or [getattr(obj, name, None)]
 
 
-def _note(session: Session, obj, changed: bool) -> None:
+def _note(session: Session, obj, changed: bool, deleted: bool = False) -> None:
     pending = _pending(session)
     if isinstance(obj, Attendance):
         pending.attendance.update((u, s) for u in _values(obj, "user_id") for s in _values(obj, "session_id"))
     elif isinstance(obj, LessonProgress):
-        pending.pairs.update((u, c) for u in _values(obj, "user_id") for c in _values(obj, "course_id"))
+        pending.lessons.update((u, c) for u in _values(obj, "user_id") for c in _values(obj, "course_id"))
     elif isinstance(obj, QuizAttempt):
-        pending.users.update(_values(obj, "user_id"))
+        pending.quizzes.update(_values(obj, "user_id"))
     elif isinstance(obj, Enrolment):
-        pending.pairs.update((u, c) for u in _values(obj, "user_id") for c in _values(obj, "course_id"))
+        pairs = {(u, c) for u in _values(obj, "user_id") for c in _values(obj, "course_id")}
+        pending.pairs.update(pairs)
+        if deleted:
+            pending.gone.update(pairs)
     elif isinstance(obj, EnrolmentEvent):
         pending.enrolments.update(_values(obj, "enrolment_id"))
     elif isinstance(obj, TrainingSession):
@@ -88,7 +95,7 @@ def _after_flush(session: Session, _context) -> None:
             _note(session, obj, changed=False)
     for obj in session.deleted:
         if isinstance(obj, TRACKED):
-            _note(session, obj, changed=False)
+            _note(session, obj, changed=False, deleted=True)
     for obj in session.dirty:
         if isinstance(obj, TRACKED) and session.is_modified(obj, include_collections=False):
             _note(session, obj, changed=True)
@@ -115,7 +122,7 @@ def _after_transaction_end(session: Session, transaction) -> None:
 
 def _core_writes(keys: list) -> None:
     """``changes.mark("lesson_progress", [(user_id, course_id), ...])``: a Core statement wrote lesson progress."""
-    _pending(db.session()).pairs.update(keys)
+    _pending(db.session()).lessons.update(keys)
 
 
 #: Attributes naming whose summary a row feeds: their previous value is loaded when they change (active history),
@@ -146,7 +153,7 @@ def _chunks(values: Iterable, size: int = CHUNK) -> Iterable[list]:
         yield values[start:start + size]
 
 
-def _enrolment_ids(pending: Pending, session: Session) -> tuple[set[int], set[tuple[int, int]]]:
+def _enrolment_ids(pending: Pending, session: Session) -> set[int]:
     """The enrolments whose summaries the pending changes touch (whatever their status)."""
     pairs = set(pending.pairs)
     if pending.attendance:
@@ -161,20 +168,47 @@ def _enrolment_ids(pending: Pending, session: Session) -> tuple[set[int], set[tu
     conditions += [tuple_(Enrolment.user_id, Enrolment.course_id).in_(chunk) for chunk in _chunks(pairs)]
     for condition in conditions:
         ids.update(session.scalars(select(Enrolment.id).where(condition)))
-    return ids, pairs
+    return ids
 
 
 def refresh(pending: Pending, session: Session | None = None) -> int:
     """Recompute the summaries of the enrolments ``pending`` touched; drop those of enrolments gone."""
     session = session or db.session()
-    ids, pairs = _enrolment_ids(pending, session)
-    for chunk in _chunks(pairs):  # enrolments deleted in this transaction leave no summary behind
+    ids = _enrolment_ids(pending, session)
+    for chunk in _chunks(pending.gone):  # enrolments deleted in this transaction leave no summary behind
         session.execute(delete(EnrolmentSummary).where(
             tuple_(EnrolmentSummary.user_id, EnrolmentSummary.course_id).in_(chunk),
             EnrolmentSummary.enrolment_id.not_in(select(Enrolment.id))))
+    _update_moments(session, pending)
     for chunk in _chunks(sorted(ids)):
         _write(session, compute(session, Enrolment.id.in_(chunk)), chunk)
     return len(ids)
+
+
+def _later(first, second):
+    """The later of two moments, either may be missing (SQL; SQLite's MAX of several is NULL if any is)."""
+    return case((first.is_(None), second), (second.is_(None), first), (first > second, first), else_=second)
+
+
+def _update_moments(session: Session, pending: Pending) -> None:
+    """Lesson progress and quiz attempts change only the last moments: one UPDATE each, not a recomputation (a
+    lesson page records every visit)."""
+    summary = EnrolmentSummary
+    for chunk in _chunks(pending.lessons):
+        lesson = (select(func.max(LessonProgress.last_opened_at))
+                  .where(LessonProgress.user_id == summary.user_id, LessonProgress.course_id == summary.course_id)
+                  .scalar_subquery())
+        session.execute(update(summary).where(tuple_(summary.user_id, summary.course_id).in_(chunk)).values(
+            last_lesson_at=lesson,
+            last_activity_at=_later(_later(summary.last_seen_at, lesson), summary.last_quiz_at))
+            .execution_options(synchronize_session=False))
+    for chunk in _chunks(pending.quizzes):
+        quiz = select(func.max(QuizAttempt.started_at)).where(QuizAttempt.user_id == summary.user_id) \
+            .scalar_subquery()
+        session.execute(update(summary).where(summary.user_id.in_(chunk)).values(
+            last_quiz_at=quiz,
+            last_activity_at=_later(_later(summary.last_seen_at, summary.last_lesson_at), quiz))
+            .execution_options(synchronize_session=False))
 
 
 def rebuild(session: Session | None = None) -> int:
