@@ -74,6 +74,11 @@ def _note(session: Session, obj, changed: bool, deleted: bool = False) -> None:
     elif isinstance(obj, QuizAttempt):
         pending.quizzes.update(_values(obj, "user_id"))
     elif isinstance(obj, Enrolment):
+        # Status and completion are read from the enrolment itself (and who belongs to which meeting from its
+        # history, ``EnrolmentEvent``): only a new, deleted or moved enrolment changes its summary.
+        state = inspect(obj)
+        if changed and not any(state.attrs[name].history.has_changes() for name in ("user_id", "course_id")):
+            return
         pairs = {(u, c) for u in _values(obj, "user_id") for c in _values(obj, "course_id")}
         pending.pairs.update(pairs)
         if deleted:
