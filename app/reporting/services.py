@@ -182,7 +182,8 @@ def _company_labels(course_ids: frozenset[int] | None) -> dict[str, str]:
     members = {f"{measures.MEMBER_KEY}{i}": name for i, name in db.session.execute(
         select(Company.id, Company.name).where(Company.id.in_(people.with_only_columns(User.employer_id)
                                                                .where(User.employer_id.is_not(None)))))}
-    others = {f"{measures.OTHER_KEY}{name}": _("%(name)s (not in the directory)", name=name)
+    marked = _("%(name)s (not in the directory)")  # translated once, filled per name (they are hundreds)
+    others = {f"{measures.OTHER_KEY}{name}": marked % {"name": name}
               for name in db.session.scalars(people.with_only_columns(User.company_name).where(
                   User.employer_id.is_(None), User.company_name.is_not(None)).distinct())}
     return {**members, **others, measures.OTHER_KEY: _("(no company given)")}
