@@ -38,6 +38,7 @@ from app.training.membership import with_meetings
 from app.training.models import ATTENDED, Attendance, AttendanceStatus, MeetingStatus, TrainingSession
 
 Person = db.aliased(User, name="person")
+_hours = summaries.hours_between  # hours between two timestamp columns, in the database's own arithmetic
 #: The trainee's employer (a member of the network), as opposed to ``Company``, the host firm of a placement.
 Employer = db.aliased(Company, name="employer")
 #: Another copy of the employer table for subqueries inside queries that already join ``Company`` (the host) or
@@ -228,13 +229,6 @@ def placements(scope: Scope, *columns) -> Select:
 
 def cross_border():
     return Person.country != Company.country
-
-
-def _hours(start_column, end_column):
-    """Hours between two timestamp columns, in the database's own date arithmetic."""
-    if db.engine.dialect.name == "postgresql":
-        return func.extract("epoch", end_column - start_column) / 3600.0
-    return (func.julianday(end_column) - func.julianday(start_column)) * 24.0
 
 
 # -- the measures ---------------------------------------------------------------------------------------------

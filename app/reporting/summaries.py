@@ -6,16 +6,15 @@ history and meetings (a meeting's time, status or course changes which meetings 
 transaction commits it recomputes those enrolments' summaries with a few grouped queries. Writes the ORM does not
 see (Core ``INSERT … ON CONFLICT``) are announced through ``app.core.changes.mark`` and handled the same way.
 
-``rebuild`` recomputes every summary (``flask reporting rebuild-summaries``: after the migration that adds the
-table, after a restore or a bulk load that bypassed the session, or if one is ever suspected wrong).
+``rebuild`` recomputes every summary (``flask reporting rebuild-summaries``, ``app.reporting.cli``: after the
+migration that adds the table, after a restore or a bulk load that bypassed the session, or if one is ever
+suspected wrong).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-import click
-from flask.cli import with_appcontext
 from sqlalchemy import and_, case, delete, event, func, insert, inspect, select, tuple_, update
 from sqlalchemy.orm import Session
 
@@ -232,16 +231,22 @@ def _write(session: Session, rows: list[dict], ids: list[int]) -> None:
         session.execute(insert(EnrolmentSummary), rows)
 
 
+def hours_between(start_column, end_column):
+    """Hours between two timestamp columns, in the database's own date arithmetic."""
+    if db.engine.dialect.name == "postgresql":
+        return func.extract("epoch", end_column - start_column) / 3600.0
+    return (func.julianday(end_column) - func.julianday(start_column)) * 24.0
+
+
 def compute(session: Session, *only) -> list[dict]:
     """The summary rows of the enrolments matching ``only`` (conditions on ``Enrolment``; none: all)."""
-    from app.reporting.measures import _hours
     scheduled = TrainingSession.status == MeetingStatus.SCHEDULED
     attended = and_(scheduled, Attendance.status.in_(ATTENDED))
     count = lambda condition: func.coalesce(func.sum(case((condition, 1), else_=0)), 0)  # noqa: E731
     meetings = with_meetings(select(
         Enrolment.id, count(scheduled), count(attended),
         count(and_(scheduled, Attendance.status == AttendanceStatus.EXCUSED)),
-        func.coalesce(func.sum(case((attended, _hours(TrainingSession.starts_at, TrainingSession.ends_at)),
+        func.coalesce(func.sum(case((attended, hours_between(TrainingSession.starts_at, TrainingSession.ends_at)),
                                     else_=0)), 0),
         func.max(Attendance.recorded_at)).select_from(Enrolment), *only) \
         .outerjoin(Attendance, and_(Attendance.session_id == TrainingSession.id,
@@ -272,23 +277,3 @@ def compute(session: Session, *only) -> list[dict]:
                      "open_period": enrolment_id in open_ids, "last_seen_at": seen, "last_lesson_at": lesson,
                      "last_quiz_at": quiz, "last_activity_at": max(moments) if moments else None})
     return rows
-
-
-# -- the command ---------------------------------------------------------------------------------------------------
-@click.group("reporting")
-def reporting_cli() -> None:
-    """Reports: the figures kept for them."""
-
-
-@reporting_cli.command("rebuild-summaries")
-@with_appcontext
-def rebuild_summaries_command() -> None:
-    """Recompute every enrolment's summary (after the upgrade that adds them, a restore, or a bulk load)."""
-    try:
-        count = rebuild()
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    click.echo(f"Enrolment summaries rebuilt: {count}.")
-
