@@ -313,6 +313,11 @@ def generate(media_objects: bool = True) -> dict:
                                             "created_at": now}], Enrolment.id)[0]
         _insert(EnrolmentEvent, [{"enrolment_id": enrolment_id, "to_status": EnrolmentStatus.ENROLLED,
                                   "source": "bench", "created_at": now}])
+    # The rows above went in as bulk Core inserts, past the session's bookkeeping: the reports' per-enrolment
+    # summaries are computed once for all of them.
+    from app.reporting.summaries import rebuild
+
+    rebuild()
     db.session.add(SiteSetting(key=MARKER, value=json.dumps(description)))
     return description
 

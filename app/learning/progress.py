@@ -14,6 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.accounts.models import User
 from app.catalogue.models import Course, Lesson, Material, MaterialKind, MaterialStatus
+from app.core import changes
 from app.core.db import utcnow
 from app.core.errors import DomainError
 from app.core.translated import pick
@@ -42,6 +43,7 @@ def lesson_opened(user: User, lesson: Lesson, now: datetime | None = None) -> Le
     statement = statement.on_conflict_do_update(index_elements=["user_id", "lesson_id"],
                                                 set_={"last_opened_at": now})
     db.session.execute(statement)
+    changes.mark("lesson_progress", [(user.id, lesson.course_id)])  # a Core write: tell who keeps figures on it
     return db.session.scalars(select(LessonProgress).where(
         LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id)
         .execution_options(populate_existing=True)).one()

@@ -21,8 +21,11 @@ def blueprints():
 
 
 def init_app(app):
-    from app.reporting import demo, home, notices  # noqa: F401  (demo seeder, notification kinds and schedule)
+    from app.reporting import cli, demo, home, notices, summaries  # noqa: F401  (demo seeder, notification kinds, schedule)
     from app.reporting.services import unit_label
+
+    summaries.init_app(app)  # the per-enrolment summaries follow every write
+    app.cli.add_command(cli.reporting_cli)
 
     app.add_template_filter(unit_label, "unit")
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select, String, and_, case, cast, distinct, exists, func, literal, or_, select
+from sqlalchemy import Select, String, and_, case, cast, distinct, exists, func, literal, or_, select, union_all
 
 from app.accounts.models import Country, Gender, User
 from app.catalogue.models import Course
@@ -32,11 +32,13 @@ from app.events.models import Event
 from app.extensions import db
 from app.network.models import Company
 from app.placements.models import EntryStatus, LogbookEntry, Placement, PlacementStatus
-from app.reporting.models import Measure
+from app.reporting import summaries
+from app.reporting.models import EnrolmentSummary as Summary, Measure
 from app.training.membership import with_meetings
 from app.training.models import ATTENDED, Attendance, AttendanceStatus, MeetingStatus, TrainingSession
 
 Person = db.aliased(User, name="person")
+_hours = summaries.hours_between  # hours between two timestamp columns, in the database's own arithmetic
 #: The trainee's employer (a member of the network), as opposed to ``Company``, the host firm of a placement.
 Employer = db.aliased(Company, name="employer")
 #: Another copy of the employer table for subqueries inside queries that already join ``Company`` (the host) or
@@ -153,6 +155,66 @@ def rate(expected, attended, excused) -> float | None:
     return (attended or 0) / counted if counted > 0 else None
 
 
+@dataclass(frozen=True)
+class Held:
+    """Per enrolment, from its summary: the held meetings of theirs, attended, excused, hours attended, and the
+    meetings of theirs still to come (SQL expressions over a query joined by ``with_summaries``)."""
+
+    expected: object
+    attended: object
+    excused: object
+    hours: object
+    upcoming: object
+
+
+def with_summaries(query: Select) -> tuple[Select, Held]:
+    """``query`` (selecting from ``Enrolment``) joined to the enrolments' summaries and to what the meetings still
+    to come take out of them. Summaries count every meeting of theirs; which are held depends on the clock, so the
+    few meetings still to come (and any record already made for them) are counted now and subtracted: someone
+    enrolled now belongs to all of them, someone withdrawn to none."""
+    summaries.settle(db.session())  # what this transaction wrote so far counts
+    upcoming = and_(TrainingSession.status == MeetingStatus.SCHEDULED, TrainingSession.starts_at > utcnow())
+    counts = (select(TrainingSession.course_id, func.count().label("meetings")).where(upcoming)
+              .group_by(TrainingSession.course_id).subquery("upcoming_meetings"))
+    total = lambda condition, value=1: func.sum(case((condition, value), else_=0))  # noqa: E731
+    marks = (select(Attendance.user_id, TrainingSession.course_id,
+                    total(Attendance.status.in_(ATTENDED)).label("attended"),
+                    total(Attendance.status == AttendanceStatus.EXCUSED).label("excused"),
+                    total(Attendance.status.in_(ATTENDED), _hours(TrainingSession.starts_at,
+                                                                  TrainingSession.ends_at)).label("hours"))
+             .join(TrainingSession, TrainingSession.id == Attendance.session_id).where(upcoming)
+             .group_by(Attendance.user_id, TrainingSession.course_id).subquery("upcoming_marks"))
+    query = (query.outerjoin(Summary, Summary.enrolment_id == Enrolment.id)
+             .outerjoin(counts, counts.c.course_id == Enrolment.course_id)
+             .outerjoin(marks, and_(marks.c.user_id == Enrolment.user_id, marks.c.course_id == Enrolment.course_id)))
+    enrolled_now = Summary.open_period.is_(True)
+
+    def held(everything, to_come):
+        return func.coalesce(case((enrolled_now, everything - func.coalesce(to_come, 0)), else_=everything), 0)
+
+    return query, Held(held(Summary.meetings, counts.c.meetings), held(Summary.attended, marks.c.attended),
+                       held(Summary.excused, marks.c.excused), held(Summary.attended_hours, marks.c.hours),
+                       case((enrolled_now, func.coalesce(counts.c.meetings, 0)), else_=0))
+
+
+def summaries_cover(scope: Scope) -> bool:
+    """Whether the summaries answer the scope's attendance figures: they count every meeting, so only a period
+    that leaves out no held meeting (none, or one spanning them all, as the project's indicators do)."""
+    if scope.start is None and scope.end is None:
+        return True
+    return not db.session.scalar(select(exists().where(
+        TrainingSession.course_id.is_not(None), TrainingSession.status == MeetingStatus.SCHEDULED,
+        TrainingSession.starts_at <= utcnow(), ~in_period(TrainingSession.starts_at, scope))))
+
+
+def _held_totals(scope: Scope) -> tuple:
+    query, held = with_summaries(enrolments(scope))
+    expected, attended, excused, hours = db.session.execute(query.add_columns(
+        func.sum(held.expected), func.sum(held.attended), func.sum(held.excused), func.sum(held.hours))).one()
+    # PostgreSQL sums integers as numeric: back to plain numbers
+    return int(expected or 0), int(attended or 0), int(excused or 0), float(hours or 0)
+
+
 def placements(scope: Scope, *columns) -> Select:
     """Placements in scope, joined to the trainee (``Person``) and the host firm."""
     query = (select(*columns).select_from(Placement).join(Person, Person.id == Placement.trainee_id)
@@ -167,13 +229,6 @@ def placements(scope: Scope, *columns) -> Select:
 
 def cross_border():
     return Person.country != Company.country
-
-
-def _hours(start_column, end_column):
-    """Hours between two timestamp columns, in the database's own date arithmetic."""
-    if db.engine.dialect.name == "postgresql":
-        return func.extract("epoch", end_column - start_column) / 3600.0
-    return (func.julianday(end_column) - func.julianday(start_column)) * 24.0
 
 
 # -- the measures ---------------------------------------------------------------------------------------------
@@ -195,6 +250,8 @@ def meetings_held(scope: Scope) -> int:
 
 
 def attendance_rate(scope: Scope) -> float | None:
+    if summaries_cover(scope):
+        return rate(*_held_totals(scope)[:3])
     return rate(*db.session.execute(held_meeting_pairs(scope, *attendance_columns())).one())
 
 
@@ -207,9 +264,12 @@ def placements_completed(scope: Scope, only_cross_border: bool = False) -> int:
 
 
 def trainee_hours(scope: Scope) -> float:
-    meeting_hours = db.session.scalar(held_meeting_pairs(
-        scope, func.coalesce(func.sum(_hours(TrainingSession.starts_at, TrainingSession.ends_at)), 0))
-        .where(Attendance.status.in_(ATTENDED))) or 0
+    if summaries_cover(scope):
+        meeting_hours = _held_totals(scope)[3] or 0
+    else:
+        meeting_hours = db.session.scalar(held_meeting_pairs(
+            scope, func.coalesce(func.sum(_hours(TrainingSession.starts_at, TrainingSession.ends_at)), 0))
+            .where(Attendance.status.in_(ATTENDED))) or 0
     logbook_hours = db.session.scalar(
         placements(scope, func.coalesce(func.sum(LogbookEntry.hours), 0))
         .join(LogbookEntry, LogbookEntry.placement_id == Placement.id)
@@ -384,23 +444,107 @@ class Row:
 def breakdown(scope: Scope, dimension: str) -> list[Row]:
     """Completion, attendance and placement figures grouped by specialisation, trainee country or employer —
     three queries, whatever the data."""
-    rows: dict[object, Row] = {}
+    return breakdowns(scope, (dimension,))[dimension]
 
-    def row(key) -> Row:
-        key = key.value if hasattr(key, "value") else key
-        return rows.setdefault(key, Row(key))
 
+def breakdowns(scope: Scope, dimensions=DIMENSIONS) -> dict[str, list[Row]]:
+    """``breakdown`` for several dimensions: two grouped queries over the per-enrolment summaries when they answer
+    the scope (``summaries_cover``), else two per dimension over every (person, held meeting) pair; and one per
+    dimension over the placements."""
+    tables: dict[str, dict[object, Row]] = {dimension: {} for dimension in dimensions}
+    if summaries_cover(scope):
+        _summary_figures(scope, tables)
+    else:
+        for dimension in dimensions:
+            _pair_figures(scope, dimension, tables[dimension])
+    for dimension in dimensions:
+        _placement_figures(scope, dimension, tables[dimension])
+    return {dimension: sorted(rows.values(), key=lambda r: str(r.key)) for dimension, rows in tables.items()}
+
+
+def _row(rows: dict[object, Row], key) -> Row:
+    key = key.value if hasattr(key, "value") else key
+    return rows.setdefault(key, Row(key))
+
+
+def _summary_figures(scope: Scope, tables: dict[str, dict[object, Row]]) -> None:
+    """Enrolment and attendance figures of every dimension from two grouped queries over the enrolments in scope
+    and their summaries: sums add up across groups; people are counted once per group, and as a person has one
+    country, employer and region, counts per (country, employer, region) add up too — per specialisation they are
+    counted separately (a person may follow two)."""
+    region_row = db.aliased(Company, name="region_row")  # not ``EmployerRow``: the region filter's subquery uses it
+    in_time = in_period(Enrolment.created_at, scope)
+    query, held = with_summaries(enrolments(scope))
+    # Per person and specialisation first (hash aggregates, no DISTINCT); then, over that (read once, a common
+    # table expression), per group of people and specialisation, and per group of people.
+    region = func.coalesce(region_row.region, literal("", String))
+    per_person = (query.outerjoin(region_row, region_row.id == Person.employer_id).add_columns(
+        Person.id.label("person"), Person.country.label("country"), Person.employer_id.label("employer_id"),
+        Person.company_name.label("company_name"), region.label("region"),
+        Course.specialisation_id.label("specialisation"),
+        func.max(case((in_time, 1), else_=0)).label("enrolled"),
+        func.max(case((and_(in_time, Enrolment.completed_at.is_not(None)), 1), else_=0)).label("done"),
+        func.sum(held.expected).label("expected"), func.sum(held.attended).label("attended"),
+        func.sum(held.excused).label("excused"))
+        .group_by(Person.id, Person.country, Person.employer_id, Person.company_name, region,
+                  Course.specialisation_id)
+        .cte("per_person"))
+    group = (per_person.c.country, per_person.c.employer_id, per_person.c.company_name, per_person.c.region)
+    by_course = (select(literal(1).label("kind"), *group, per_person.c.specialisation,
+                        func.sum(per_person.c.enrolled), func.sum(per_person.c.done),
+                        func.sum(per_person.c.expected), func.sum(per_person.c.attended),
+                        func.sum(per_person.c.excused))
+                 .group_by(*group, per_person.c.specialisation))
+    people = (select(per_person.c.person, *group, func.max(per_person.c.enrolled).label("enrolled"),
+                     func.max(per_person.c.done).label("done"))
+              .group_by(per_person.c.person, *group).subquery("people"))
+    people_group = (people.c.country, people.c.employer_id, people.c.company_name, people.c.region)
+    by_people = select(literal(2), *people_group, literal(None), func.sum(people.c.enrolled),
+                       func.sum(people.c.done), literal(0), literal(0), literal(0)).group_by(*people_group)
+
+    def company(employer_id, company_name) -> str:  # ``company_key`` in Python
+        return f"{MEMBER_KEY}{employer_id}" if employer_id is not None else f"{OTHER_KEY}{company_name or ''}"
+
+    found: dict[str, dict[object, list[int]]] = {d: {} for d in tables}  # key → enrolled, completed, sums
+    for kind, country, employer_id, company_name, region_code, specialisation, *figures in \
+            db.session.execute(union_all(by_course, by_people)):
+        numbers = [int(value or 0) for value in figures]
+        country = country.value if hasattr(country, "value") else country
+        keys = {"specialisation": specialisation, "country": country,
+                "company": company(employer_id, company_name), "region": region_code}
+        for dimension, table in found.items():
+            if kind == 2 and dimension == "specialisation":
+                continue
+            target = table.setdefault(keys[dimension], [0, 0, 0, 0, 0])
+            # people per specialisation come from the first part, per group of people from the second
+            first = 2 if kind == 1 and dimension != "specialisation" else 0
+            for index in range(first, 5):
+                target[index] += numbers[index]
+    for dimension, figures in found.items():
+        for key, (enrolled, done, expected, attended, excused) in figures.items():
+            if enrolled or expected:  # a group with enrolments in the period or meetings of theirs held
+                target = _row(tables[dimension], key)
+                target.enrolled, target.completed = enrolled, done
+                target.expected, target.attended, target.excused = expected, attended, excused
+
+
+def _pair_figures(scope: Scope, dimension: str, rows: dict[object, Row]) -> None:
+    """Enrolment and attendance figures from every (person, held meeting) pair: periods the summaries cannot
+    answer."""
     group = _enrolment_dimension(dimension)
     completed = func.count(distinct(case((Enrolment.completed_at.is_not(None), Enrolment.user_id))))
     for key, enrolled, done in db.session.execute(enrolments(scope, group, func.count(distinct(Enrolment.user_id)),
                                                              completed)
                                                   .where(in_period(Enrolment.created_at, scope)).group_by(group)):
-        target = row(key)
+        target = _row(rows, key)
         target.enrolled, target.completed = enrolled, done
     for key, expected, attended, excused in db.session.execute(
             held_meeting_pairs(scope, group, *attendance_columns()).group_by(group)):
-        target = row(key)
+        target = _row(rows, key)
         target.expected, target.attended, target.excused = expected, attended or 0, excused or 0
+
+
+def _placement_figures(scope: Scope, dimension: str, rows: dict[object, Row]) -> None:
     group = _placement_dimension(dimension)
     status_count = lambda *statuses: func.count(distinct(case((Placement.status.in_(statuses),  # noqa: E731
                                                                 Placement.trainee_id))))
@@ -409,10 +553,9 @@ def breakdown(scope: Scope, dimension: str) -> list[Row]:
             status_count(PlacementStatus.IN_PROGRESS), status_count(PlacementStatus.COMPLETED),
             func.count(distinct(case((and_(Placement.status == PlacementStatus.COMPLETED, cross_border()),
                                       Placement.trainee_id))))).group_by(group)):
-        target = row(key)
+        target = _row(rows, key)
         target.placements_planned, target.placements_ongoing = planned, ongoing
         target.placements_completed, target.cross_border_completed = done, cross
-    return sorted(rows.values(), key=lambda r: str(r.key))
 
 
 def placements_by_host(scope: Scope) -> list[tuple[str, str, int, int, int]]:

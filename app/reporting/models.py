@@ -4,7 +4,7 @@ stored: they are computed from the data every time (``app.reporting.measures``).
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import JSON, Float, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -66,3 +66,32 @@ class Indicator(TimestampMixin, db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     specialisation: Mapped[Specialisation | None] = relationship()
+
+
+class EnrolmentSummary(db.Model):
+    """What the reports need to know about one enrolment, kept up to date on every write
+    (``app.reporting.summaries``) so the dashboard and the at-risk list read thousands of these instead of joining
+    every attendance record. Figures about meetings cover the meetings of the course the person belongs to
+    (``app.training.membership``) that are not cancelled, held or still to come: which of them are held depends on
+    the clock, so readers subtract the few meetings still to come (``measures.held``)."""
+
+    __tablename__ = "enrolment_summaries"
+
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(index=True)
+    course_id: Mapped[int] = mapped_column(index=True)
+    #: Meetings of the course (not cancelled) the person belongs to, and of them attended (present or late) or
+    #: excused, and the hours of those attended.
+    meetings: Mapped[int] = mapped_column(default=0)
+    attended: Mapped[int] = mapped_column(default=0)
+    excused: Mapped[int] = mapped_column(default=0)
+    attended_hours: Mapped[float] = mapped_column(Float, default=0.0)
+    #: Enrolled now (an open period): the person belongs to every meeting still to come, so readers take those
+    #: out to get the held ones. Otherwise all the meetings counted above are held already.
+    open_period: Mapped[bool] = mapped_column(default=False)
+    #: Last attendance recorded at a meeting of theirs (any), lesson of the course opened, quiz started (any
+    #: course), and the latest of the three.
+    last_seen_at: Mapped[datetime | None]
+    last_lesson_at: Mapped[datetime | None]
+    last_quiz_at: Mapped[datetime | None]
+    last_activity_at: Mapped[datetime | None]

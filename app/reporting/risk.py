@@ -1,4 +1,5 @@
-"""Trainees slipping away: missed meetings, no activity, or completion out of reach — one query for everyone.
+"""Trainees slipping away: missed meetings, no activity, or completion out of reach — read from the per-enrolment
+summaries, paged and counted in SQL.
 
 Every Monday each trainer is told the at-risk trainees of their own courses (one digest) and each of those
 trainees gets a nudge (``notify_at_risk``, scheduled in ``app.reporting.notices``)."""
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import format_date, lazy_gettext as _l
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, distinct, func, literal, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
@@ -18,13 +19,11 @@ from app.core.db import utcnow
 from app.core.i18n import format_share, in_each_language
 from app.core.translated import pick
 from app.core.urls import path_for
-from app.enrolment.models import Enrolment, EnrolmentStatus
+from app.enrolment.models import Enrolment
 from app.extensions import db
-from app.learning.models import LessonProgress, QuizAttempt
 from app.notifications.services import notify
-from app.reporting.measures import Person, Scope, employer_name, enrolments, with_employer
-from app.training.membership import with_meetings
-from app.training.models import ATTENDED, Attendance, AttendanceStatus, MeetingStatus, TrainingSession
+from app.reporting.measures import Person, Scope, employer_name, enrolments, with_employer, with_summaries
+from app.reporting.models import EnrolmentSummary as Summary
 
 MISSED_MEETINGS = 2
 QUIET_DAYS = 14
@@ -63,81 +62,88 @@ def _readable(code: str, values: dict) -> dict:
     return values
 
 
-def _per_enrolment_meetings():
-    """Per current enrolment: the meetings its person belongs to (``app.training.membership``), held and still to
-    come, what they attended or were excused from, and when their attendance was last recorded."""
+def reasons_for(*, held: int, upcoming: int, attended: int, excused: int, last: datetime | None,
+                enrolled_at: datetime, needed: float, ends_on: date | None, now: datetime,
+                today: date) -> list[tuple[str, dict]]:
+    """Why an enrolment is at risk (empty: it is not), from its figures. ``risk_condition`` is the same rule in
+    SQL: keep them together."""
+    reasons: list[tuple[str, dict]] = []
+    missed = held - attended - excused
+    if missed >= MISSED_MEETINGS:
+        reasons.append(("missed", {"n": missed}))
+    if last is not None and now - last > timedelta(days=QUIET_DAYS):
+        reasons.append(("quiet", {"n": (now - last).days}))
+    elif last is None and now - enrolled_at > timedelta(days=QUIET_DAYS):
+        reasons.append(("quiet_never", {"n": (now - enrolled_at).days}))
+    counted = held + upcoming - excused
+    # compared without dividing, as SQL does: exactly at the needed share is not at risk
+    if needed and counted > 0 and (attended + upcoming) * 100 < needed * counted:
+        reasons.append(("attendance", {"reachable": round((attended + upcoming) / counted * 100), "needed": needed}))
+    if ends_on is not None and ends_on < today:
+        reasons.append(("ended", {"day": ends_on.isoformat()}))
+    return reasons
+
+
+def needed_attendance() -> dict[int, float]:
+    """Course → the attendance share (percent) its completion rule requires (courses are few)."""
+    return {course_id: (rule or {}).get("min_attendance_percent") or 0
+            for course_id, rule in db.session.execute(select(Course.id, Course.completion_rule))}
+
+
+def _risk_query(scope: Scope, now: datetime, today: date, needed: dict[int, float]):
+    """Current, not completed enrolments in scope at risk, with what the reasons need — read from the
+    per-enrolment summaries (``app.reporting.summaries``), so it pages and counts in SQL."""
+    query, held = with_summaries(enrolments(scope))
+    needed_column = case(needed, value=Course.id, else_=0) if needed else literal(0)
+    counted = held.expected + held.upcoming - held.excused
+    condition = or_(
+        held.expected - held.attended - held.excused >= MISSED_MEETINGS,
+        Summary.last_activity_at < now - timedelta(days=QUIET_DAYS),
+        and_(Summary.last_activity_at.is_(None), Enrolment.created_at < now - timedelta(days=QUIET_DAYS)),
+        and_(needed_column > 0, counted > 0, (held.attended + held.upcoming) * 100 < needed_column * counted),
+        Course.ends_on < today)
+    return query.where(Enrolment.completed_at.is_(None), condition), held
+
+
+def _entries(scope: Scope, today: date | None, page: int | None, per_page: int) -> list[AtRisk]:
     now = utcnow()
-    scheduled = TrainingSession.status == MeetingStatus.SCHEDULED
-    held = and_(scheduled, TrainingSession.starts_at <= now)
-    counts = lambda condition: func.sum(case((condition, 1), else_=0))  # noqa: E731
-    return (with_meetings(select(Enrolment.id.label("enrolment_id"), counts(held).label("held"),
-                                 counts(and_(scheduled, TrainingSession.starts_at > now)).label("upcoming"),
-                                 counts(and_(held, Attendance.status.in_(ATTENDED))).label("attended"),
-                                 counts(and_(held, Attendance.status == AttendanceStatus.EXCUSED)).label("excused"),
-                                 func.max(Attendance.recorded_at).label("last_seen")).select_from(Enrolment))
-            .outerjoin(Attendance, and_(Attendance.session_id == TrainingSession.id,
-                                        Attendance.user_id == Enrolment.user_id))
-            .where(Enrolment.status == EnrolmentStatus.ENROLLED)
-            .group_by(Enrolment.id).subquery("meetings"))
-
-
-def _last(column, user_column, course_column=None):
-    columns = [user_column] + ([course_column] if course_column is not None else [])
-    return select(*columns, func.max(column).label("last")).group_by(*columns).subquery()
-
-
-def at_risk(scope: Scope, today: date | None = None) -> list[AtRisk]:
-    today = today or utcnow().date()
-    now = utcnow()
-    meetings = _per_enrolment_meetings()
-    lessons = _last(LessonProgress.last_opened_at, LessonProgress.user_id, LessonProgress.course_id)
-    quizzes = _last(QuizAttempt.started_at, QuizAttempt.user_id)
-    query = (with_employer(enrolments(
-        scope, Enrolment.id, Person.id, Person.full_name, Person.email, Person.country, employer_name(), Course.id,
-        Course.title, Course.ends_on, Course.completion_rule, Enrolment.created_at, meetings.c.held,
-        meetings.c.upcoming, meetings.c.attended, meetings.c.excused, meetings.c.last_seen, lessons.c.last,
-        quizzes.c.last))
-             .outerjoin(meetings, meetings.c.enrolment_id == Enrolment.id)
-             .outerjoin(lessons, and_(lessons.c.user_id == Person.id, lessons.c.course_id == Course.id))
-             .outerjoin(quizzes, quizzes.c.user_id == Person.id)
-             .where(Enrolment.completed_at.is_(None))
-             .order_by(Person.full_name, Person.id, Course.id))
+    today = today or now.date()
+    needed = needed_attendance()
+    query, held = _risk_query(scope, now, today, needed)
+    query = with_employer(query.add_columns(
+        Enrolment.id, Person.id, Person.full_name, Person.email, Person.country, employer_name(), Course.id,
+        Course.title, Course.ends_on, Enrolment.created_at, held.expected, held.upcoming, held.attended,
+        held.excused, Summary.last_activity_at)).order_by(Person.full_name, Person.id, Course.id)
+    if page is not None:
+        query = query.limit(per_page).offset((page - 1) * per_page)
     found = []
-    for (enrolment_id, user_id, name, email, country, company, course_id, title, ends_on, rule, enrolled_at,
-         held, upcoming, attended, excused, last_seen, last_lesson, last_quiz) in db.session.execute(query):
-        held, upcoming, attended, excused = held or 0, upcoming or 0, attended or 0, excused or 0
-        reasons: list[tuple[str, dict]] = []
-        missed = held - attended - excused
-        if missed >= MISSED_MEETINGS:
-            reasons.append(("missed", {"n": missed}))
-        activity = [t for t in (last_seen, last_lesson, last_quiz) if t is not None]
-        last = max(activity) if activity else None
-        if last is not None and now - last > timedelta(days=QUIET_DAYS):
-            reasons.append(("quiet", {"n": (now - last).days}))
-        elif last is None and now - enrolled_at > timedelta(days=QUIET_DAYS):
-            reasons.append(("quiet_never", {"n": (now - enrolled_at).days}))
-        needed = (rule or {}).get("min_attendance_percent") or 0
-        counted = held + upcoming - excused
-        if needed and counted > 0:
-            reachable = (attended + upcoming) / counted * 100
-            if reachable < needed:
-                reasons.append(("attendance", {"reachable": round(reachable), "needed": needed}))
-        if ends_on is not None and ends_on < today:
-            reasons.append(("ended", {"day": ends_on.isoformat()}))
-        if reasons:
-            found.append(AtRisk(enrolment_id, user_id, name, email, country.value, company, course_id, title, last,
-                                reasons))
+    for (enrolment_id, user_id, name, email, country, company, course_id, title, ends_on, enrolled_at,
+         held_count, upcoming, attended, excused, last) in db.session.execute(query):
+        reasons = reasons_for(held=held_count, upcoming=upcoming, attended=attended, excused=excused, last=last,
+                              enrolled_at=enrolled_at, needed=needed.get(course_id, 0), ends_on=ends_on, now=now,
+                              today=today)
+        found.append(AtRisk(enrolment_id, user_id, name, email, country.value, company, course_id, title, last,
+                            reasons))
     return found
 
 
-def at_risk_cached(scope: Scope, fresh: bool = False) -> tuple[datetime, list[AtRisk]]:
-    """``at_risk`` kept in the shared cache for ``REPORT_CACHE_SECONDS`` (exports call ``at_risk`` directly)."""
-    from app.reporting.services import cache_delete, cache_key, cached
+def at_risk(scope: Scope, today: date | None = None) -> list[AtRisk]:
+    """Everyone at risk in scope (exports and the weekly notices)."""
+    return _entries(scope, today, None, 0)
 
-    key = cache_key("at-risk", scope)
-    if fresh:
-        cache_delete(key)
-    return cached(key, lambda: (utcnow(), at_risk(scope)))
+
+def at_risk_page(scope: Scope, page: int, per_page: int) -> list[AtRisk]:
+    """One page of ``at_risk``, paged in SQL."""
+    return _entries(scope, None, max(page, 1), per_page)
+
+
+def at_risk_counts(scope: Scope) -> tuple[int, int]:
+    """(enrolments at risk, people at risk) in scope, in one query."""
+    now = utcnow()
+    query, _held = _risk_query(scope, now, now.date(), needed_attendance())
+    enrolments_at_risk, people = db.session.execute(query.add_columns(
+        func.count(Enrolment.id), func.count(distinct(Enrolment.user_id)))).one()
+    return enrolments_at_risk or 0, people or 0
 
 
 #: The weekly notices leave out courses that ended longer ago than this (one Monday still mentions them).

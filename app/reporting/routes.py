@@ -74,7 +74,21 @@ def _generated(kind: str, params: dict, filename: str):
 def dashboard():
     form, scope = _filters()
     with_indicators = can_see_all_figures(current_user)
-    figures = services.dashboard_figures(scope, with_indicators, fresh=request.args.get("fresh") == "1")
+    placements_register = can_export_placements(current_user)
+    args = _args()
+    # The rendered figures are kept per selection (the scope holds a trainer's own courses), what the viewer may
+    # see, language and time zone (``services.html_key``) and the exact arguments their links carry.
+    key = services.html_key("dashboard-html", scope, with_indicators, placements_register, sorted(args.items()))
+    computed_at, figures_html = services.cached_html(
+        key, lambda: dashboard_figures_html(scope, with_indicators, placements_register, args),
+        fresh=request.args.get("fresh") == "1")
+    return render_template("reporting/dashboard.html", form=form, computed_at=computed_at,
+                           figures_html=figures_html, args=args, own_courses_only=scope.course_ids is not None)
+
+
+def dashboard_figures_html(scope: Scope, with_indicators: bool, placements_register: bool, args: dict) -> str:
+    """The dashboard's figures and tables, rendered (the part the cache keeps)."""
+    figures = services.dashboard_figures(scope, with_indicators)
     tables = {dimension: (rows, services.group_labels(dimension)) for dimension, rows in figures.tables.items()}
     # Employers can be hundreds: the page shows those with the most trainees; the download holds them all.
     companies = figures.tables["company"]
@@ -82,15 +96,14 @@ def dashboard():
     shown = sorted(companies, key=lambda r: (-r.enrolled, str(r.key)))[:COMPANIES_SHOWN]
     tables["company"] = (sorted(shown, key=lambda r: str(labels.get(r.key, r.key)).casefold()), labels)
     indicators = services.indicator_table(figures.indicator_values) if with_indicators else []
-    return render_template("reporting/dashboard.html", form=form, tables=tables, indicators=indicators,
-                           totals=figures.totals, hosts=figures.hosts, computed_at=figures.computed_at,
-                           args=_args(), columns={d: services.breakdown_columns(d) for d in measures.DIMENSIONS},
+    return render_template("reporting/_dashboard_figures.html", tables=tables, indicators=indicators,
+                           totals=figures.totals, hosts=figures.hosts, args=args,
+                           columns={d: services.breakdown_columns(d) for d in measures.DIMENSIONS},
                            dimension_headings=services.DIMENSION_HEADINGS, measure_labels=MEASURE_LABELS,
                            courses=_matrix_courses(scope), matrix_legend=services.matrix_legend(),
-                           companies_total=len(companies),
-                           cooperation=figures.cooperation, cooperation_label=cooperation_figures.label,
-                           people_url=url_for("reporting.people"), own_courses_only=scope.course_ids is not None,
-                           can_export_placements=can_export_placements(current_user))
+                           companies_total=len(companies), cooperation=figures.cooperation,
+                           cooperation_label=cooperation_figures.label, people_url=url_for("reporting.people"),
+                           can_export_placements=placements_register)
 
 
 def _matrix_courses(scope: Scope) -> list[tuple[int, str]]:
@@ -122,16 +135,29 @@ def export_indicators(fmt: str):
     return export_response(fmt, "mcc-indicators", columns, rows, title=_("Indicators"))
 
 
+AT_RISK_PER_PAGE = 50
+
+
 @bp.get("/at-risk")
 @role_required(*READERS)
 def at_risk():
     form, scope = _filters()
-    computed_at, people = risk.at_risk_cached(scope, fresh=request.args.get("fresh") == "1")
-    page = request.args.get("page", 1, type=int)
-    per_page = 50
-    pages = max(1, (len(people) + per_page - 1) // per_page)
-    return render_template("reporting/at_risk.html", form=form, people=people[(page - 1) * per_page:page * per_page],
-                           total=len(people), page=page, pages=pages, args=_args(), computed_at=computed_at)
+    page = max(1, min(request.args.get("page", 1, type=int), 10**6))
+    args = _args()
+    key = services.html_key("at-risk-html", scope, page, sorted(args.items()))
+    computed_at, list_html = services.cached_html(key, lambda: at_risk_html(scope, page, args),
+                                                  fresh=request.args.get("fresh") == "1")
+    return render_template("reporting/at_risk.html", form=form, list_html=list_html, args=args,
+                           computed_at=computed_at)
+
+
+def at_risk_html(scope: Scope, page: int, args: dict) -> str:
+    """One page of the at-risk list, rendered (the part the cache keeps): the page's rows and the count, from SQL."""
+    total, _people = risk.at_risk_counts(scope)
+    pages = max(1, (total + AT_RISK_PER_PAGE - 1) // AT_RISK_PER_PAGE)
+    people = risk.at_risk_page(scope, page, AT_RISK_PER_PAGE)  # past the last page: none (the same queries)
+    return render_template("reporting/_at_risk_page.html", people=people, total=total, page=page, pages=pages,
+                           args=args)
 
 
 @bp.get("/export/at-risk.<any(csv, xlsx):fmt>")

@@ -8,8 +8,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from flask import current_app
-from flask_babel import get_timezone, gettext as _, lazy_gettext as _l, lazy_pgettext as _lp, to_user_timezone
+from flask import current_app, g, has_request_context
+from flask_babel import (
+    get_locale,
+    get_timezone,
+    gettext as _,
+    lazy_gettext as _l,
+    lazy_pgettext as _lp,
+    to_user_timezone,
+)
+from markupsafe import Markup
 from sqlalchemy import case, func, select
 
 from app.accounts.models import Country, Gender, User
@@ -156,7 +164,17 @@ def group_labels(dimension: str) -> dict:
 
 def company_labels(course_ids: frozenset[int] | None = None) -> dict[str, str]:
     """Employer key (``measures.company_key``) → what the reports show: the member's name, or the name as written
-    marked "not in the directory". Two queries; with ``course_ids``, only employers of those courses' people."""
+    marked "not in the directory". Two queries (once per request: the filter form and the tables both need them);
+    with ``course_ids``, only employers of those courses' people."""
+    if not has_request_context():
+        return _company_labels(course_ids)
+    known = g.setdefault("reporting_company_labels", {})
+    if course_ids not in known:
+        known[course_ids] = _company_labels(course_ids)
+    return known[course_ids]
+
+
+def _company_labels(course_ids: frozenset[int] | None) -> dict[str, str]:
     people = select(User.employer_id, User.company_name).where(User.role == Role.TRAINEE)
     if course_ids is not None:
         people = people.where(User.id.in_(select(Enrolment.user_id).where(
@@ -164,7 +182,8 @@ def company_labels(course_ids: frozenset[int] | None = None) -> dict[str, str]:
     members = {f"{measures.MEMBER_KEY}{i}": name for i, name in db.session.execute(
         select(Company.id, Company.name).where(Company.id.in_(people.with_only_columns(User.employer_id)
                                                                .where(User.employer_id.is_not(None)))))}
-    others = {f"{measures.OTHER_KEY}{name}": _("%(name)s (not in the directory)", name=name)
+    marked = _("%(name)s (not in the directory)")  # translated once, filled per name (they are hundreds)
+    others = {f"{measures.OTHER_KEY}{name}": marked % {"name": name}
               for name in db.session.scalars(people.with_only_columns(User.company_name).where(
                   User.employer_id.is_(None), User.company_name.is_not(None)).distinct())}
     return {**members, **others, measures.OTHER_KEY: _("(no company given)")}
@@ -320,7 +339,7 @@ class DashboardFigures:
     cooperation: list = field(default_factory=list)  # app.cooperation.figures.Figures per country, total last
 
 
-def cached(key: str, compute):
+def cached(key: str, compute, seconds: int | None = None):
     """The cached value of ``key``, else ``compute()`` (stored for ``REPORT_CACHE_SECONDS``). The cache only saves
     work: when it is unreachable the figures are computed as if it were empty."""
     try:
@@ -331,7 +350,7 @@ def cached(key: str, compute):
     if value is None:
         value = compute()
         try:
-            cache.set(key, value, timeout=current_app.config["REPORT_CACHE_SECONDS"])
+            cache.set(key, value, timeout=seconds or current_app.config["REPORT_CACHE_SECONDS"])
         except Exception:
             log.warning("report cache unreachable; not storing %s", key)
     return value
@@ -343,35 +362,48 @@ def cache_key(kind: str, scope: Scope, *extra) -> str:
     return f"reporting:{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
-def dashboard_figures(scope: Scope, with_indicators: bool, fresh: bool = False) -> DashboardFigures:
-    """Totals, breakdowns, host firms and indicator values for the dashboard.
+def dashboard_figures(scope: Scope, with_indicators: bool) -> DashboardFigures:
+    """Totals, breakdowns, host firms and indicator values for the dashboard: a handful of grouped reads over the
+    per-enrolment summaries (``app.reporting.summaries``), meetings, placements and indicators. The page keeps
+    what it renders from them in the cache (``cached_html``); exports never use the cache."""
+    tables = measures.breakdowns(scope)
+    # Everyone has one country: the per-country rows add up to the totals (people and meeting pairs alike).
+    by_country = tables["country"]
+    return DashboardFigures(
+        computed_at=utcnow(),
+        totals={"enrolled": sum(r.enrolled for r in by_country), "completed": sum(r.completed for r in by_country),
+                "meetings": measures.meetings_held(scope),
+                "attendance": measures.rate(sum(r.expected for r in by_country),
+                                            sum(r.attended for r in by_country),
+                                            sum(r.excused for r in by_country)),
+                "placements": measures.placements_completed(scope),
+                "cross_border": measures.placements_completed(scope, only_cross_border=True),
+                "cooperations": measures.cross_border_cooperations(scope),
+                "event_participants": measures.event_participants(scope),
+                # firms per country: the firm's country (the trainee-country filter does not narrow firms)
+                **{f"firms_{c.value}": measures.firms_involved(scope.narrowed(country=c))
+                   for c in (Country.PL, Country.LT)}},
+        tables=tables,
+        hosts=measures.placements_by_host(scope),
+        # cooperation between members: coordinators only (firms' figures, not a trainer's courses)
+        cooperation=measures.cooperation_by_country(scope) if with_indicators else [],
+        indicator_values={s.indicator.id: s.achieved for s in indicator_table()} if with_indicators else {})
 
-    Computing them reads every attendance record in scope (about a second at 10,000 trainees), so the result is
-    kept in the shared cache for ``REPORT_CACHE_SECONDS``; the page says when it was computed and offers a
-    refresh. Exports never use the cache.
-    """
-    def compute() -> DashboardFigures:
-        return DashboardFigures(
-            computed_at=utcnow(),
-            totals={"enrolled": measures.trainees_enrolled(scope), "completed": measures.trainees_completed(scope),
-                    "meetings": measures.meetings_held(scope), "attendance": measures.attendance_rate(scope),
-                    "placements": measures.placements_completed(scope),
-                    "cross_border": measures.placements_completed(scope, only_cross_border=True),
-                    "cooperations": measures.cross_border_cooperations(scope),
-                    "event_participants": measures.event_participants(scope),
-                    # firms per country: the firm's country (the trainee-country filter does not narrow firms)
-                    **{f"firms_{c.value}": measures.firms_involved(scope.narrowed(country=c))
-                       for c in (Country.PL, Country.LT)}},
-            tables={dimension: measures.breakdown(scope, dimension) for dimension in measures.DIMENSIONS},
-            hosts=measures.placements_by_host(scope),
-            # cooperation between members: coordinators only (firms' figures, not a trainer's courses)
-            cooperation=measures.cooperation_by_country(scope) if with_indicators else [],
-            indicator_values={s.indicator.id: s.achieved for s in indicator_table()} if with_indicators else {})
 
-    key = cache_key("dashboard", scope, with_indicators)
+def cached_html(key: str, render, fresh: bool = False, seconds: int | None = None) -> tuple[datetime, Markup]:
+    """``(when computed, HTML)`` of a rendered part of a report page: from the cache, else ``render()`` now and
+    kept for ``REPORT_CACHE_SECONDS``. The key must name everything the HTML depends on (selection, the viewer's
+    reach, language, page)."""
     if fresh:
         cache_delete(key)
-    return cached(key, compute)
+    computed_at, html = cached(key, lambda: (utcnow(), str(render())), seconds)
+    return computed_at, Markup(html)  # noqa: S704  (our own templates rendered it, escaped)
+
+
+def html_key(kind: str, scope: Scope, *extra) -> str:
+    """A cache key for rendered HTML: the selection (a trainer's own courses included), the viewer's language and
+    time zone, and ``extra`` (the page, what the viewer may see)."""
+    return cache_key(kind, scope, str(get_locale()), str(get_timezone()), *extra)
 
 
 def cache_delete(key: str) -> None:

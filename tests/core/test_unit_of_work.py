@@ -287,6 +287,7 @@ ROLLBACK = re.compile(r"\.rollback\(\)")
 ALLOWED_TO_COMMIT = {
     "core/uow.py",  # the seam
     "core/cli.py", "accounts/cli.py", "catalogue/cli.py", "storage/cli.py", "network/cli.py",  # CLI commands
+    "reporting/cli.py",
     "benchdata.py",  # a CLI command (benchmark data)
     "catalogue/maintenance.py",  # `flask storage purge`: each material's purge is committed before its object goes
     # The workers' own unit of work: claim a message, do it and mark it done in one transaction, record failures.

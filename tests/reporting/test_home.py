@@ -107,11 +107,9 @@ def test_the_coordinators_home_page_runs_a_fixed_number_of_queries(client, login
 
 
 def test_the_figures_kept_warm_for_the_dashboard_are_used_when_there(db, monkeypatch):
-    from types import SimpleNamespace
-
     from sqlalchemy import select
 
-    from app.reporting import home
+    from app.reporting import services
     from app.reporting.measures import Scope
     from app.reporting.services import cache_key
 
@@ -120,9 +118,8 @@ def test_the_figures_kept_warm_for_the_dashboard_are_used_when_there(db, monkeyp
 
     class Warm:
         def get(self, key):
-            return SimpleNamespace(indicator_values={w1.id: 50}) if key == cache_key("dashboard", Scope(), True) \
-                else None
+            return {w1.id: 50} if key == cache_key("home-indicators", Scope()) else None
 
-    monkeypatch.setattr(home, "cache", Warm())
+    monkeypatch.setattr(services, "cache", Warm())
     statuses = headline_figures(create_user(Role.COORDINATOR))["indicators"]
     assert [(s.indicator.code, s.achieved) for s in statuses] == [("W1", 50), ("W5", 0)]  # W5: not cached, computed
