@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from app.accounts.models import Country, Gender, User
@@ -45,6 +46,19 @@ def _filters() -> tuple[ReportFilterForm, Scope]:
     return report_filters(request.args, current_user)
 
 
+#: What the filter form reads from the query string.
+FILTER_ARGS = ("start", "end", "specialisation", "country", "company", "region")
+
+
+def _filters_html(form: ReportFilterForm, scope: Scope) -> Markup:
+    """The filter form, rendered once per query string, reach and language and then kept (its employer list runs
+    to hundreds of options: rendering it cost more than the rest of a cached report page)."""
+    typed = sorted((k, v) for k, v in request.args.items(multi=True) if k in FILTER_ARGS)
+    key = services.html_key("filters-html", scope, typed)
+    return services.cached_html(key, lambda: render_template("reporting/_filters.html", form=form,
+                                                             hidden=None))[1]
+
+
 #: The arguments report pages carry to their links and exports (anything else in the URL is ignored).
 CARRIED_ARGS = ("start", "end", "specialisation", "country", "company", "region", "figure")
 
@@ -82,8 +96,9 @@ def dashboard():
     computed_at, figures_html = services.cached_html(
         key, lambda: dashboard_figures_html(scope, with_indicators, placements_register, args),
         fresh=request.args.get("fresh") == "1")
-    return render_template("reporting/dashboard.html", form=form, computed_at=computed_at,
-                           figures_html=figures_html, args=args, own_courses_only=scope.course_ids is not None)
+    return render_template("reporting/dashboard.html", filters_html=_filters_html(form, scope),
+                           computed_at=computed_at, figures_html=figures_html, args=args,
+                           own_courses_only=scope.course_ids is not None)
 
 
 def dashboard_figures_html(scope: Scope, with_indicators: bool, placements_register: bool, args: dict) -> str:
@@ -147,7 +162,8 @@ def at_risk():
     key = services.html_key("at-risk-html", scope, page, sorted(args.items()))
     computed_at, list_html = services.cached_html(key, lambda: at_risk_html(scope, page, args),
                                                   fresh=request.args.get("fresh") == "1")
-    return render_template("reporting/at_risk.html", form=form, list_html=list_html, args=args,
+    return render_template("reporting/at_risk.html", filters_html=_filters_html(form, scope), list_html=list_html,
+                           args=args,
                            computed_at=computed_at)
 
 

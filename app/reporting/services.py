@@ -170,7 +170,11 @@ def company_labels(course_ids: frozenset[int] | None = None) -> dict[str, str]:
         return _company_labels(course_ids)
     known = g.setdefault("reporting_company_labels", {})
     if course_ids not in known:
-        known[course_ids] = _company_labels(course_ids)
+        # Pages read them from the shared cache like the figures they label (a name typed a minute ago joins the
+        # filter when the figures are next computed); exports, built by workers, always read them afresh.
+        key = f"reporting:company-labels:{get_locale()}:" + hashlib.sha256(
+            repr(tuple(sorted(course_ids)) if course_ids is not None else None).encode()).hexdigest()[:32]
+        known[course_ids] = cached(key, lambda: _company_labels(course_ids))
     return known[course_ids]
 
 

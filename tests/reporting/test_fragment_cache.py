@@ -75,3 +75,22 @@ def test_the_at_risk_list_is_kept_per_page_and_reach(client, login, db, cache_ba
     assert client.get("/reports/at-risk?page=999").status_code == 200  # past the end: an empty page
     for page in ("-3", "abc", "99999999999999999999"):
         assert client.get(f"/reports/at-risk?page={page}").status_code < 500
+
+
+def test_the_filter_form_is_kept_per_query_string_reach_and_language(client, login, db, cache_backend):
+    """The form (hundreds of employers) is rendered once per query string, reach and language: the values typed
+    and their errors come back as typed, a trainer never gets the coordinator's employer list."""
+    world = w.build()
+    login(create_user(Role.COORDINATOR, language="en"))
+    page = client.get("/reports/?start=2026-13-01").get_data(as_text=True)
+    assert 'value="2026-13-01"' in page and "Not a valid date value." in page
+    again = client.get("/reports/?start=2026-13-01").get_data(as_text=True)
+    assert 'value="2026-13-01"' in again and "Not a valid date value." in again
+    other = client.get("/reports/?country=LT").get_data(as_text=True)
+    assert 'value="2026-13-01"' not in other and "Not a valid date value." not in other
+    assert '<option selected value="LT">' in other
+    login(create_user(Role.COORDINATOR, language="lt"))
+    assert "Filtruoti" in client.get("/reports/?country=LT").get_data(as_text=True)
+    coordinators = client.get("/reports/at-risk").get_data(as_text=True).count("<option")
+    login(world.trainer)  # own courses only: fewer employers to choose from
+    assert client.get("/reports/at-risk").get_data(as_text=True).count("<option") < coordinators
