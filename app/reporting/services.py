@@ -190,7 +190,8 @@ def _company_labels(course_ids: frozenset[int] | None) -> dict[str, str]:
     others = {f"{measures.OTHER_KEY}{name}": marked % {"name": name}
               for name in db.session.scalars(people.with_only_columns(User.company_name).where(
                   User.employer_id.is_(None), User.company_name.is_not(None)).distinct())}
-    return {**members, **others, measures.OTHER_KEY: _("(no company given)")}
+    labels = {**members, **others, measures.OTHER_KEY: _("(no company given)")}
+    return dict(sorted(labels.items(), key=lambda c: c[1].casefold()))  # in the filter's order, sorted once
 
 
 DIMENSION_LABELS = {"specialisation": _l("Specialisation"), "country": _l("Trainee's country"),
