@@ -31,17 +31,35 @@ def progress_of(user_id: int, lesson_id: int) -> LessonProgress | None:
                                                           LessonProgress.lesson_id == lesson_id))
 
 
-def lesson_opened(user: User, lesson: Lesson, now: datetime | None = None) -> LessonProgress:
-    """Record a visit in one statement (INSERT ... ON CONFLICT DO UPDATE): the same person opening the same
-    lesson in two tabs at once must not collide on the (user, lesson) unique key."""
-    now = now or utcnow()
+def _visit_statement(user_id: int, lesson_id: int, course_id: int, now: datetime):
+    """INSERT ... ON CONFLICT DO UPDATE of the visit: the same person opening the same lesson in two tabs at once
+    must not collide on the (user, lesson) unique key."""
     dialect = db.session.get_bind().dialect.name
     insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[dialect]
-    statement = insert(LessonProgress).values(user_id=user.id, lesson_id=lesson.id, course_id=lesson.course_id,
+    statement = insert(LessonProgress).values(user_id=user_id, lesson_id=lesson_id, course_id=course_id,
                                               first_opened_at=now, last_opened_at=now)
-    statement = statement.on_conflict_do_update(index_elements=["user_id", "lesson_id"],
-                                                set_={"last_opened_at": now})
-    db.session.execute(statement)
+    return statement.on_conflict_do_update(index_elements=["user_id", "lesson_id"], set_={"last_opened_at": now})
+
+
+@dataclass(frozen=True)
+class Visit:
+    """What recording a visit tells the lesson page: whether (and how) the lesson is done."""
+
+    completed_at: datetime | None
+    completed_via: ProgressSource | None
+
+
+def record_visit(user: User, lesson_id: int, course_id: int, now: datetime | None = None) -> Visit:
+    """Record a visit and learn the lesson's state in the same statement (RETURNING): the page reads nothing
+    more about it."""
+    row = db.session.execute(_visit_statement(user.id, lesson_id, course_id, now or utcnow()).returning(
+        LessonProgress.completed_at, LessonProgress.completed_via)).one()
+    return Visit(row.completed_at, row.completed_via)
+
+
+def lesson_opened(user: User, lesson: Lesson, now: datetime | None = None) -> LessonProgress:
+    """Record a visit in one statement; returns the progress row (for those who go on to change it)."""
+    db.session.execute(_visit_statement(user.id, lesson.id, lesson.course_id, now or utcnow()))
     return db.session.scalars(select(LessonProgress).where(
         LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id)
         .execution_options(populate_existing=True)).one()
@@ -161,16 +179,18 @@ def courses_progress(user_id: int, courses: list[Course]) -> dict[int, CoursePro
     return result
 
 
-def lesson_panel(user: User, lesson: Lesson) -> dict:
-    """What the lesson page shows about the visitor's progress (and the resume positions of its videos)."""
-    from app.learning import watching
-
-    record = progress_of(user.id, lesson.id)
-    positions = {v.id: (watching.progress_for(user.id, v.id) or None) for v in videos_of(lesson)}
-    lesson_quizzes = list(db.session.scalars(select(Quiz).where(
-        (Quiz.lesson_id == lesson.id) | ((Quiz.module_id == lesson.module_id) & (Quiz.lesson_id.is_(None))))
-        .order_by(Quiz.position)))
-    return {"done": bool(record and record.completed_at),
-            "via": record.completed_via.value if record and record.completed_via else None,
-            "positions": {k: (v.last_position if v else 0) for k, v in positions.items()},
-            "has_videos": bool(positions), "quizzes": lesson_quizzes}
+def lesson_panel(user: User, lesson, quizzes: list, visit: Visit | None) -> dict:
+    """What the lesson page shows about the visitor's progress (and the resume positions of its videos).
+    ``lesson``: the outline's (``app.catalogue.outline``), ``quizzes``: those shown under it, ``visit``: as
+    ``record_visit`` returned it (None when the visit could not be recorded: then it is read)."""
+    if visit is None:
+        record = progress_of(user.id, lesson.id)
+        visit = Visit(record.completed_at, record.completed_via) if record else Visit(None, None)
+    videos = videos_of(lesson)
+    positions = dict(db.session.execute(select(VideoProgress.material_id, VideoProgress.last_position).where(
+        VideoProgress.user_id == user.id, VideoProgress.material_id.in_([v.id for v in videos]))).all()) \
+        if videos else {}
+    return {"done": visit.completed_at is not None,
+            "via": visit.completed_via.value if visit.completed_via else None,
+            "positions": {v.id: positions.get(v.id, 0) for v in videos},
+            "has_videos": bool(videos), "quizzes": quizzes}
