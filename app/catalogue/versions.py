@@ -138,17 +138,19 @@ def _before_flush(session: Session, _context, _instances) -> None:
 
 
 def _owning_courses(table) -> Select | None:
-    """The ids of the courses owning the rows of ``table`` (to be narrowed by a statement's WHERE)."""
-    if table is courses:
+    """The ids of the courses owning the rows of ``table`` (to be narrowed by a statement's WHERE). Compared by
+    name: an ORM statement holds an annotated copy of the table."""
+    name = getattr(table, "name", None)
+    captions = Caption.__table__
+    if name == courses.name:
         return select(courses.c.id)
-    if table is materials:
+    if name == materials.name:
         return select(lessons.c.course_id).select_from(materials).join(lessons, lessons.c.id == materials.c.lesson_id)
-    if table is Caption.__table__:
-        captions = Caption.__table__
+    if name == captions.name:
         return (select(lessons.c.course_id).select_from(captions)
                 .join(materials, materials.c.id == captions.c.material_id)
                 .join(lessons, lessons.c.id == materials.c.lesson_id))
-    if any(table is model.__table__ for model in _WITH_COURSE_ID):
+    if any(name == model.__table__.name for model in _WITH_COURSE_ID):
         return select(table.c.course_id)
     return None
 
