@@ -190,8 +190,8 @@ def _use_cache() -> bool:
     return not isinstance(cache.cache, NullCache)
 
 
-def _cached(key: str, kind: type, build):
-    """The value of ``key`` (which names a content version: it never changes meaning) from this process's memory,
+def kept(key: str, kind: type, build):
+    """The value of ``key`` (which must name a content version: it never changes meaning) from this process's memory,
     else the shared cache, else ``build()`` (stored in both). The cache only saves work: when it is unreachable
     the value is built."""
     if not _use_cache():
@@ -225,7 +225,7 @@ def outline_of(course: Course) -> Outline:
 
 
 def outline_for(course_id: int, version: str) -> Outline:
-    return _cached(f"outline:{course_id}:{version}", Outline, lambda: build_outline(course_id, version))
+    return kept(f"outline:{course_id}:{version}", Outline, lambda: build_outline(course_id, version))
 
 
 def lesson_body(course: Course, lesson_id: int) -> tuple[Markup, str | None]:
@@ -238,7 +238,7 @@ def lesson_body(course: Course, lesson_id: int) -> tuple[Markup, str | None]:
         text, picked = pick_with_language(body, course.source_language, language)
         return str(render_markdown(text)), picked
 
-    html, picked = _cached(f"lesson-body:{course.id}:{course.content_version}:{lesson_id}:{language}", tuple, build)
+    html, picked = kept(f"lesson-body:{course.id}:{course.content_version}:{lesson_id}:{language}", tuple, build)
     return Markup(html), picked  # noqa: S704  (sanitised by render_markdown when it was built)
 
 

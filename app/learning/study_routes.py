@@ -13,6 +13,7 @@ from functools import cache
 
 from flask import abort, current_app, jsonify, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload, selectinload
@@ -21,7 +22,7 @@ from app.accounts import sessions
 from app.accounts.models import User
 from app.catalogue.filetypes import extension_of
 from app.catalogue.models import Course, Lesson, Material, MaterialKind, MaterialStatus, Module
-from app.catalogue.outline import lesson_body, outline_of
+from app.catalogue.outline import kept, lesson_body, outline_of
 from app.catalogue.policies import can_manage_course
 from app.core.csp import framed_by_own_pages
 from app.core.files import send_stored_file, send_stored_key
@@ -108,9 +109,15 @@ def course(course_id: int):
     can_study = can_study_course(current_user, course)
     outline = outline_of(course)
     box = enrolment_box(current_user, course, (visitor.enrolment, visitor.waiting_position, visitor.enrolled_count))
+    lesson_url = lesson_url_prefix(course.id)
+    # The programme is the same for everyone reading the same language with the same access to the lessons.
+    programme = kept(f"programme:{course.id}:{course.content_version}:{viewer_language()}:{int(can_study)}", str,
+                     lambda: current_app.jinja_env.get_template("learning/_programme.html").render(
+                         course=course, outline=outline, can_study=can_study, lesson_url=lesson_url))
     return render_template("learning/course.html", course=course, outline=outline, box=box,
+                           programme=Markup(programme),  # noqa: S704  (rendered by the autoescaping template)
                            can_study=can_study, can_manage=can_manage_course(current_user, course),
-                           lesson_url=lesson_url_prefix(course.id),
+                           lesson_url=lesson_url,
                            requirements=completion.requirements(course, visitor.last_meeting_at) if can_study
                            else None)
 
