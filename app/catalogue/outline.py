@@ -142,43 +142,58 @@ class Outline:
                 or (q.lesson_id is None and q.module_id == lesson.module_id)]
 
 
-def build_outline(course_id: int, version: str) -> Outline:
-    """The outline from the database (five queries whatever the course's size)."""
+def build_outlines(versions: dict[int, str]) -> dict[int, Outline]:
+    """The outlines of these courses (id: content version) from the database, in five queries whatever their
+    number and size."""
     from app.learning.models import Quiz  # the catalogue shows quiz titles; learning owns quizzes
 
-    modules = db.session.execute(select(Module.id, Module.title).where(Module.course_id == course_id)
+    ids = list(versions)
+    if not ids:
+        return {}
+    modules = db.session.execute(select(Module.course_id, Module.id, Module.title).where(Module.course_id.in_(ids))
                                  .order_by(Module.position, Module.id)).all()
     lessons = db.session.execute(select(Lesson.id, Lesson.key, Lesson.module_id, Lesson.title,
                                         Lesson.duration_minutes)
-                                 .where(Lesson.course_id == course_id).order_by(Lesson.position, Lesson.id)).all()
+                                 .where(Lesson.course_id.in_(ids)).order_by(Lesson.position, Lesson.id)).all()
     material_rows = db.session.execute(
         select(Material.id, Material.lesson_id, Material.kind, Material.status, Material.title, Material.language,
                Material.url, Material.storage_key, Material.original_filename, Material.size, Material.content_type,
                Material.deleted_at, Material.media_status, Material.media_progress, Material.media)
-        .join(Lesson, Lesson.id == Material.lesson_id).where(Lesson.course_id == course_id)
+        .join(Lesson, Lesson.id == Material.lesson_id).where(Lesson.course_id.in_(ids))
         .order_by(Material.position, Material.id)).all()
     captions: dict[int, list[OutlineCaption]] = {}
     if material_rows:
         for material_id, language in db.session.execute(
                 select(Caption.material_id, Caption.language).join(Material, Material.id == Caption.material_id)
-                .join(Lesson, Lesson.id == Material.lesson_id).where(Lesson.course_id == course_id)
+                .join(Lesson, Lesson.id == Material.lesson_id).where(Lesson.course_id.in_(ids))
                 .order_by(Caption.language)):
             captions.setdefault(material_id, []).append(OutlineCaption(language))
-    quizzes = tuple(OutlineQuiz(*row) for row in db.session.execute(
-        select(Quiz.id, Quiz.title, Quiz.position, Quiz.lesson_id, Quiz.module_id).where(Quiz.course_id == course_id)
-        .order_by(Quiz.position, Quiz.id)))
+    quizzes: dict[int, list[OutlineQuiz]] = {}
+    for course_id, *row in db.session.execute(
+            select(Quiz.course_id, Quiz.id, Quiz.title, Quiz.position, Quiz.lesson_id, Quiz.module_id)
+            .where(Quiz.course_id.in_(ids)).order_by(Quiz.position, Quiz.id)):
+        quizzes.setdefault(course_id, []).append(OutlineQuiz(*row))
     by_lesson: dict[int, list[OutlineMaterial]] = {}
     for row in material_rows:
         values = row._asdict() | {"media": row.media or {}, "title": row.title or {}}
-        material = OutlineMaterial(**values, captions=tuple(captions.get(row.id, ())))
-        by_lesson.setdefault(row.lesson_id, []).append(material)
+        by_lesson.setdefault(row.lesson_id, []).append(
+            OutlineMaterial(**values, captions=tuple(captions.get(row.id, ()))))
     by_module: dict[int, list[OutlineLesson]] = {}
     for row in lessons:
         by_module.setdefault(row.module_id, []).append(OutlineLesson(
             row.id, row.key, row.module_id, row.title or {}, row.duration_minutes or 0,
             tuple(by_lesson.get(row.id, ()))))
-    return Outline(course_id, version, tuple(OutlineModule(row.id, row.title or {}, tuple(by_module.get(row.id, ())))
-                                             for row in modules), quizzes)
+    by_course: dict[int, list[OutlineModule]] = {}
+    for row in modules:
+        by_course.setdefault(row.course_id, []).append(
+            OutlineModule(row.id, row.title or {}, tuple(by_module.get(row.id, ()))))
+    return {course_id: Outline(course_id, version, tuple(by_course.get(course_id, ())),
+                               tuple(quizzes.get(course_id, ())))
+            for course_id, version in versions.items()}
+
+
+def build_outline(course_id: int, version: str) -> Outline:
+    return build_outlines({course_id: version})[course_id]
 
 
 _local: OrderedDict[str, object] = OrderedDict()
@@ -225,7 +240,46 @@ def outline_of(course: Course) -> Outline:
 
 
 def outline_for(course_id: int, version: str) -> Outline:
-    return kept(f"outline:{course_id}:{version}", Outline, lambda: build_outline(course_id, version))
+    return kept(_outline_key(course_id, version), Outline, lambda: build_outline(course_id, version))
+
+
+def _outline_key(course_id: int, version: str) -> str:
+    return f"outline:{course_id}:{version}"
+
+
+def outlines_of(courses: list[Course]) -> dict[int, Outline]:
+    """The outlines of several courses, those not kept built together (a fixed number of queries)."""
+    versions = {course.id: course.content_version for course in courses}
+    if not _use_cache():
+        return build_outlines(versions)
+    found: dict[int, Outline] = {}
+    with _local_lock:
+        for course_id, version in versions.items():
+            outline = _local.get(_outline_key(course_id, version))
+            if outline is not None:
+                found[course_id] = outline
+    missing = {course_id: version for course_id, version in versions.items() if course_id not in found}
+    if missing:
+        keys = [_outline_key(course_id, version) for course_id, version in missing.items()]
+        try:
+            shared = dict(zip(missing, cache.get_many(*keys), strict=True))
+        except Exception:
+            log.warning("cache unreachable; building %s outlines", len(keys), exc_info=True)
+            shared = {}
+        found |= {course_id: outline for course_id, outline in shared.items() if isinstance(outline, Outline)}
+        built = build_outlines({c: v for c, v in missing.items() if c not in found})
+        if built:
+            try:
+                cache.set_many({_outline_key(c, o.version): o for c, o in built.items()}, timeout=OUTLINE_SECONDS)
+            except Exception:
+                log.warning("cache unreachable; %s outlines not stored", len(built))
+        found |= built
+        with _local_lock:
+            for course_id in missing:
+                _local[_outline_key(course_id, versions[course_id])] = found[course_id]
+            while len(_local) > LOCAL_ENTRIES:
+                _local.popitem(last=False)
+    return found
 
 
 def lesson_body(course: Course, lesson_id: int) -> tuple[Markup, str | None]:

@@ -8,17 +8,18 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.accounts.models import User
 from app.catalogue.models import Course, Lesson, Material, MaterialKind, MaterialStatus
+from app.catalogue.outline import OutlineLesson, OutlineQuiz, outlines_of
 from app.core.db import utcnow
 from app.core.errors import DomainError
 from app.core.translated import pick
 from app.extensions import db
-from app.learning.models import LessonProgress, ProgressSource, Quiz, QuizAttempt, VideoProgress
+from app.learning.models import LessonProgress, ProgressSource, QuizAttempt, VideoProgress
 from app.learning.watching import watched_share
 
 #: Reading speed assumed for "read to the end": half the time an average reader needs, at most five minutes.
@@ -125,8 +126,9 @@ class CourseProgress:
     quizzes_total: int
     quizzes_passed: int
     attendance: float | None
-    next_lesson: Lesson | None
-    next_quiz: Quiz | None
+    #: From the course's outline (``app.catalogue.outline``): ``id`` and ``title``.
+    next_lesson: OutlineLesson | None
+    next_quiz: OutlineQuiz | None
     done_lesson_ids: set[int] = field(default_factory=set)
     passed_quiz_ids: set[int] = field(default_factory=set)
 
@@ -142,40 +144,38 @@ class CourseProgress:
 
 
 def courses_progress(user_id: int, courses: list[Course]) -> dict[int, CourseProgress]:
-    """One person's progress in several courses, in a fixed number of queries whatever their number."""
-    from app.catalogue.models import Module
+    """One person's progress in several courses, in a fixed number of queries whatever their number: the lessons
+    and quizzes come from the courses' cached outlines, the person's done lessons and passed quizzes from one
+    query."""
     from app.training.services import attendance_rates
 
     ids = [course.id for course in courses]
     if not ids:
         return {}
-    lessons: dict[int, list[Lesson]] = {course_id: [] for course_id in ids}
-    for lesson in db.session.scalars(select(Lesson).join(Module, Module.id == Lesson.module_id)
-                                     .where(Lesson.course_id.in_(ids))
-                                     .order_by(Module.position, Module.id, Lesson.position, Lesson.id)):
-        lessons[lesson.course_id].append(lesson)
-    done = set(db.session.scalars(select(LessonProgress.lesson_id).where(
+    outlines = outlines_of(courses)
+    quiz_ids = [quiz.id for outline in outlines.values() for quiz in outline.quizzes]
+    done_lessons = select(literal("lesson").label("kind"), LessonProgress.lesson_id.label("id")).where(
         LessonProgress.user_id == user_id, LessonProgress.course_id.in_(ids),
-        LessonProgress.completed_at.is_not(None))))
-    quizzes: dict[int, list[Quiz]] = {course_id: [] for course_id in ids}
-    for quiz in db.session.scalars(select(Quiz).where(Quiz.course_id.in_(ids)).order_by(Quiz.position, Quiz.id)):
-        quizzes[quiz.course_id].append(quiz)
-    passed = set(db.session.scalars(select(QuizAttempt.quiz_id).where(
-        QuizAttempt.user_id == user_id, QuizAttempt.passed.is_(True),
-        QuizAttempt.quiz_id.in_([q.id for qs in quizzes.values() for q in qs]))))
+        LessonProgress.completed_at.is_not(None))
+    passed_quizzes = select(literal("quiz").label("kind"), QuizAttempt.quiz_id.label("id")).where(
+        QuizAttempt.user_id == user_id, QuizAttempt.passed.is_(True), QuizAttempt.quiz_id.in_(quiz_ids))
+    done: set[int] = set()
+    passed: set[int] = set()
+    for kind, id_ in db.session.execute(union_all(done_lessons, passed_quizzes) if quiz_ids else done_lessons):
+        (done if kind == "lesson" else passed).add(id_)
     rates = attendance_rates(user_id, ids)
     result = {}
     for course_id in ids:
-        course_lessons, course_quizzes = lessons[course_id], quizzes[course_id]
+        course_lessons, course_quizzes = outlines[course_id].lessons, outlines[course_id].quizzes
         lesson_ids = {lesson.id for lesson in course_lessons}
-        quiz_ids = {quiz.id for quiz in course_quizzes}
+        course_quiz_ids = {quiz.id for quiz in course_quizzes}
         result[course_id] = CourseProgress(
             lessons_total=len(course_lessons), lessons_done=len(done & lesson_ids),
-            quizzes_total=len(course_quizzes), quizzes_passed=len(passed & quiz_ids),
+            quizzes_total=len(course_quizzes), quizzes_passed=len(passed & course_quiz_ids),
             attendance=rates[course_id],
             next_lesson=next((lesson for lesson in course_lessons if lesson.id not in done), None),
             next_quiz=next((q for q in course_quizzes if q.id not in passed), None),
-            done_lesson_ids=done & lesson_ids, passed_quiz_ids=passed & quiz_ids)
+            done_lesson_ids=done & lesson_ids, passed_quiz_ids=passed & course_quiz_ids)
     return result
 
 

@@ -6,7 +6,7 @@ from flask import abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.catalogue.models import Lesson, Material
 from app.certificates.models import Certificate
@@ -38,7 +38,7 @@ from app.offline.idempotency import idempotent
 def dashboard():
     enrolments = list(db.session.scalars(select(Enrolment).where(
         Enrolment.user_id == current_user.id, Enrolment.status == EnrolmentStatus.ENROLLED)
-        .options(selectinload(Enrolment.course)).order_by(Enrolment.created_at)))
+        .options(joinedload(Enrolment.course)).order_by(Enrolment.created_at)))
     progress_by_course = progress.courses_progress(current_user.id, [e.course for e in enrolments])
     rows = [(e, progress_by_course[e.course_id]) for e in enrolments]
     owned = list(db.session.scalars(select(Certificate).where(Certificate.user_id == current_user.id)

@@ -200,3 +200,19 @@ def test_a_lesson_of_another_course_is_not_found(real_cache, client, login, db):
     login(trainee)
     assert client.get(f"/courses/{course.id}/lessons/{first_lesson(other).id}").status_code == 404
     assert client.get(f"/courses/{course.id}/lessons/99999999999").status_code == 404
+
+
+def test_the_progress_page_reads_lessons_and_quizzes_from_the_outlines(real_cache, client, login, db):
+    course, lesson, _trainer, trainee = setup_course(db)
+    other = create_course()
+    enrol(trainee, other)
+    login(trainee)
+    assert outline_statements(client, "/learning/")  # built together on the first view
+    assert outline_statements(client, "/learning/") == []
+    if real_cache == "redis":
+        forget_local()
+        assert outline_statements(client, "/learning/") == []
+    lesson.title = {"en": "Start here"}
+    db.session.commit()
+    html = page(client, "/learning/")
+    assert "Start here" in html and "Lesson 1.1" in html  # the other course's next lesson is unchanged
