@@ -6,8 +6,8 @@ two session events catch them all:
 
 - ``before_flush``: a new, changed or deleted course, module, lesson, material, caption (or a registered model of
   another domain, such as a quiz) changes the version of the course it belongs to;
-- ``do_orm_execute``: an ``update()`` or ``delete()`` statement on one of those tables (the worker's conversion
-  progress) does the same, for the courses of the rows it matches.
+- ``do_orm_execute``: an ``update()``, ``delete()`` or ``insert()`` statement on one of those tables (the worker's
+  conversion progress, the benchmark data's bulk inserts) does the same, for the courses of the rows it touches.
 
 The version is changed by one UPDATE of the courses row(s), not by loading them; a course already loaded in the
 session gets the new value without being marked changed (its ``updated_at`` stays the time of its own last edit).
@@ -155,13 +155,43 @@ def _owning_courses(table) -> Select | None:
     return None
 
 
+#: For an INSERT statement: the column of the new rows that leads to their course, and the table it points to.
+_INSERT_OWNER = {"materials": ("lesson_id", "lessons"), "captions": ("material_id", "materials")}
+
+
+def _inserted_owners(state) -> _Owners | None:
+    """The courses receiving the rows of an INSERT statement, from its parameters; None when they cannot be told
+    (then every course gets a new version: more than needed, never stale)."""
+    name = state.statement.table.name
+    column, via = _INSERT_OWNER.get(name, ("course_id", "courses"))
+    rows = state.parameters if isinstance(state.parameters, list | tuple) else [state.parameters or {}]
+    if not rows or rows == [{}]:
+        rows = [state.statement.compile().params]
+    owners = _Owners(state.session)
+    target = {"courses": owners.course_ids, "lessons": owners.lesson_ids, "materials": owners.material_ids}[via]
+    for row in rows:
+        value = row.get(column) if isinstance(row, dict) else None
+        if value is None:
+            return None
+        target.add(value)
+    return owners
+
+
 @event.listens_for(FlaskSession, "do_orm_execute")
 def _on_statement(state) -> None:
-    if not (state.is_update or state.is_delete):
+    if not (state.is_update or state.is_delete or state.is_insert):
         return
     statement = state.statement
     owners = _owning_courses(statement.table)
     if owners is None:
+        return
+    if state.is_insert:
+        if statement.table.name == courses.name:
+            return  # new courses come with their own version
+        inserted = _inserted_owners(state)
+        where = inserted.where() if inserted is not None else courses.c.id.is_not(None)
+        if where is not None:
+            _bump(state.session, where)
         return
     if statement.whereclause is not None:
         owners = owners.where(statement.whereclause)

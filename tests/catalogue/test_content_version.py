@@ -1,9 +1,9 @@
 """Every write to a course's content — through the ORM or an UPDATE/DELETE statement — changes the course's content
 version in the same transaction (the cached outline is keyed by it); other writes leave it alone."""
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 
-from app.catalogue.models import Caption, Course, CourseStatus, Material, MaterialStatus, Module
+from app.catalogue.models import Caption, Course, CourseStatus, Lesson, Material, MaterialKind, MaterialStatus, Module
 from app.catalogue.versions import bump_courses
 from app.enrolment.models import Enrolment
 from app.learning import progress
@@ -94,3 +94,15 @@ def test_a_new_course_has_its_own_version_and_bump_courses_gives_a_new_one(db):
     bump_courses(db.session, [first.id])
     db.session.commit()
     assert version_of(db, first.id) != before
+
+
+def test_insert_statements_change_the_version_of_the_courses_they_add_to(db):
+    course, other = create_course(), create_course()
+    lesson = first_lesson(course)
+    module_id = course.modules[0].id
+    before = version_of(db, other.id)
+    assert changes(db, course.id, lambda: db.session.execute(insert(Lesson), [
+        {"course_id": course.id, "module_id": module_id, "key": "bulk-1", "title": {"en": "Bulk"}}]))
+    assert changes(db, course.id, lambda: db.session.execute(insert(Material).values(
+        lesson_id=lesson.id, kind=MaterialKind.LINK, url="https://example.com", title={"en": "Link"})))
+    assert version_of(db, other.id) == before
