@@ -16,12 +16,12 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import Select, bindparam, select, text
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app.accounts import sessions
 from app.accounts.models import User
 from app.catalogue.filetypes import extension_of
-from app.catalogue.models import Course, Lesson, Material, MaterialKind, MaterialStatus, Module
+from app.catalogue.models import Course, Lesson, Material, MaterialKind, MaterialStatus
 from app.catalogue.outline import kept, lesson_body, outline_of
 from app.catalogue.policies import can_manage_course
 from app.core.csp import framed_by_own_pages
@@ -45,18 +45,6 @@ from app.learning.player import converted, fallback_rendition, player_for
 
 log = logging.getLogger(__name__)
 INLINE_KINDS = {MaterialKind.VIDEO, MaterialKind.AUDIO, MaterialKind.IMAGE}
-
-
-def load_course(course_id: int) -> Course:
-    """The course with its outline and trainers in three queries; unpublished courses are 404 to strangers."""
-    course = db.session.scalar(select(Course).where(Course.id == course_id).options(
-        selectinload(Course.modules).selectinload(Module.lessons), selectinload(Course.trainers))) \
-        if 0 < course_id <= MAX_ID else None
-    if course is None:
-        abort(404)
-    if not can_view_course(current_user, course):
-        abort(403 if current_user.is_authenticated else 404)
-    return course
 
 
 @dataclass(frozen=True)
@@ -84,9 +72,9 @@ def _visitor_query(for_course_page: bool) -> Select:
 
 
 def load_course_for_visitor(course_id: int, for_course_page: bool) -> tuple[Course, Visitor]:
-    """The course (with its specialisation and trainers) and, in the same query, the visitor's enrolment and what
-    the course page says around it (waiting position, free places, the last meeting); 404/403 as ``load_course``.
-    The outline itself comes from ``outline_of``."""
+    """The course (with its trainers; for the course page its specialisation too) and, in the same query, the
+    visitor's enrolment and what the course page says around it (waiting position, free places, the last meeting).
+    Courses the visitor may not see are 404 to strangers, 403 to people logged in. The outline: ``outline_of``."""
     if not 0 < course_id <= MAX_ID:
         abort(404)
     user_id = current_user.id if current_user.is_authenticated else 0  # no one's: the join finds nothing
@@ -169,10 +157,10 @@ def lesson(course_id: int, lesson_id: int):
 @login_required
 def offline_bundle(course_id: int):
     """What a device saves to make the course available offline (URLs and sizes; the device checks its quota)."""
-    course = load_course(course_id)
+    course, _visitor = load_course_for_visitor(course_id, for_course_page=False)
     if not can_study_course(current_user, course):
         deny()
-    response = jsonify(offline.offline_bundle(course))
+    response = jsonify(offline.offline_bundle(course, outline_of(course)))
     response.headers["Cache-Control"] = "no-store"
     return response
 
