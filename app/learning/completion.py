@@ -95,11 +95,11 @@ class Requirements:
         return self.last_meeting_at is not None and self.last_meeting_at > utcnow()
 
 
-def last_meeting_column():
-    """``last_meetings`` for one course, as a column of a query on ``Course`` (the course page reads it with the
-    course)."""
+def last_meeting_column(course_id=Course.id):
+    """``last_meetings`` as a column of a query on ``Course`` (or on whatever ``course_id`` belongs to): the course
+    page reads it with the course, the progress page with the enrolments."""
     return select(func.max(TrainingSession.starts_at)).where(
-        TrainingSession.course_id == Course.id, TrainingSession.status == MeetingStatus.SCHEDULED).scalar_subquery()
+        TrainingSession.course_id == course_id, TrainingSession.status == MeetingStatus.SCHEDULED).scalar_subquery()
 
 
 _UNREAD = object()
