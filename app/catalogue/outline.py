@@ -32,8 +32,10 @@ log = logging.getLogger(__name__)
 
 #: How long the shared cache keeps an outline (a newer version is a new key; old ones just expire).
 OUTLINE_SECONDS = 24 * 3600
-#: Outlines and lesson texts kept in each process's memory (a few kB to a few dozen kB each).
+#: Outlines, lesson texts and programmes kept in each process's memory (a few kB to a few dozen kB each)...
 LOCAL_ENTRIES = 512
+#: ...but no rendered text longer than this (a lesson's Markdown may reach 100,000 characters).
+LOCAL_MAX_CHARS = 32_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,11 +229,21 @@ def kept(key: str, kind: type, build):
             cache.set(key, found, timeout=OUTLINE_SECONDS)
         except Exception:
             log.warning("cache unreachable; %s not stored", key)
+    if _small(found):  # a long lesson text is fetched from the shared cache each time, not held by every process
+        _remember(key, found)
+    return found
+
+
+def _small(value) -> bool:
+    text = value[0] if isinstance(value, tuple) and value and isinstance(value[0], str) else value
+    return not isinstance(text, str) or len(text) <= LOCAL_MAX_CHARS
+
+
+def _remember(key: str, value) -> None:
     with _local_lock:
-        _local[key] = found
+        _local[key] = value
         while len(_local) > LOCAL_ENTRIES:
             _local.popitem(last=False)
-    return found
 
 
 def outline_of(course: Course) -> Outline:
@@ -274,11 +286,8 @@ def outlines_of(courses: list[Course]) -> dict[int, Outline]:
             except Exception:
                 log.warning("cache unreachable; %s outlines not stored", len(built))
         found |= built
-        with _local_lock:
-            for course_id in missing:
-                _local[_outline_key(course_id, versions[course_id])] = found[course_id]
-            while len(_local) > LOCAL_ENTRIES:
-                _local.popitem(last=False)
+        for course_id in missing:
+            _remember(_outline_key(course_id, versions[course_id]), found[course_id])
     return found
 
 
