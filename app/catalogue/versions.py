@@ -116,6 +116,25 @@ def bump_courses(session: Session, course_ids: Iterable[int]) -> None:
         _bump(session, courses.c.id.in_(ids))
 
 
+def _add_former_owners(owners: _Owners, obj) -> None:
+    """A row moved to another course, lesson or material changes the version of the one it left too."""
+    state = attributes.instance_state(obj)
+    for name, target in (("course_id", owners.course_ids), ("lesson_id", owners.lesson_ids),
+                         ("material_id", owners.material_ids)):
+        if name not in state.mapper.column_attrs:
+            continue
+        history = state.attrs[name].history
+        if not history.added:
+            continue
+        if history.deleted:
+            target.update(value for value in history.deleted if value is not None)
+        elif state.key is not None:  # set without the old value loaded: the row still holds it
+            table = state.mapper.local_table
+            former = owners.session.connection().scalar(select(table.c[name]).where(table.c.id == state.key[1][0]))
+            if former is not None:
+                target.add(former)
+
+
 def _is_content(obj) -> bool:
     return isinstance(obj, Course | Material | Caption) or type(obj) in _WITH_COURSE_ID
 
@@ -132,6 +151,7 @@ def _before_flush(session: Session, _context, _instances) -> None:
     for obj in session.dirty:
         if _is_content(obj) and session.is_modified(obj):
             owners.add(obj)
+            _add_former_owners(owners, obj)
     where = owners.where()
     if where is not None:
         _bump(session, where)

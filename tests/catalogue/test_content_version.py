@@ -106,3 +106,11 @@ def test_insert_statements_change_the_version_of_the_courses_they_add_to(db):
     assert changes(db, course.id, lambda: db.session.execute(insert(Material).values(
         lesson_id=lesson.id, kind=MaterialKind.LINK, url="https://example.com", title={"en": "Link"})))
     assert version_of(db, other.id) == before
+
+
+def test_a_material_moved_to_another_course_changes_both_versions(db):
+    course, other = create_course(), create_course()
+    material = create_material(first_lesson(course))
+    before = version_of(db, course.id)
+    assert changes(db, other.id, lambda: setattr(material, "lesson_id", first_lesson(other).id))
+    assert version_of(db, course.id) != before
