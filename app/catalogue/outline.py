@@ -30,6 +30,9 @@ from app.extensions import cache, db
 
 log = logging.getLogger(__name__)
 
+#: Part of every key: raise it when the outline's classes or a kept page part change shape, so that processes of a
+#: new release never read what an older one stored in the shared cache (nor the other way round).
+FORMAT = 1
 #: How long the shared cache keeps an outline (a newer version is a new key; old ones just expire).
 OUTLINE_SECONDS = 24 * 3600
 #: Outlines, lesson texts and programmes kept in each process's memory (a few kB to a few dozen kB each)...
@@ -256,7 +259,12 @@ def outline_for(course_id: int, version: str) -> Outline:
 
 
 def _outline_key(course_id: int, version: str) -> str:
-    return f"outline:{course_id}:{version}"
+    return f"outline:{FORMAT}:{course_id}:{version}"
+
+
+def version_key(kind: str, course: Course, *parts) -> str:
+    """A key for ``kept``: what is kept depends on the course's content version and on ``parts`` only."""
+    return ":".join(str(part) for part in (kind, FORMAT, course.id, course.content_version, *parts))
 
 
 def outlines_of(courses: list[Course]) -> dict[int, Outline]:
@@ -301,7 +309,7 @@ def lesson_body(course: Course, lesson_id: int) -> tuple[Markup, str | None]:
         text, picked = pick_with_language(body, course.source_language, language)
         return str(render_markdown(text)), picked
 
-    html, picked = kept(f"lesson-body:{course.id}:{course.content_version}:{lesson_id}:{language}", tuple, build)
+    html, picked = kept(version_key("lesson-body", course, lesson_id, language), tuple, build)
     return Markup(html), picked  # noqa: S704  (sanitised by render_markdown when it was built)
 
 

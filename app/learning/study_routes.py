@@ -22,7 +22,7 @@ from app.accounts import sessions
 from app.accounts.models import User
 from app.catalogue.filetypes import extension_of
 from app.catalogue.models import Course, Lesson, Material, MaterialKind, MaterialStatus, Specialisation
-from app.catalogue.outline import kept, lesson_body, outline_of
+from app.catalogue.outline import kept, lesson_body, outline_of, version_key
 from app.catalogue.policies import can_manage_course
 from app.core.csp import framed_by_own_pages
 from app.core.files import send_stored_file, send_stored_key
@@ -103,7 +103,7 @@ def course(course_id: int):
     box = enrolment_box(current_user, course, (visitor.enrolment, visitor.waiting_position, visitor.enrolled_count))
     lesson_url = lesson_url_prefix(course.id)
     # The programme is the same for everyone reading the same language with the same access to the lessons.
-    programme = kept(f"programme:{course.id}:{course.content_version}:{viewer_language()}:{int(can_study)}", str,
+    programme = kept(version_key("programme", course, viewer_language(), int(can_study)), str,
                      lambda: current_app.jinja_env.get_template("learning/_programme.html").render(
                          course=course, outline=outline, can_study=can_study, lesson_url=lesson_url))
     return render_template("learning/course.html", course=course, outline=outline, box=box,
