@@ -4,13 +4,15 @@ attendance)."""
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import insert
 
 from app.accounts.models import Country, User
+from app.catalogue.outline import forget_local
 from app.core.db import utcnow
 from app.core.permissions import Role
 from app.enrolment.models import Enrolment, EnrolmentStatus
-from app.extensions import db
+from app.extensions import cache, db
 from app.learning.models import LessonProgress
 from app.training.models import Attendance, AttendanceMethod, AttendanceStatus
 from tests.catalogue.samples import PDF
@@ -99,3 +101,33 @@ def test_a_material_download_is_authorised_in_one_query(app, client, login, db):
     assert response.status_code == 302 and "/login" in response.location
     login(create_user())  # logged in, not enrolled
     assert client.get(path).status_code == 403
+
+
+@pytest.fixture
+def process_cache(app, db):
+    """The cache of a deployment without Redis (the tests otherwise cache nothing)."""
+    cache.init_app(app, config={"CACHE_TYPE": "SimpleCache"})
+    forget_local()
+    try:
+        yield
+    finally:
+        cache.init_app(app, config={"CACHE_TYPE": "NullCache"})
+        forget_local()
+
+
+def test_the_course_and_lesson_pages_read_little_once_the_outline_is_cached(process_cache, client, login, db):
+    trainer = create_user(Role.TRAINER)
+    course = create_course(trainers=[trainer], modules=3, lessons_per_module=4, capacity=30)
+    lesson = first_lesson(course)
+    create_material(lesson, data=PDF, filename="karta.pdf")
+    create_meeting(course, trainer=trainer, starts_at=utcnow() + timedelta(days=3))
+    trainee = create_user()
+    enrol(trainee, course)
+    login(trainee)
+    course_page, lesson_page = f"/courses/{course.id}", f"/courses/{course.id}/lessons/{lesson.id}"
+    for path in (course_page, lesson_page):
+        count_queries(client, path)  # the first views build the outline and the lesson's text
+    # The issue's budget is 4; today: the person, then the course with everything personal in one query (2).
+    assert count_queries(client, course_page, data_only=True) <= 4
+    # The same, then the visit recorded by the one upsert, which also says whether the lesson is done (3).
+    assert count_queries(client, lesson_page, data_only=True) <= 4

@@ -17,7 +17,7 @@ def blueprints():
 
 
 def init_app(app):
-    from app.catalogue import captions, cli, demo, home, maintenance, processing  # noqa: F401  (registrations)
+    from app.catalogue import captions, cli, demo, home, maintenance, processing, versions  # noqa: F401  (registrations)
     from app.catalogue.front import specialisations
     from app.core.sections import register_section
     from app.storage.references import register_reference_source

@@ -7,6 +7,7 @@ identifiers used by the ``courses/`` importer, so renaming a lesson in a file up
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
@@ -60,6 +61,12 @@ class MediaStatus(enum.StrEnum):
 MATERIAL_LANGUAGES = ("pl", "lt", "en", "any")
 
 
+def new_content_version() -> str:
+    """A fresh ``Course.content_version``: random rather than counted, so a restored backup or a database built
+    again from scratch can never reuse a version that a shared cache holds for other content."""
+    return secrets.token_hex(8)
+
+
 #: Every lesson done, every quiz passed, and at least 80% of the course's meetings attended.
 DEFAULT_COMPLETION_RULE = {"lessons": "all", "quizzes": "all", "min_attendance_percent": 80}
 
@@ -109,6 +116,9 @@ class Course(TimestampMixin, db.Model):
     published_at: Mapped[datetime | None]
     #: When an enrolment counts as complete; interpreted by ``app.learning`` (see ``DEFAULT_COMPLETION_RULE``).
     completion_rule: Mapped[dict] = mapped_column(JSON, default=lambda: dict(DEFAULT_COMPLETION_RULE))
+    #: Changes with every edit of the course or its modules, lessons, materials, captions and quizzes
+    #: (``app.catalogue.versions``): the cached outline (``app.catalogue.outline``) is keyed by it.
+    content_version: Mapped[str] = mapped_column(String(16), default=new_content_version)
 
     specialisation: Mapped[Specialisation] = relationship(back_populates="courses")
     trainers: Mapped[list[User]] = relationship(secondary=course_trainers)

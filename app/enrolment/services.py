@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import aliased, selectinload
 
 from app.accounts.models import User
 from app.catalogue.models import Course, CourseStatus, EnrolmentPolicy
@@ -215,10 +215,33 @@ class EnrolmentBox:
     free_places: int | None
 
 
-def enrolment_box(user: User, course: Course) -> EnrolmentBox:
-    enrolment = find_enrolment(user, course) if user.is_authenticated else None
-    free = max(course.capacity - enrolled_count(course), 0) if course.capacity else None
-    return EnrolmentBox(enrolment, waiting_position(enrolment) if enrolment else None, free)
+def enrolment_box(user: User, course: Course, loaded: tuple[Enrolment | None, int | None, int | None] | None = None
+                  ) -> EnrolmentBox:
+    """``loaded``: (the visitor's enrolment, its waiting position, the enrolled count) as read with the course by
+    ``box_columns`` (the course page reads everything personal in one query); else they are looked up."""
+    if loaded is not None:
+        enrolment, position, enrolled = loaded
+    else:
+        enrolment = find_enrolment(user, course) if user.is_authenticated else None
+        position = waiting_position(enrolment) if enrolment else None
+        enrolled = enrolled_count(course) if course.capacity else None
+    free = max(course.capacity - (enrolled or 0), 0) if course.capacity else None
+    return EnrolmentBox(enrolment, position, free)
+
+
+def box_columns(enrolment: type[Enrolment]) -> tuple:
+    """(waiting position, enrolled count) as columns of a query on ``Course`` outer-joined to the visitor's
+    ``enrolment`` (an entity or alias): counted only when they are shown (a waiting enrolment; a capacity)."""
+    others = aliased(Enrolment)
+    position = select(func.count() + 1).where(
+        others.course_id == enrolment.course_id, others.status == EnrolmentStatus.WAITLISTED,
+        (others.status_changed_at < enrolment.status_changed_at)
+        | ((others.status_changed_at == enrolment.status_changed_at) & (others.id < enrolment.id))).scalar_subquery()
+    enrolled = aliased(Enrolment)
+    count = select(func.count()).where(enrolled.course_id == Course.id,
+                                       enrolled.status == EnrolmentStatus.ENROLLED).scalar_subquery()
+    return (case((enrolment.status == EnrolmentStatus.WAITLISTED, position), else_=None),
+            case((Course.capacity.is_not(None), count), else_=None))
 
 
 def active_enrolments(user: User) -> list[Enrolment]:

@@ -95,10 +95,23 @@ class Requirements:
         return self.last_meeting_at is not None and self.last_meeting_at > utcnow()
 
 
-def requirements(course: Course) -> Requirements:
+def last_meeting_column(course_id=Course.id):
+    """``last_meetings`` as a column of a query on ``Course`` (or on whatever ``course_id`` belongs to): the course
+    page reads it with the course, the progress page with the enrolments."""
+    return select(func.max(TrainingSession.starts_at)).where(
+        TrainingSession.course_id == course_id, TrainingSession.status == MeetingStatus.SCHEDULED).scalar_subquery()
+
+
+_UNREAD = object()
+
+
+def requirements(course: Course, last_meeting_at: datetime | object | None = _UNREAD) -> Requirements:
+    """``last_meeting_at``: as read by ``last_meeting_column``, else it is looked up."""
     rule = rule_of(course)
+    if last_meeting_at is _UNREAD:
+        last_meeting_at = last_meetings([course.id]).get(course.id)
     return Requirements(rule["lessons"], rule["quizzes"], int(rule.get("min_attendance_percent") or 0),
-                        last_meetings([course.id]).get(course.id))
+                        last_meeting_at)
 
 
 def check_rule(user_id: int, course: Course) -> RuleCheck:

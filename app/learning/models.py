@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
 from app.catalogue.models import Course, Lesson, Material, Module
+from app.catalogue.versions import register_course_content
 from app.core.db import TimestampMixin, enum_column, utcnow
 from app.enrolment.models import Enrolment
 from app.extensions import db
@@ -158,3 +159,7 @@ class CompletionEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     enrolment: Mapped[Enrolment] = relationship()
+
+
+# A quiz's title and place are part of the course outline: editing one changes the course's content version.
+register_course_content(Quiz)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask import url_for
 
 from app.catalogue.models import Course, MaterialKind
+from app.catalogue.outline import Outline
 from app.core.translated import pick, viewer_language
 from app.learning.materials import by_language, shown_materials
 from app.learning.player import converted, lowest_rendition
@@ -28,12 +29,12 @@ class SavedFile:
     size: int
 
 
-def offline_files(course: Course, can_manage: bool = False) -> list[SavedFile]:
-    """The URLs to save for ``course``, in reading order (``can_manage``: the lesson pages also list uploads still
-    being checked; they are not saved either way)."""
+def offline_files(course: Course, outline: Outline, can_manage: bool = False) -> list[SavedFile]:
+    """The URLs to save for ``course`` (its ``outline``: ``app.catalogue.outline``), in reading order
+    (``can_manage``: the lesson pages also list uploads still being checked; they are not saved either way)."""
     language = viewer_language()
     files = [SavedFile(url_for("learning.course", course_id=course.id), PAGE_BYTES)]
-    for module in course.modules:
+    for module in outline.modules:
         for lesson in module.lessons:
             files.append(SavedFile(url_for("learning.lesson", course_id=course.id, lesson_id=lesson.id), PAGE_BYTES))
             first, _others = by_language(shown_materials(lesson, can_manage), language)
@@ -63,8 +64,8 @@ def _material_files(material) -> list[SavedFile]:
     return files
 
 
-def offline_bundle(course: Course) -> dict:
+def offline_bundle(course: Course, outline: Outline) -> dict:
     """The answer of the course's offline endpoint."""
-    files = offline_files(course)
+    files = offline_files(course, outline)
     return {"course": course.id, "title": pick(course.title, course.source_language),
             "files": [{"url": f.url, "size": f.size} for f in files], "size": sum(f.size for f in files)}

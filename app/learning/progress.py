@@ -8,18 +8,19 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.accounts.models import User
 from app.catalogue.models import Course, Lesson, Material, MaterialKind, MaterialStatus
+from app.catalogue.outline import OutlineLesson, OutlineQuiz, outlines_of
 from app.core import changes
 from app.core.db import utcnow
 from app.core.errors import DomainError
 from app.core.translated import pick
 from app.extensions import db
-from app.learning.models import LessonProgress, ProgressSource, Quiz, QuizAttempt, VideoProgress
+from app.learning.models import LessonProgress, ProgressSource, QuizAttempt, VideoProgress
 from app.learning.watching import watched_share
 
 #: Reading speed assumed for "read to the end": half the time an average reader needs, at most five minutes.
@@ -32,17 +33,36 @@ def progress_of(user_id: int, lesson_id: int) -> LessonProgress | None:
                                                           LessonProgress.lesson_id == lesson_id))
 
 
-def lesson_opened(user: User, lesson: Lesson, now: datetime | None = None) -> LessonProgress:
-    """Record a visit in one statement (INSERT ... ON CONFLICT DO UPDATE): the same person opening the same
-    lesson in two tabs at once must not collide on the (user, lesson) unique key."""
-    now = now or utcnow()
+def _visit_statement(user_id: int, lesson_id: int, course_id: int, now: datetime):
+    """INSERT ... ON CONFLICT DO UPDATE of the visit: the same person opening the same lesson in two tabs at once
+    must not collide on the (user, lesson) unique key."""
     dialect = db.session.get_bind().dialect.name
     insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[dialect]
-    statement = insert(LessonProgress).values(user_id=user.id, lesson_id=lesson.id, course_id=lesson.course_id,
+    statement = insert(LessonProgress).values(user_id=user_id, lesson_id=lesson_id, course_id=course_id,
                                               first_opened_at=now, last_opened_at=now)
-    statement = statement.on_conflict_do_update(index_elements=["user_id", "lesson_id"],
-                                                set_={"last_opened_at": now})
-    db.session.execute(statement)
+    return statement.on_conflict_do_update(index_elements=["user_id", "lesson_id"], set_={"last_opened_at": now})
+
+
+@dataclass(frozen=True)
+class Visit:
+    """What recording a visit tells the lesson page: whether (and how) the lesson is done."""
+
+    completed_at: datetime | None
+    completed_via: ProgressSource | None
+
+
+def record_visit(user: User, lesson_id: int, course_id: int, now: datetime | None = None) -> Visit:
+    """Record a visit and learn the lesson's state in the same statement (RETURNING): the page reads nothing
+    more about it."""
+    row = db.session.execute(_visit_statement(user.id, lesson_id, course_id, now or utcnow()).returning(
+        LessonProgress.completed_at, LessonProgress.completed_via)).one()
+    changes.mark("lesson_progress", [(user.id, course_id)])  # a Core write: tell who keeps figures on it
+    return Visit(row.completed_at, row.completed_via)
+
+
+def lesson_opened(user: User, lesson: Lesson, now: datetime | None = None) -> LessonProgress:
+    """Record a visit in one statement; returns the progress row (for those who go on to change it)."""
+    db.session.execute(_visit_statement(user.id, lesson.id, lesson.course_id, now or utcnow()))
     changes.mark("lesson_progress", [(user.id, lesson.course_id)])  # a Core write: tell who keeps figures on it
     return db.session.scalars(select(LessonProgress).where(
         LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id)
@@ -109,8 +129,9 @@ class CourseProgress:
     quizzes_total: int
     quizzes_passed: int
     attendance: float | None
-    next_lesson: Lesson | None
-    next_quiz: Quiz | None
+    #: From the course's outline (``app.catalogue.outline``): ``id`` and ``title``.
+    next_lesson: OutlineLesson | None
+    next_quiz: OutlineQuiz | None
     done_lesson_ids: set[int] = field(default_factory=set)
     passed_quiz_ids: set[int] = field(default_factory=set)
 
@@ -126,53 +147,53 @@ class CourseProgress:
 
 
 def courses_progress(user_id: int, courses: list[Course]) -> dict[int, CourseProgress]:
-    """One person's progress in several courses, in a fixed number of queries whatever their number."""
-    from app.catalogue.models import Module
+    """One person's progress in several courses, in a fixed number of queries whatever their number: the lessons
+    and quizzes come from the courses' cached outlines, the person's done lessons and passed quizzes from one
+    query."""
     from app.training.services import attendance_rates
 
     ids = [course.id for course in courses]
     if not ids:
         return {}
-    lessons: dict[int, list[Lesson]] = {course_id: [] for course_id in ids}
-    for lesson in db.session.scalars(select(Lesson).join(Module, Module.id == Lesson.module_id)
-                                     .where(Lesson.course_id.in_(ids))
-                                     .order_by(Module.position, Module.id, Lesson.position, Lesson.id)):
-        lessons[lesson.course_id].append(lesson)
-    done = set(db.session.scalars(select(LessonProgress.lesson_id).where(
+    outlines = outlines_of(courses)
+    quiz_ids = [quiz.id for outline in outlines.values() for quiz in outline.quizzes]
+    done_lessons = select(literal("lesson").label("kind"), LessonProgress.lesson_id.label("id")).where(
         LessonProgress.user_id == user_id, LessonProgress.course_id.in_(ids),
-        LessonProgress.completed_at.is_not(None))))
-    quizzes: dict[int, list[Quiz]] = {course_id: [] for course_id in ids}
-    for quiz in db.session.scalars(select(Quiz).where(Quiz.course_id.in_(ids)).order_by(Quiz.position, Quiz.id)):
-        quizzes[quiz.course_id].append(quiz)
-    passed = set(db.session.scalars(select(QuizAttempt.quiz_id).where(
-        QuizAttempt.user_id == user_id, QuizAttempt.passed.is_(True),
-        QuizAttempt.quiz_id.in_([q.id for qs in quizzes.values() for q in qs]))))
+        LessonProgress.completed_at.is_not(None))
+    passed_quizzes = select(literal("quiz").label("kind"), QuizAttempt.quiz_id.label("id")).where(
+        QuizAttempt.user_id == user_id, QuizAttempt.passed.is_(True), QuizAttempt.quiz_id.in_(quiz_ids))
+    done: set[int] = set()
+    passed: set[int] = set()
+    for kind, id_ in db.session.execute(union_all(done_lessons, passed_quizzes) if quiz_ids else done_lessons):
+        (done if kind == "lesson" else passed).add(id_)
     rates = attendance_rates(user_id, ids)
     result = {}
     for course_id in ids:
-        course_lessons, course_quizzes = lessons[course_id], quizzes[course_id]
+        course_lessons, course_quizzes = outlines[course_id].lessons, outlines[course_id].quizzes
         lesson_ids = {lesson.id for lesson in course_lessons}
-        quiz_ids = {quiz.id for quiz in course_quizzes}
+        course_quiz_ids = {quiz.id for quiz in course_quizzes}
         result[course_id] = CourseProgress(
             lessons_total=len(course_lessons), lessons_done=len(done & lesson_ids),
-            quizzes_total=len(course_quizzes), quizzes_passed=len(passed & quiz_ids),
+            quizzes_total=len(course_quizzes), quizzes_passed=len(passed & course_quiz_ids),
             attendance=rates[course_id],
             next_lesson=next((lesson for lesson in course_lessons if lesson.id not in done), None),
             next_quiz=next((q for q in course_quizzes if q.id not in passed), None),
-            done_lesson_ids=done & lesson_ids, passed_quiz_ids=passed & quiz_ids)
+            done_lesson_ids=done & lesson_ids, passed_quiz_ids=passed & course_quiz_ids)
     return result
 
 
-def lesson_panel(user: User, lesson: Lesson) -> dict:
-    """What the lesson page shows about the visitor's progress (and the resume positions of its videos)."""
-    from app.learning import watching
-
-    record = progress_of(user.id, lesson.id)
-    positions = {v.id: (watching.progress_for(user.id, v.id) or None) for v in videos_of(lesson)}
-    lesson_quizzes = list(db.session.scalars(select(Quiz).where(
-        (Quiz.lesson_id == lesson.id) | ((Quiz.module_id == lesson.module_id) & (Quiz.lesson_id.is_(None))))
-        .order_by(Quiz.position)))
-    return {"done": bool(record and record.completed_at),
-            "via": record.completed_via.value if record and record.completed_via else None,
-            "positions": {k: (v.last_position if v else 0) for k, v in positions.items()},
-            "has_videos": bool(positions), "quizzes": lesson_quizzes}
+def lesson_panel(user: User, lesson, quizzes: list, visit: Visit | None) -> dict:
+    """What the lesson page shows about the visitor's progress (and the resume positions of its videos).
+    ``lesson``: the outline's (``app.catalogue.outline``), ``quizzes``: those shown under it, ``visit``: as
+    ``record_visit`` returned it (None when the visit could not be recorded: then it is read)."""
+    if visit is None:
+        record = progress_of(user.id, lesson.id)
+        visit = Visit(record.completed_at, record.completed_via) if record else Visit(None, None)
+    videos = videos_of(lesson)
+    positions = dict(db.session.execute(select(VideoProgress.material_id, VideoProgress.last_position).where(
+        VideoProgress.user_id == user.id, VideoProgress.material_id.in_([v.id for v in videos]))).all()) \
+        if videos else {}
+    return {"done": visit.completed_at is not None,
+            "via": visit.completed_via.value if visit.completed_via else None,
+            "positions": {v.id: positions.get(v.id, 0) for v in videos},
+            "has_videos": bool(videos), "quizzes": quizzes}

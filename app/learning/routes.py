@@ -36,9 +36,11 @@ from app.offline.idempotency import idempotent
 @bp.get("/learning/")
 @role_required(Role.TRAINEE)
 def dashboard():
-    enrolments = list(db.session.scalars(select(Enrolment).where(
+    found = db.session.execute(select(Enrolment, completion.last_meeting_column(Enrolment.course_id)).where(
         Enrolment.user_id == current_user.id, Enrolment.status == EnrolmentStatus.ENROLLED)
-        .options(joinedload(Enrolment.course, innerjoin=True)).order_by(Enrolment.created_at)))
+        .options(joinedload(Enrolment.course, innerjoin=True)).order_by(Enrolment.created_at)).all()
+    enrolments = [enrolment for enrolment, _last in found]
+    last_meetings = {enrolment.course_id: last for enrolment, last in found if last is not None}
     progress_by_course = progress.courses_progress(current_user.id, [e.course for e in enrolments])
     rows = [(e, progress_by_course[e.course_id]) for e in enrolments]
     owned = list(db.session.scalars(select(Certificate).where(Certificate.user_id == current_user.id)
@@ -47,7 +49,7 @@ def dashboard():
 
     return render_template("learning/dashboard.html", rows=rows, certificates=owned,
                            meetings=upcoming_meetings(current_user, limit=3), now=utcnow(),
-                           last_meetings=completion.last_meetings([e.course_id for e in enrolments]))
+                           last_meetings=last_meetings)
 
 
 @bp.post("/learning/lessons/<int:lesson_id>/done")

@@ -7,24 +7,29 @@ learning (progress); the catalogue below them knows nothing of either.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
 
-from flask import abort, current_app, jsonify, render_template, request
+from flask import abort, current_app, jsonify, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from markupsafe import Markup
+from sqlalchemy import Select, bindparam, select, text
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.accounts import sessions
 from app.accounts.models import User
 from app.catalogue.filetypes import extension_of
-from app.catalogue.markdown import render_markdown
-from app.catalogue.models import Course, Lesson, Material, MaterialKind, MaterialStatus, Module
+from app.catalogue.models import Course, Lesson, Material, MaterialKind, MaterialStatus, Specialisation
+from app.catalogue.outline import kept, lesson_body, outline_of, version_key
 from app.catalogue.policies import can_manage_course
 from app.core.csp import framed_by_own_pages
 from app.core.files import send_stored_file, send_stored_key
-from app.core.permissions import MAX_ID, deny, load_or_404
-from app.core.translated import pick, viewer_language
+from app.core.permissions import MAX_ID, deny
+from app.core.translated import viewer_language
 from app.core.uow import writes
+from app.enrolment.models import Enrolment, EnrolmentStatus
 from app.enrolment.policies import (
     can_access_material,
     can_study_course,
@@ -32,7 +37,7 @@ from app.enrolment.policies import (
     enrolled_clause,
     known_enrolment,
 )
-from app.enrolment.services import enrolment_box
+from app.enrolment.services import box_columns, enrolment_box
 from app.extensions import db
 from app.learning import bp, completion, offline, progress
 from app.learning.materials import by_language, shown_materials
@@ -42,72 +47,124 @@ log = logging.getLogger(__name__)
 INLINE_KINDS = {MaterialKind.VIDEO, MaterialKind.AUDIO, MaterialKind.IMAGE}
 
 
-def load_course(course_id: int) -> Course:
-    """The course with its outline and trainers in three queries; unpublished courses are 404 to strangers."""
-    course = db.session.scalar(select(Course).where(Course.id == course_id).options(
-        selectinload(Course.modules).selectinload(Module.lessons), selectinload(Course.trainers))) \
-        if 0 < course_id <= MAX_ID else None
-    if course is None:
+@dataclass(frozen=True)
+class Visitor:
+    """The visitor's side of a course page, read with the course in the same query."""
+
+    enrolment: Enrolment | None
+    waiting_position: int | None
+    enrolled_count: int | None
+    last_meeting_at: datetime | None
+
+    @property
+    def enrolled(self) -> bool:
+        return self.enrolment is not None and self.enrolment.status == EnrolmentStatus.ENROLLED
+
+
+@cache
+def _visitor_query(for_course_page: bool) -> Select:
+    """Built once: composing it costs more than running it."""
+    extra = (*box_columns(Enrolment), completion.last_meeting_column()) if for_course_page else ()
+    return (select(Course, Enrolment, *extra)
+            .outerjoin(Enrolment, (Enrolment.course_id == Course.id) & (Enrolment.user_id == bindparam("user_id")))
+            .where(Course.id == bindparam("course_id"))
+            # Of the trainers and the specialisation only what the pages show and the policies ask (a third of the
+            # query's cost was turning the trainers' every column into objects).
+            .options(joinedload(Course.trainers).load_only(User.id, User.full_name),
+                     *((joinedload(Course.specialisation).load_only(Specialisation.id, Specialisation.title),)
+                       if for_course_page else ())))
+
+
+def load_course_for_visitor(course_id: int, for_course_page: bool) -> tuple[Course, Visitor]:
+    """The course (with its trainers; for the course page its specialisation too) and, in the same query, the
+    visitor's enrolment and what the course page says around it (waiting position, free places, the last meeting).
+    Courses the visitor may not see are 404 to strangers, 403 to people logged in. The outline: ``outline_of``."""
+    if not 0 < course_id <= MAX_ID:
         abort(404)
+    user_id = current_user.id if current_user.is_authenticated else 0  # no one's: the join finds nothing
+    row = db.session.execute(_visitor_query(for_course_page), {"course_id": course_id, "user_id": user_id}
+                             ).unique().first()
+    if row is None:
+        abort(404)
+    course, enrolment, *rest = row
+    visitor = Visitor(enrolment, *(rest or (None, None, None)))
+    if current_user.is_authenticated:  # the policies need not ask again
+        known_enrolment(current_user, course.id, visitor.enrolled)
     if not can_view_course(current_user, course):
         abort(403 if current_user.is_authenticated else 404)
-    return course
+    return course, visitor
 
 
 @bp.get("/courses/<int:course_id>")
 def course(course_id: int):
-    course = load_course(course_id)
+    course, visitor = load_course_for_visitor(course_id, for_course_page=True)
     can_study = can_study_course(current_user, course)
-    return render_template("learning/course.html", course=course, box=enrolment_box(current_user, course),
+    outline = outline_of(course)
+    box = enrolment_box(current_user, course, (visitor.enrolment, visitor.waiting_position, visitor.enrolled_count))
+    lesson_url = lesson_url_prefix(course.id)
+    # The programme is the same for everyone reading the same language with the same access to the lessons.
+    programme = kept(version_key("programme", course, viewer_language(), int(can_study)), str,
+                     lambda: current_app.jinja_env.get_template("learning/_programme.html").render(
+                         course=course, outline=outline, can_study=can_study, lesson_url=lesson_url))
+    return render_template("learning/course.html", course=course, outline=outline, box=box,
+                           programme=Markup(programme),  # noqa: S704  (rendered by the autoescaping template)
                            can_study=can_study, can_manage=can_manage_course(current_user, course),
-                           requirements=completion.requirements(course) if can_study else None)
+                           lesson_url=lesson_url,
+                           requirements=completion.requirements(course, visitor.last_meeting_at) if can_study
+                           else None)
+
+
+def lesson_url_prefix(course_id: int) -> str:
+    """The URL of the course's lessons without the lesson id (the outline appends it: one ``url_for`` a page)."""
+    return url_for("learning.lesson", course_id=course_id, lesson_id=0)[:-1]
 
 
 @bp.get("/courses/<int:course_id>/lessons/<int:lesson_id>")
 @login_required
 @writes  # records when the lesson was opened
 def lesson(course_id: int, lesson_id: int):
-    course = load_course(course_id)
-    lesson = load_or_404(Lesson, lesson_id)
-    if lesson.course_id != course.id:
+    course, _visitor = load_course_for_visitor(course_id, for_course_page=False)
+    outline = outline_of(course)
+    lesson = outline.lesson(lesson_id)
+    if lesson is None:
         abort(404)
     if not can_study_course(current_user, course):
         deny()
     # A visit is worth recording, not worth failing the page for: SQLite under concurrent writers may refuse
     # the write ("database is locked"); the savepoint keeps the rest of the request's transaction intact.
+    visit = None
+    if db.session.get_bind().dialect.name == "postgresql":
+        # The visit is all this request writes, and a visit lost in a server crash costs nothing (the next one
+        # records it): the commit need not wait for the disk.
+        db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
     try:
         with db.session.begin_nested():
-            progress.lesson_opened(current_user, lesson)
+            visit = progress.record_visit(current_user, lesson.id, course.id)
     except OperationalError:
         log.warning("lesson visit of user %s not recorded: database busy", current_user.id)
-    ordered = [each for module in course.modules for each in module.lessons]
-    index = ordered.index(lesson)
     can_manage = can_manage_course(current_user, course)
     language = viewer_language()
     materials, other_languages = by_language(shown_materials(lesson, can_manage), language)
-    videos = [m.id for m in materials + other_languages if m.kind == MaterialKind.VIDEO]
-    if videos:  # their captions in one query
-        db.session.scalars(select(Material).where(Material.id.in_(videos))
-                           .options(selectinload(Material.captions))).all()
+    body, body_language = lesson_body(course, lesson.id)
+    previous, following = outline.neighbours(lesson.id)
     return render_template(
-        "learning/lesson.html", course=course, lesson=lesson,
+        "learning/lesson.html", course=course, lesson=lesson, module=outline.module_of(lesson.id),
         materials=materials, other_languages=other_languages,
         players={m.id: player_for(m, language, current_user.data_saver)
                  for m in materials + other_languages if m.kind == MaterialKind.VIDEO},
-        body=render_markdown(pick(lesson.body, course.source_language)),
-        previous=ordered[index - 1] if index > 0 else None,
-        following=ordered[index + 1] if index + 1 < len(ordered) else None,
-        can_manage=can_manage, info=progress.lesson_panel(current_user, lesson))
+        body=body, body_language=body_language, previous=previous, following=following,
+        lesson_url=lesson_url_prefix(course.id), can_manage=can_manage,
+        info=progress.lesson_panel(current_user, lesson, outline.quizzes_of(lesson), visit))
 
 
 @bp.get("/courses/<int:course_id>/offline.json")
 @login_required
 def offline_bundle(course_id: int):
     """What a device saves to make the course available offline (URLs and sizes; the device checks its quota)."""
-    course = load_course(course_id)
+    course, _visitor = load_course_for_visitor(course_id, for_course_page=False)
     if not can_study_course(current_user, course):
         deny()
-    response = jsonify(offline.offline_bundle(course))
+    response = jsonify(offline.offline_bundle(course, outline_of(course)))
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -65,7 +65,7 @@ def test_a_busy_database_does_not_fail_the_lesson_page(client, login, db, monkey
     def busy(*args, **kwargs):
         raise OperationalError("INSERT", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(progress, "lesson_opened", busy)
+    monkeypatch.setattr(progress, "record_visit", busy)
     login(trainee)
     assert client.get(f"/courses/{course.id}/lessons/{lesson.id}").status_code == 200
     assert db.session.scalar(select(func.count()).select_from(LessonProgress)) == 0
