@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Callable
 from datetime import timedelta
 from functools import cache
+from typing import Any
 
 from flask import g, has_request_context, request, session
 from flask_login import current_user, login_user, logout_user
@@ -51,16 +52,18 @@ def load(session_id: str) -> User | None:
     return _accept(db.session.execute(query).first(), session_id) if query is not None else None
 
 
-def load_with(extend: Callable[[Select], Select]) -> tuple[User | None, Row | None]:
+def load_with(extend: Callable[[Select], Select], **params: Any) -> tuple[User | None, Row | None]:
     """For the hottest authorised routes (a material download): the logged-in user and what the route decides
-    on, in one query. ``extend`` adds the route's columns (by label or entity, read from the returned row) and
-    outer joins to a select whose FROM holds ``User`` (correlate to ``User.id`` where the person matters). The
-    user becomes the request's ``current_user``. Without a login in the session (a remember-me cookie, nobody)
-    Flask-Login loads the user as usual and the route's columns come in a second query."""
+    on, in one query. ``extend`` (a module-level function: the statement it builds is kept per function) adds the
+    route's columns (by label or entity, read from the returned row) and outer joins to a select whose FROM holds
+    ``User`` (correlate to ``User.id`` where the person matters), naming its values as ``bindparam``s that
+    ``params`` fill. The user becomes the request's ``current_user``. Without a login in the session (a
+    remember-me cookie, nobody) Flask-Login loads the user as usual and the route's columns come in a second
+    query."""
     session_id = session.get("_user_id")
-    query = _login_query(session_id) if "_login_user" not in g and session_id else None
-    if query is not None:
-        found = db.session.execute(extend(query)).first()
+    login = _login_params(session_id) if "_login_user" not in g and session_id else None
+    if login is not None:
+        found = db.session.execute(_extended(extend, with_login=True).params(**login, **params)).first()
         user = _accept(found, session_id)
         if user is not None:
             g._login_user = user  # Flask-Login's current_user for the rest of the request ("basic" protection
@@ -68,14 +71,26 @@ def load_with(extend: Callable[[Select], Select]) -> tuple[User | None, Row | No
     user = current_user._get_current_object()
     if not user.is_authenticated:
         return None, None
-    return user, db.session.execute(extend(select(User.id).select_from(User).where(User.id == user.id))).first()
+    return user, db.session.execute(_extended(extend, with_login=False).params(user_id=user.id, **params)).first()
 
 
-def _login_query(session_id: str | None) -> Select | None:
+@cache
+def _extended(extend: Callable[[Select], Select], with_login: bool) -> Select:
+    base = _login_statement() if with_login else \
+        select(User.id).select_from(User).where(User.id == bindparam("user_id"))
+    return extend(base)
+
+
+def _login_params(session_id: str | None) -> dict | None:
     user_id, _, token = (session_id or "").partition(":")
     if not (user_id.isascii() and user_id.isdigit()) or not token or int(user_id) > 2**31 - 1:
         return None
-    return _login_statement().params(user_id=int(user_id), token_hash=_hash(token))
+    return {"user_id": int(user_id), "token_hash": _hash(token)}
+
+
+def _login_query(session_id: str | None) -> Select | None:
+    login = _login_params(session_id)
+    return _login_statement().params(**login) if login is not None else None
 
 
 @cache

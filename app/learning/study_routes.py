@@ -169,6 +169,13 @@ def offline_bundle(course_id: int):
     return response
 
 
+def _with_material(query: Select) -> Select:
+    """The material, its course and whether the person is enrolled, beside the login (``sessions.load_with``)."""
+    return (query.add_columns(Material, Course, enrolled_clause(User.id, Course.id).label("enrolled"))
+            .outerjoin(Material, Material.id == bindparam("material_id"))
+            .outerjoin(Lesson, Lesson.id == Material.lesson_id).outerjoin(Course, Course.id == Lesson.course_id))
+
+
 @bp.get("/materials/<int:material_id>/file")
 # The lesson page previews PDFs in a frame: this response (only) may be framed by our own pages.
 # Only allow-listed, content-checked types are ever served (no HTML or SVG), with nosniff.
@@ -180,10 +187,7 @@ def material_file(material_id: int):
     course, and whether they are enrolled (``enrolled_clause``); the policies then decide on what it read."""
     if not 0 < material_id <= MAX_ID:
         abort(404)
-    user, row = sessions.load_with(lambda query: query.add_columns(
-        Material, Course, enrolled_clause(User.id, Course.id).label("enrolled"))
-        .outerjoin(Material, Material.id == material_id).outerjoin(Lesson, Lesson.id == Material.lesson_id)
-        .outerjoin(Course, Course.id == Lesson.course_id))
+    user, row = sessions.load_with(_with_material, material_id=material_id)
     if user is None:
         return current_app.login_manager.unauthorized()
     if row.Material is None:
