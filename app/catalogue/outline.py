@@ -147,11 +147,18 @@ class Outline:
                 or (q.lesson_id is None and q.module_id == lesson.module_id)]
 
 
+#: The model whose rows are the outline's quizzes: learning owns quizzes and registers it
+#: (``register_outline_quizzes``), so the catalogue shows their titles without importing learning.
+_QUIZ_MODELS: list[type] = []
+
+
+def register_outline_quizzes(model: type) -> None:
+    _QUIZ_MODELS[:] = [model]
+
+
 def build_outlines(versions: dict[int, str]) -> dict[int, Outline]:
     """The outlines of these courses (id: content version) from the database, in five queries whatever their
     number and size."""
-    from app.learning.models import Quiz  # the catalogue shows quiz titles; learning owns quizzes
-
     ids = list(versions)
     if not ids:
         return {}
@@ -174,10 +181,11 @@ def build_outlines(versions: dict[int, str]) -> dict[int, Outline]:
                 .order_by(Caption.language)):
             captions.setdefault(material_id, []).append(OutlineCaption(language))
     quizzes: dict[int, list[OutlineQuiz]] = {}
-    for course_id, *row in db.session.execute(
-            select(Quiz.course_id, Quiz.id, Quiz.title, Quiz.position, Quiz.lesson_id, Quiz.module_id)
-            .where(Quiz.course_id.in_(ids)).order_by(Quiz.position, Quiz.id)):
-        quizzes.setdefault(course_id, []).append(OutlineQuiz(*row))
+    for quiz in _QUIZ_MODELS:
+        for course_id, *row in db.session.execute(
+                select(quiz.course_id, quiz.id, quiz.title, quiz.position, quiz.lesson_id, quiz.module_id)
+                .where(quiz.course_id.in_(ids)).order_by(quiz.position, quiz.id)):
+            quizzes.setdefault(course_id, []).append(OutlineQuiz(*row))
     by_lesson: dict[int, list[OutlineMaterial]] = {}
     for row in material_rows:
         values = row._asdict() | {"media": row.media or {}, "title": row.title or {}}

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
 from app.catalogue.models import Course, Lesson, Material, Module
+from app.catalogue.outline import register_outline_quizzes
 from app.catalogue.versions import register_course_content
 from app.core.db import TimestampMixin, enum_column, utcnow
 from app.enrolment.models import Enrolment
@@ -163,3 +164,4 @@ class CompletionEvent(db.Model):
 
 # A quiz's title and place are part of the course outline: editing one changes the course's content version.
 register_course_content(Quiz)
+register_outline_quizzes(Quiz)  # their titles in the course outline
