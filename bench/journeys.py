@@ -234,6 +234,10 @@ def _complete_and_verify(http: requests.Session, headers: dict, base: str, start
     def verified() -> dict | None:
         material = http.get(status_url, headers=headers, timeout=30).json()["material"]
         if material["status"] == "refused":
+            if material["refusal"] == "not_video":
+                # Verified, then refused by the conversion (only it refuses as "not a video"): the zero-filled
+                # "video" can be refused before a poll sees its conversion asked for.
+                return material
             raise RuntimeError(f"the worker refused the upload: {material['message']}")
         # A video is verified once its conversion is asked for (these zero-filled "videos" are then refused as
         # unplayable by the conversion: the real conversion is measured by bench/video.py).

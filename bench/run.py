@@ -229,6 +229,10 @@ def job_worker(env: dict[str, str], base: str) -> Iterator[subprocess.Popen]:
         wait_for_idle_queue(base)
         yield process
     finally:
+        # The measurement's follow-up work (a video's conversion) finishes before the worker stops: a job cut
+        # off mid-way would wait for its lease to expire and hold up the next measurement's idle queue.
+        with contextlib.suppress(RuntimeError, requests.RequestException):
+            wait_for_idle_queue(base, timeout=300)
         stop_group(process)
 
 

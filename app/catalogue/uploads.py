@@ -318,10 +318,11 @@ def material_state(material: Material) -> dict:
     """What the uploader's page shows while a worker checks the file (and converts a video), and after."""
     converting = material.media_status == MediaStatus.PROCESSING
     state = {"id": material.id, "status": material.status.value, "kind": material.kind.value,
-             "size": material.size, "message": None, "url": None, "media_status": material.media_status.value,
+             "size": material.size, "message": None, "refusal": None, "url": None,
+             "media_status": material.media_status.value,
              "progress": material.media_progress if converting else None}
     if material.status == MaterialStatus.REFUSED:
-        state["message"] = refusal_message(material)
+        state["message"], state["refusal"] = refusal_message(material), material.refusal  # the code, for scripts
     elif material.status == MaterialStatus.READY:
         state["url"] = url_for("learning.material_file", material_id=material.id)
         if material.media_status == MediaStatus.FAILED:

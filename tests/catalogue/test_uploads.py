@@ -95,6 +95,7 @@ def test_a_disguised_file_is_refused_and_leaves_nothing(client, db, backend_stor
     status = client.get(response.json["material"]["status_url"]).json["material"]
     assert status["status"] == "refused"
     assert status["message"] == "Zawartość pliku nie odpowiada jego typowi (film.mp4). Nie został zapisany."
+    assert status["refusal"] == "wrong_type"  # the code, for scripts (the message is in the reader's language)
     material = db.session.get(Material, status["id"])
     assert material.refusal == "wrong_type" and material.deleted_at is not None and material.purged_at is not None
     assert no_leftovers(db, backend_storage)
