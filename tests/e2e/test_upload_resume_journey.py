@@ -97,7 +97,9 @@ def log_in(page, live) -> None:
     page.get_by_label("E-mail").fill("trainer@example.com")
     page.get_by_label("Password", exact=True).fill("correct horse battery")
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
+    # Until the login's redirect has arrived: a goto right after the click could cancel the POST (seen once in CI
+    # under load: the next page then asked to log in).
+    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def reload_and_resume(page, live, settings: dict, path, sha256: str) -> None:
