@@ -114,7 +114,6 @@ class Config:
     SQLALCHEMY_DATABASE_URI = env_str("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'mcc.sqlite3'}")
     # Unicode stays readable in JSON columns (translated titles), so it can be searched and compared.
     SQLALCHEMY_ENGINE_OPTIONS: dict = {
-        "pool_pre_ping": True,
         "json_serializer": lambda value: __import__("json").dumps(value, ensure_ascii=False),
     }
 

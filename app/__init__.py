@@ -98,6 +98,10 @@ def _init_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _configure_sqlite(db.engine)
+        else:
+            _ping_when_idle(db.engine)
+            if db.engine.dialect.driver == "psycopg":
+                _begin_before_writing(db.engine)
             if app.config["ENV_NAME"] != "testing":
                 logging.getLogger(__name__).info(
                     "SQLite (the embedded default): one machine, up to %s web workers (writers queue for the one "
@@ -145,6 +149,60 @@ def _database_options(app: Flask) -> None:
     if timeout:
         options["connect_args"] = {**options.get("connect_args", {}), "options": f"-c statement_timeout={timeout}"}
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+#: A pooled connection unused for longer than this is checked with a ping before a request gets it.
+PING_AFTER_IDLE_SECONDS = 1.0
+
+
+def _ping_when_idle(engine) -> None:
+    """SQLAlchemy's pessimistic disconnect handling, only where a connection can have gone stale.
+
+    ``pool_pre_ping`` pinged before every checkout: one round trip on every request (on the reference page a
+    fifth of its database time). A connection handed back a moment ago was alive then; one that sat idle (the
+    server restarted, a proxy or ``idle_session_timeout`` closed it) is pinged and, if dead, replaced before any
+    request sees it (``DisconnectionError`` makes the pool retry with a new connection: SQLAlchemy's documented
+    recipe). A server that dies within the second after a connection's last use fails that one request, and
+    SQLAlchemy then invalidates the whole pool.
+    """
+    import time
+
+    from sqlalchemy import exc
+
+    @event.listens_for(engine, "connect")
+    def on_connect(_dbapi_connection, record):
+        record.info["mcc_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def on_checkin(_dbapi_connection, record):
+        record.info["mcc_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def on_checkout(dbapi_connection, record, _proxy):
+        if time.monotonic() - record.info.get("mcc_idle_since", 0.0) < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:  # unusable, whatever the reason: take another
+            raise exc.DisconnectionError() from error
+
+
+def _begin_before_writing(engine) -> None:
+    """A reading request's connection runs without a transaction (``core.db.RequestSession``); a statement that
+    is not a plain query begins one first, so that what it does is rolled back with the request, as always."""
+    from psycopg.pq import TransactionStatus
+
+    from app.core.db import READING
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def begin_first(_connection, cursor, _statement, _parameters, context, _executemany):
+        if context is None or not context.execution_options.get(READING):
+            return
+        if context.compiled is not None and not context.is_text and not context.isddl \
+                and not (context.isinsert or context.isupdate or context.isdelete):
+            return  # a query
+        if cursor.connection.info.transaction_status == TransactionStatus.IDLE:
+            cursor.execute("BEGIN")
 
 
 def _configure_sqlite(engine) -> None:

@@ -48,8 +48,10 @@ def log_in(user: User, remember: bool = False) -> UserSession:
 def load(session_id: str) -> User | None:
     """The user a cookie names, if that login is still valid (one query: the user with the login and the facts
     every page's menu asks, ``app.core.userfacts``)."""
-    query = _login_query(session_id)
-    return _accept(db.session.execute(query).first(), session_id) if query is not None else None
+    login = _login_params(session_id)
+    # The statement object is the same every time (its values are bound here, not by ``.params()``, which copies
+    # it): SQLAlchemy finds its compiled form without walking the statement for a cache key.
+    return _accept(db.session.execute(_login_statement(), login).first(), session_id) if login else None
 
 
 def load_with(extend: Callable[[Select], Select], **params: Any) -> tuple[User | None, Row | None]:
@@ -63,7 +65,7 @@ def load_with(extend: Callable[[Select], Select], **params: Any) -> tuple[User |
     session_id = session.get("_user_id")
     login = _login_params(session_id) if "_login_user" not in g and session_id else None
     if login is not None:
-        found = db.session.execute(_extended(extend, with_login=True).params(**login, **params)).first()
+        found = db.session.execute(_extended(extend, with_login=True), {**login, **params}).first()
         user = _accept(found, session_id)
         if user is not None:
             g._login_user = user  # Flask-Login's current_user for the rest of the request ("basic" protection
@@ -71,7 +73,7 @@ def load_with(extend: Callable[[Select], Select], **params: Any) -> tuple[User |
     user = current_user._get_current_object()
     if not user.is_authenticated:
         return None, None
-    return user, db.session.execute(_extended(extend, with_login=False).params(user_id=user.id, **params)).first()
+    return user, db.session.execute(_extended(extend, with_login=False), {"user_id": user.id, **params}).first()
 
 
 @cache
@@ -86,11 +88,6 @@ def _login_params(session_id: str | None) -> dict | None:
     if not (user_id.isascii() and user_id.isdigit()) or not token or int(user_id) > 2**31 - 1:
         return None
     return {"user_id": int(user_id), "token_hash": _hash(token)}
-
-
-def _login_query(session_id: str | None) -> Select | None:
-    login = _login_params(session_id)
-    return _login_statement().params(**login) if login is not None else None
 
 
 @cache

@@ -6,8 +6,10 @@ import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import DateTime, Enum, MetaData
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import DateTime, Engine, Enum, MetaData
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
@@ -105,3 +107,48 @@ def will_write() -> bool:
     from flask import g, has_app_context
 
     return has_app_context() and bool(g.get("mcc_writing"))
+
+
+#: Requests that may not write: what the unit of work never commits (``core.uow``).
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def reads_only() -> bool:
+    """This is a reading request: a GET that no view marks ``@writes`` (``core.uow`` declares writing ones before
+    anything else runs). Its queries need no transaction, and it must not write."""
+    from flask import g, has_request_context, request
+
+    return has_request_context() and request.method in SAFE_METHODS and not g.get("mcc_writing")
+
+
+class RequestSession(FlaskSession):
+    """Flask-SQLAlchemy's session; on PostgreSQL a reading request's queries run without a transaction.
+
+    Under READ COMMITTED every statement sees its own snapshot anyway, so for a request that only reads, the
+    transaction bought nothing but two round trips: BEGIN before the first query and ROLLBACK after the last
+    (on the reference page, half of its database time). Such a request gets the engine with
+    ``isolation_level="AUTOCOMMIT"`` (the same pool; SQLAlchemy resets the level when the connection goes back).
+    Should it write after all (a flush, an UPDATE), the transaction begins just before
+    (``app._begin_before_writing``), and is rolled back at the end as every reading request's: nothing a reading
+    request does is ever saved. Writing requests, workers, commands and the tests' connection-bound sessions keep
+    their transaction from the start.
+    """
+
+    def get_bind(self, mapper: Any = None, clause: Any = None, bind: Any = None, **kwargs: Any) -> Any:
+        found = super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+        if isinstance(found, Engine) and found.dialect.driver == "psycopg" and reads_only():
+            return _autocommit(found)
+        return found
+
+
+def _autocommit(engine: Engine) -> Engine:
+    # One per engine: the session keeps a connection per bind object, so it must be the same object each time.
+    reading = engine.__dict__.get("_mcc_reading")
+    if reading is None:
+        reading = engine.__dict__["_mcc_reading"] = engine.execution_options(isolation_level="AUTOCOMMIT",
+                                                                             **{READING: True})
+    return reading
+
+
+#: The execution option that marks a reading request's connection (``RequestSession``).
+READING = "mcc_reading"

@@ -45,7 +45,7 @@ from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
-from app.core.db import declare_writing
+from app.core.db import SAFE_METHODS, declare_writing
 from app.core.errors import DomainError, wants_json
 from app.core.forms import apply_domain_error
 from app.core.urls import safe_next_url
@@ -53,7 +53,6 @@ from app.extensions import db
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _INFO_KEY = "mcc.unit_of_work"
 
 
@@ -182,6 +181,13 @@ def refused(error: DomainError) -> str:
     rolled back (unless ``keep()``) and marked refused; returns the message to show."""
     _refused()
     return str(error.message)
+
+
+def discard() -> None:
+    """Roll back what the request wrote so far and save nothing more; the view goes on (a lesson page whose
+    visit could not be recorded still shows the lesson)."""
+    g.mcc_refused = True
+    db.session.rollback()
 
 
 def was_refused() -> bool:

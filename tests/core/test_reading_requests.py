@@ -1,0 +1,116 @@
+"""What a request pays the database before its own work (issue 22), on an app whose session uses the real engine
+(the other tests bind theirs to one connection in a rolled-back transaction):
+
+- on PostgreSQL a reading request runs its queries without a transaction (no BEGIN, no ROLLBACK:
+  ``core.db.RequestSession``); a writing request keeps one transaction from its first statement;
+- a reading request that writes after all (a flush, an UPDATE) begins a transaction just before, and what it
+  wrote is rolled back with the request, on both databases, as before;
+- the pooled connection goes back to transactions for whoever takes it next (a worker, a writing request);
+- a connection used a moment ago is handed out without a ping; one idle for longer is pinged, and a dead one is
+  replaced before a request sees it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import jsonify
+from sqlalchemy import create_engine, func, select, text, update
+
+import app as app_package
+from app.core.models import SiteSetting
+from app.core.uow import unit_of_work, writes
+from app.extensions import db
+from tests.conftest import make_test_app
+from tests.dbutil import TEST_DATABASE_URL, fresh_database, upgrade_to_head
+
+
+def _xids() -> list[int]:
+    """Two statements' transaction ids: equal inside one transaction, different without one."""
+    return [db.session.scalar(select(func.txid_current())) for _ in range(2)]
+
+
+def _two_statements():
+    if db.engine.dialect.name != "postgresql":
+        return jsonify(same_transaction=None)
+    first, second = _xids()
+    return jsonify(same_transaction=first == second)
+
+
+def _flush_a_row():
+    db.session.add(SiteSetting(key="written-by-a-read", value='"x"'))
+    db.session.flush()
+    # The request sees its own change (one transaction from the write on) ...
+    seen = db.session.scalar(select(func.count()).select_from(SiteSetting)
+                             .where(SiteSetting.key == "written-by-a-read"))
+    db.session.execute(update(SiteSetting).where(SiteSetting.key == "kept").values(value='"changed"'))
+    return jsonify(seen=seen)
+
+
+@pytest.fixture
+def real_app(backend, tmp_path):
+    with fresh_database(backend, tmp_path) as url:
+        application = make_test_app(url, tmp_path / "media")
+        upgrade_to_head(application)
+        for rule, view, methods in (("/t/read", _two_statements, ["GET"]),
+                                    ("/t/write", _two_statements, ["POST"]),
+                                    ("/t/marked", writes(lambda: _two_statements()), ["GET"]),
+                                    ("/t/read-that-writes", _flush_a_row, ["GET"])):
+            application.add_url_rule(rule, rule, unit_of_work(view), methods=methods)
+        application.config["WTF_CSRF_ENABLED"] = False
+        with application.app_context():
+            db.session.add(SiteSetting(key="kept", value='"original"'))
+            db.session.commit()
+        yield application
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_reading_requests_run_without_a_transaction_and_writing_ones_in_one(real_app, backend):
+    client = real_app.test_client()
+    expected_for_reads = None if backend == "sqlite" else False
+    assert client.get("/t/read").json == {"same_transaction": expected_for_reads}
+    assert client.post("/t/write").json == {"same_transaction": None if backend == "sqlite" else True}
+    # A GET view marked @writes (the lesson page's visit) keeps its transaction too.
+    assert client.get("/t/marked").json == {"same_transaction": None if backend == "sqlite" else True}
+    if backend == "postgresql":
+        # The connection the reading request used is back to transactions for the next one who takes it.
+        with real_app.app_context():
+            first, second = _xids()
+            assert first == second
+            db.session.rollback()
+
+
+def test_a_reading_request_that_writes_saves_nothing(real_app):
+    client = real_app.test_client()
+    assert client.get("/t/read-that-writes").json == {"seen": 1}
+    with real_app.app_context():
+        assert db.session.get(SiteSetting, "written-by-a-read") is None
+        assert db.session.get(SiteSetting, "kept").value == '"original"'
+    # The pooled connection is clean: the next reading request is not left inside the rolled-back transaction.
+    assert client.get("/t/read-that-writes").json == {"seen": 1}
+
+
+def test_only_an_idle_connection_is_pinged_and_a_dead_one_is_replaced(real_app, backend, monkeypatch):
+    with real_app.app_context():
+        engine = db.engine
+    pings = []
+    original = engine.dialect.do_ping
+    monkeypatch.setattr(engine.dialect, "do_ping", lambda connection: pings.append(1) or original(connection))
+    client = real_app.test_client()
+    monkeypatch.setattr(app_package, "PING_AFTER_IDLE_SECONDS", 60.0)
+    assert client.get("/t/read").status_code == 200
+    assert client.get("/t/read").status_code == 200
+    assert pings == []  # used a moment ago: handed out as it is (SQLite: a file, never pinged)
+    if backend == "sqlite":
+        return
+
+    # Every connection of the pool is cut by the server, then a request comes after the idle time.
+    admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": engine.url.database})
+    admin.dispose()
+    monkeypatch.setattr(app_package, "PING_AFTER_IDLE_SECONDS", 0.0)
+    assert client.get("/t/read").status_code == 200
+    assert pings  # it was pinged, found dead and replaced: the request never saw it
