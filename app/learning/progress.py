@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import Insert, bindparam, func, literal, select, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -16,7 +17,7 @@ from app.accounts.models import User
 from app.catalogue.models import Course, Lesson, Material, MaterialKind, MaterialStatus
 from app.catalogue.outline import OutlineLesson, OutlineQuiz, outlines_of
 from app.core import changes
-from app.core.db import utcnow
+from app.core.db import UTCDateTime, utcnow
 from app.core.errors import DomainError
 from app.core.translated import pick
 from app.extensions import db
@@ -33,14 +34,28 @@ def progress_of(user_id: int, lesson_id: int) -> LessonProgress | None:
                                                           LessonProgress.lesson_id == lesson_id))
 
 
-def _visit_statement(user_id: int, lesson_id: int, course_id: int, now: datetime):
+@cache
+def _visit_statement(dialect: str, durable: bool = True) -> Insert:
     """INSERT ... ON CONFLICT DO UPDATE of the visit: the same person opening the same lesson in two tabs at once
-    must not collide on the (user, lesson) unique key."""
-    dialect = db.session.get_bind().dialect.name
+    must not collide on the (user, lesson) unique key. Built once per dialect (values are bound at execution).
+    ``durable=False`` (PostgreSQL): the statement also tells the transaction not to wait for the disk at commit
+    (``set_config`` is ``SET LOCAL`` as a function: no statement of its own)."""
     insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[dialect]
-    statement = insert(LessonProgress).values(user_id=user_id, lesson_id=lesson_id, course_id=course_id,
-                                              first_opened_at=now, last_opened_at=now)
-    return statement.on_conflict_do_update(index_elements=["user_id", "lesson_id"], set_={"last_opened_at": now})
+    table, now = LessonProgress.__table__, bindparam("now", type_=UTCDateTime())
+    statement = insert(table).values(user_id=bindparam("user_id"), lesson_id=bindparam("lesson_id"),
+                                     course_id=bindparam("course_id"), first_opened_at=now, last_opened_at=now)
+    statement = statement.on_conflict_do_update(index_elements=["user_id", "lesson_id"],
+                                                set_={"last_opened_at": statement.excluded.last_opened_at})
+    returned = [table.c.completed_at, table.c.completed_via]
+    if not durable:
+        returned.append(func.set_config("synchronous_commit", "off", True))
+    return statement.returning(*returned)
+
+
+def _visit(user_id: int, lesson_id: int, course_id: int, now: datetime, durable: bool = True):
+    dialect = db.session.get_bind().dialect.name
+    return db.session.execute(_visit_statement(dialect, durable or dialect != "postgresql"),
+                              {"user_id": user_id, "lesson_id": lesson_id, "course_id": course_id, "now": now}).one()
 
 
 @dataclass(frozen=True)
@@ -51,18 +66,18 @@ class Visit:
     completed_via: ProgressSource | None
 
 
-def record_visit(user: User, lesson_id: int, course_id: int, now: datetime | None = None) -> Visit:
+def record_visit(user: User, lesson_id: int, course_id: int, now: datetime | None = None,
+                 durable: bool = True) -> Visit:
     """Record a visit and learn the lesson's state in the same statement (RETURNING): the page reads nothing
-    more about it."""
-    row = db.session.execute(_visit_statement(user.id, lesson_id, course_id, now or utcnow()).returning(
-        LessonProgress.completed_at, LessonProgress.completed_via)).one()
+    more about it. ``durable=False``: on PostgreSQL the commit does not wait for the disk (see the lesson page)."""
+    row = _visit(user.id, lesson_id, course_id, now or utcnow(), durable)
     changes.mark("lesson_progress", [(user.id, course_id)])  # a Core write: tell who keeps figures on it
     return Visit(row.completed_at, row.completed_via)
 
 
 def lesson_opened(user: User, lesson: Lesson, now: datetime | None = None) -> LessonProgress:
     """Record a visit in one statement; returns the progress row (for those who go on to change it)."""
-    db.session.execute(_visit_statement(user.id, lesson.id, lesson.course_id, now or utcnow()))
+    _visit(user.id, lesson.id, lesson.course_id, now or utcnow())
     changes.mark("lesson_progress", [(user.id, lesson.course_id)])  # a Core write: tell who keeps figures on it
     return db.session.scalars(select(LessonProgress).where(
         LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id)

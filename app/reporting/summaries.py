@@ -14,8 +14,9 @@ suspected wrong).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
-from sqlalchemy import and_, case, delete, event, func, insert, inspect, select, tuple_, update
+from sqlalchemy import and_, bindparam, case, delete, event, func, insert, inspect, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from app.core import changes
@@ -194,25 +195,31 @@ def _later(first, second):
     return case((first.is_(None), second), (second.is_(None), first), (first > second, first), else_=second)
 
 
+@cache
+def _moment_statements() -> tuple:
+    """The two UPDATEs of the last moments, built once (a lesson page runs one on every visit; building it cost
+    more than running it) and executed with each (person, course) or person as parameters."""
+    summary = EnrolmentSummary.__table__.c
+    lesson = (select(func.max(LessonProgress.last_opened_at))
+              .where(LessonProgress.user_id == summary.user_id, LessonProgress.course_id == summary.course_id)
+              .scalar_subquery())
+    lessons = update(EnrolmentSummary.__table__).where(
+        summary.user_id == bindparam("person"), summary.course_id == bindparam("course")).values(
+        last_lesson_at=lesson, last_activity_at=_later(_later(summary.last_seen_at, lesson), summary.last_quiz_at))
+    quiz = select(func.max(QuizAttempt.started_at)).where(QuizAttempt.user_id == summary.user_id).scalar_subquery()
+    quizzes = update(EnrolmentSummary.__table__).where(summary.user_id == bindparam("person")).values(
+        last_quiz_at=quiz, last_activity_at=_later(_later(summary.last_seen_at, summary.last_lesson_at), quiz))
+    return lessons, quizzes
+
+
 def _update_moments(session: Session, pending: Pending) -> None:
-    """Lesson progress and quiz attempts change only the last moments: one UPDATE each, not a recomputation (a
-    lesson page records every visit)."""
-    summary = EnrolmentSummary
-    for chunk in _chunks(pending.lessons):
-        lesson = (select(func.max(LessonProgress.last_opened_at))
-                  .where(LessonProgress.user_id == summary.user_id, LessonProgress.course_id == summary.course_id)
-                  .scalar_subquery())
-        session.execute(update(summary).where(tuple_(summary.user_id, summary.course_id).in_(chunk)).values(
-            last_lesson_at=lesson,
-            last_activity_at=_later(_later(summary.last_seen_at, lesson), summary.last_quiz_at))
-            .execution_options(synchronize_session=False))
-    for chunk in _chunks(pending.quizzes):
-        quiz = select(func.max(QuizAttempt.started_at)).where(QuizAttempt.user_id == summary.user_id) \
-            .scalar_subquery()
-        session.execute(update(summary).where(summary.user_id.in_(chunk)).values(
-            last_quiz_at=quiz,
-            last_activity_at=_later(_later(summary.last_seen_at, summary.last_lesson_at), quiz))
-            .execution_options(synchronize_session=False))
+    """Lesson progress and quiz attempts change only the last moments: an UPDATE per (person, course) or
+    person, not a recomputation (a lesson page records every visit)."""
+    lessons, quizzes = _moment_statements()
+    if pending.lessons:
+        session.execute(lessons, [{"person": u, "course": c} for u, c in sorted(pending.lessons)])
+    if pending.quizzes:
+        session.execute(quizzes, [{"person": u} for u in sorted(pending.quizzes)])
 
 
 def rebuild(session: Session | None = None) -> int:
