@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import threading
 from collections.abc import Iterator
 from datetime import datetime
 from typing import BinaryIO
@@ -15,6 +16,7 @@ from typing import BinaryIO
 import boto3
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError, ClientError
+from cachetools import TLRUCache
 
 from app.storage.base import (
     CHUNK_SIZE,
@@ -50,6 +52,11 @@ def _translate(error: Exception, key: str | None = None, upload_id: str | None =
     return StorageUnavailable(f"S3 unreachable: {error}")
 
 
+def half_life(wanted: tuple, _url: str, now: float) -> float:
+    """Until when a signed download URL is handed out again: half of its lifetime (the last item of its key)."""
+    return now + wanted[-1] / 2
+
+
 class S3Storage(Storage):
     name = "s3"
     supports_presigned_urls = True
@@ -62,6 +69,11 @@ class S3Storage(Storage):
         self.presign_expires = presign_expires
         # The health check must answer within a couple of seconds even when S3 accepts and never answers.
         self.health_client = health_client or client
+        # Download URLs already signed, handed out again while at least half their life is left: signing is
+        # pure CPU (a tenth of a download's time) and the URL is the same for everyone the app lets through
+        # (access is checked before, on every request). key → URL, expiring after half of ``expires``.
+        self._signed: TLRUCache = TLRUCache(maxsize=4096, ttu=half_life)
+        self._signed_lock = threading.Lock()
 
     @classmethod
     def from_config(cls, config, *, connect_timeout: float = 5, max_attempts: int = 3) -> S3Storage:
@@ -266,8 +278,16 @@ class S3Storage(Storage):
     def presigned_get_url(self, key: str, *, expires: int, filename: str | None = None,
                           content_type: str | None = None, inline: bool = True) -> str:
         check_key(key)
+        wanted = (key, filename, content_type, inline, expires)
+        with self._signed_lock:
+            url = self._signed.get(wanted)
+        if url is not None:
+            return url
         params = {"Bucket": self.bucket, "Key": key,
                   "ResponseContentDisposition": content_disposition(filename, inline)}
         if content_type:
             params["ResponseContentType"] = content_type
-        return self.presign_client.generate_presigned_url("get_object", Params=params, ExpiresIn=expires)
+        url = self.presign_client.generate_presigned_url("get_object", Params=params, ExpiresIn=expires)
+        with self._signed_lock:
+            self._signed[wanted] = url
+        return url

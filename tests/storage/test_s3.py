@@ -6,10 +6,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 import requests
+from cachetools import TLRUCache
 
 from app.storage import build_storage
 from app.storage.base import MIN_PART_SIZE, StorageUnavailable
-from app.storage.s3 import S3Storage
+from app.storage.s3 import S3Storage, half_life
 from tests.storage.streams import pattern
 
 KEY = "materials/2026/11/feedfacefeedface"
@@ -104,3 +105,21 @@ def test_presigning_uses_the_public_endpoint_when_set(s3_config):
     storage = build_storage({**s3_config, "S3_PUBLIC_ENDPOINT_URL": "https://files.mcc.example.eu"})
     url = storage.presigned_get_url(KEY, expires=60)
     assert url.startswith("https://files.mcc.example.eu/")
+
+
+def test_a_download_url_is_signed_once_and_handed_out_again_while_half_its_life_is_left(s3, monkeypatch):
+    s3.save(KEY, io.BytesIO(b"0123456789"), "application/pdf")
+    clock = [1000.0]
+    monkeypatch.setattr(s3, "_signed", TLRUCache(maxsize=16, ttu=half_life, timer=lambda: clock[0]))
+    first = s3.presigned_get_url(KEY, expires=300, filename="a.pdf", content_type="application/pdf")
+    clock[0] += 140
+    assert s3.presigned_get_url(KEY, expires=300, filename="a.pdf", content_type="application/pdf") == first
+    # Another name, disposition or lifetime is another URL.
+    assert s3.presigned_get_url(KEY, expires=300, filename="b.pdf", content_type="application/pdf") != first
+    assert s3.presigned_get_url(KEY, expires=300, filename="a.pdf", content_type="application/pdf",
+                                inline=False) != first
+    time.sleep(1.1)  # the signature's time has a resolution of one second
+    clock[0] += 20  # 160 s: less than half of its 300 s is left, a fresh one is signed
+    fresh = s3.presigned_get_url(KEY, expires=300, filename="a.pdf", content_type="application/pdf")
+    assert fresh != first
+    assert requests.get(fresh, timeout=10).content == b"0123456789"
