@@ -172,14 +172,10 @@ def courses_progress(user_id: int, courses: list[Course]) -> dict[int, CoursePro
         return {}
     outlines = outlines_of(courses)
     quiz_ids = [quiz.id for outline in outlines.values() for quiz in outline.quizzes]
-    done_lessons = select(literal("lesson").label("kind"), LessonProgress.lesson_id.label("id")).where(
-        LessonProgress.user_id == user_id, LessonProgress.course_id.in_(ids),
-        LessonProgress.completed_at.is_not(None))
-    passed_quizzes = select(literal("quiz").label("kind"), QuizAttempt.quiz_id.label("id")).where(
-        QuizAttempt.user_id == user_id, QuizAttempt.passed.is_(True), QuizAttempt.quiz_id.in_(quiz_ids))
     done: set[int] = set()
     passed: set[int] = set()
-    for kind, id_ in db.session.execute(union_all(done_lessons, passed_quizzes) if quiz_ids else done_lessons):
+    for kind, id_ in db.session.execute(_done_statement(bool(quiz_ids)),
+                                        {"user_id": user_id, "course_ids": ids, "quiz_ids": quiz_ids}):
         (done if kind == "lesson" else passed).add(id_)
     rates = attendance_rates(user_id, ids)
     result = {}
@@ -195,6 +191,21 @@ def courses_progress(user_id: int, courses: list[Course]) -> dict[int, CoursePro
             next_quiz=next((q for q in course_quizzes if q.id not in passed), None),
             done_lesson_ids=done & lesson_ids, passed_quiz_ids=passed & course_quiz_ids)
     return result
+
+
+@cache
+def _done_statement(with_quizzes: bool):
+    """A person's done lessons (and passed quizzes) in some courses: built once, values bound at execution."""
+    person = bindparam("user_id")
+    done_lessons = select(literal("lesson").label("kind"), LessonProgress.lesson_id.label("id")).where(
+        LessonProgress.user_id == person, LessonProgress.course_id.in_(bindparam("course_ids", expanding=True)),
+        LessonProgress.completed_at.is_not(None))
+    if not with_quizzes:
+        return done_lessons
+    passed_quizzes = select(literal("quiz").label("kind"), QuizAttempt.quiz_id.label("id")).where(
+        QuizAttempt.user_id == person, QuizAttempt.passed.is_(True),
+        QuizAttempt.quiz_id.in_(bindparam("quiz_ids", expanding=True)))
+    return union_all(done_lessons, passed_quizzes)
 
 
 def lesson_panel(user: User, lesson, quizzes: list, visit: Visit | None) -> dict:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from app.catalogue.models import Lesson, Material
@@ -36,20 +38,31 @@ from app.offline.idempotency import idempotent
 @bp.get("/learning/")
 @role_required(Role.TRAINEE)
 def dashboard():
-    found = db.session.execute(select(Enrolment, completion.last_meeting_column(Enrolment.course_id)).where(
-        Enrolment.user_id == current_user.id, Enrolment.status == EnrolmentStatus.ENROLLED)
-        .options(joinedload(Enrolment.course, innerjoin=True)).order_by(Enrolment.created_at)).all()
+    found = db.session.execute(_enrolments_statement(), {"user_id": current_user.id}).all()
     enrolments = [enrolment for enrolment, _last in found]
     last_meetings = {enrolment.course_id: last for enrolment, last in found if last is not None}
     progress_by_course = progress.courses_progress(current_user.id, [e.course for e in enrolments])
     rows = [(e, progress_by_course[e.course_id]) for e in enrolments]
-    owned = list(db.session.scalars(select(Certificate).where(Certificate.user_id == current_user.id)
-                                    .order_by(Certificate.completed_at.desc())))
+    owned = list(db.session.scalars(_certificates_statement(), {"user_id": current_user.id}))
     from app.training.services import upcoming_meetings
 
     return render_template("learning/dashboard.html", rows=rows, certificates=owned,
                            meetings=upcoming_meetings(current_user, limit=3), now=utcnow(),
                            last_meetings=last_meetings)
+
+
+@cache
+def _enrolments_statement():
+    """The dashboard's statements are built once (building them cost more than running them)."""
+    return (select(Enrolment, completion.last_meeting_column(Enrolment.course_id))
+            .where(Enrolment.user_id == bindparam("user_id"), Enrolment.status == EnrolmentStatus.ENROLLED)
+            .options(joinedload(Enrolment.course, innerjoin=True)).order_by(Enrolment.created_at))
+
+
+@cache
+def _certificates_statement():
+    return (select(Certificate).where(Certificate.user_id == bindparam("user_id"))
+            .order_by(Certificate.completed_at.desc()))
 
 
 @bp.post("/learning/lessons/<int:lesson_id>/done")

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from app.accounts.merging import register_merge_step
@@ -298,27 +299,40 @@ def attendance_rate(user_id: int, course_id: int, until: datetime | None = None)
 
 def attendance_rates(user_id: int, course_ids: list[int], until: datetime | None = None) -> dict[int, float | None]:
     """``attendance_rate`` for several courses of one person, in one query whatever their number."""
-    until = until or utcnow()
-    held = with_meetings(select(TrainingSession.course_id, Attendance.status).select_from(Enrolment),
-                         Enrolment.user_id == user_id)
-    held = held.outerjoin(Attendance, (Attendance.session_id == TrainingSession.id)
-                          & (Attendance.user_id == Enrolment.user_id)).where(
-        Enrolment.user_id == user_id, Enrolment.course_id.in_(course_ids or [-1]),
-        TrainingSession.status == MeetingStatus.SCHEDULED, TrainingSession.starts_at <= until)
     counted: dict[int, list] = {course_id: [] for course_id in course_ids}
-    for course_id, status in db.session.execute(held):
+    for course_id, status in db.session.execute(_held_statement(), {
+            "user_id": user_id, "course_ids": course_ids or [-1], "until": until or utcnow()}):
         if status != AttendanceStatus.EXCUSED:
             counted[course_id].append(status)
     return {course_id: (sum(1 for s in statuses if s in ATTENDED) / len(statuses) if statuses else None)
             for course_id, statuses in counted.items()}
 
 
+@cache
+def _held_statement() -> Select:
+    """One person's held meetings and attendance in some courses; built once (every trainee's dashboard and course
+    completion ask it: building it cost more than running it), values bound at execution."""
+    person = bindparam("user_id")
+    held = with_meetings(select(TrainingSession.course_id, Attendance.status).select_from(Enrolment),
+                         Enrolment.user_id == person)
+    return held.outerjoin(Attendance, (Attendance.session_id == TrainingSession.id)
+                          & (Attendance.user_id == Enrolment.user_id)).where(
+        Enrolment.user_id == person, Enrolment.course_id.in_(bindparam("course_ids", expanding=True)),
+        TrainingSession.status == MeetingStatus.SCHEDULED, TrainingSession.starts_at <= bindparam("until"))
+
+
 def upcoming_meetings(user: User, limit: int = 20) -> list[TrainingSession]:
-    return list(db.session.scalars(select(TrainingSession).join(
-        Enrolment, (Enrolment.course_id == TrainingSession.course_id) & (Enrolment.user_id == user.id)).where(
-        Enrolment.status == EnrolmentStatus.ENROLLED, TrainingSession.ends_at >= utcnow())
+    return list(db.session.scalars(_upcoming_statement(),
+                                   {"user_id": user.id, "now": utcnow(), "limit": limit}))
+
+
+@cache
+def _upcoming_statement() -> Select:
+    return (select(TrainingSession).join(
+        Enrolment, (Enrolment.course_id == TrainingSession.course_id) & (Enrolment.user_id == bindparam("user_id")))
+        .where(Enrolment.status == EnrolmentStatus.ENROLLED, TrainingSession.ends_at >= bindparam("now"))
         .options(joinedload(TrainingSession.course))  # the lists name each meeting's course (same query)
-        .order_by(TrainingSession.starts_at).limit(limit)))
+        .order_by(TrainingSession.starts_at).limit(bindparam("limit")))
 
 
 def _move_attendance(source: User, target: User) -> None:
