@@ -17,6 +17,7 @@ from typing import Any
 from flask import g, has_request_context, request, session
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import Row, Select, bindparam, select, update
+from sqlalchemy.orm import load_only
 
 from app.accounts.models import User, UserSession
 from app.core.db import utcnow, will_write
@@ -66,7 +67,7 @@ def load_with(extend: Callable[[Select], Select], **params: Any) -> tuple[User |
     login = _login_params(session_id) if "_login_user" not in g and session_id else None
     if login is not None:
         found = db.session.execute(_extended(extend, with_login=True), {**login, **params}).first()
-        user = _accept(found, session_id)
+        user = _accept(found, session_id, with_facts=False)
         if user is not None:
             g._login_user = user  # Flask-Login's current_user for the rest of the request ("basic" protection
             return user, found    # never refuses a session: skipping its check changes nothing)
@@ -78,9 +79,26 @@ def load_with(extend: Callable[[Select], Select], **params: Any) -> tuple[User |
 
 @cache
 def _extended(extend: Callable[[Select], Select], with_login: bool) -> Select:
-    base = _login_statement() if with_login else \
+    base = _lean_login_statement() if with_login else \
         select(User.id).select_from(User).where(User.id == bindparam("user_id"))
     return extend(base)
+
+
+#: What of the person a route answered by ``load_with`` reads (the rest loads if ever asked): who they are, may
+#: they log in, their role and what the policies and a download ask (the phone-sized video for data saver).
+LEAN_USER = (User.id, User.email, User.password_hash, User.full_name, User.role, User.is_active, User.language,
+             User.timezone, User.data_saver, User.unread_notifications)
+
+
+@cache
+def _lean_login_statement() -> Select:
+    """The login for ``load_with``: the person without the columns no such route reads and without the menu's
+    facts (the routes answer no page; ``user_fact`` asks if ever needed)."""
+    return (select(User, UserSession).join(UserSession, UserSession.user_id == User.id)
+            .where(User.id == bindparam("user_id"), UserSession.token_hash == bindparam("token_hash"),
+                   UserSession.revoked_at.is_(None))
+            .options(load_only(*LEAN_USER), load_only(UserSession.id, UserSession.user_id,
+                                                      UserSession.last_seen_at, UserSession.revoked_at)))
 
 
 def _login_params(session_id: str | None) -> dict | None:
@@ -99,11 +117,12 @@ def _login_statement() -> Select:
                    UserSession.revoked_at.is_(None)))
 
 
-def _accept(found: Row | None, session_id: str) -> User | None:
+def _accept(found: Row | None, session_id: str, with_facts: bool = True) -> User | None:
     if found is None:
         return None
     user, row = found[0], found[1]
-    remember_facts(user, found)
+    if with_facts:
+        remember_facts(user, found)
     if not user.can_log_in:
         return None
     user.session_token = session_id.partition(":")[2]
