@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 
 from flask import current_app
@@ -23,6 +23,10 @@ from app.core.translated import pick
 from app.extensions import db
 from app.learning.models import LessonProgress, ProgressSource, QuizAttempt, VideoProgress
 from app.learning.watching import watched_share
+
+#: A lesson's visit is recorded at most this often per person (a reload, "back", a second tab read what the first
+#: recorded): Moodle refreshes its "last access" once a minute too.
+VISIT_EVERY = timedelta(minutes=1)
 
 #: Reading speed assumed for "read to the end": half the time an average reader needs, at most five minutes.
 WORDS_PER_MINUTE = 200

@@ -25,6 +25,7 @@ from app.catalogue.models import Course, Lesson, Material, MaterialKind, Materia
 from app.catalogue.outline import kept, lesson_body, outline_of, version_key
 from app.catalogue.policies import can_manage_course
 from app.core.csp import framed_by_own_pages
+from app.core.db import utcnow
 from app.core.files import send_stored_file, send_stored_key
 from app.core.permissions import MAX_ID, deny
 from app.core.translated import viewer_language
@@ -41,6 +42,7 @@ from app.enrolment.services import box_columns, enrolment_box
 from app.extensions import db
 from app.learning import bp, completion, offline, progress
 from app.learning.materials import by_language, shown_materials
+from app.learning.models import LessonProgress
 from app.learning.player import converted, fallback_rendition, player_for
 
 log = logging.getLogger(__name__)
@@ -52,42 +54,64 @@ class Visitor:
     """The visitor's side of a course page, read with the course in the same query."""
 
     enrolment: Enrolment | None
-    waiting_position: int | None
-    enrolled_count: int | None
-    last_meeting_at: datetime | None
+    waiting_position: int | None = None
+    enrolled_count: int | None = None
+    last_meeting_at: datetime | None = None
+    #: The lesson page's lesson: when the visitor last opened it, and whether (how) it is done.
+    lesson_opened_at: datetime | None = None
+    lesson_visit: progress.Visit | None = None
 
     @property
     def enrolled(self) -> bool:
         return self.enrolment is not None and self.enrolment.status == EnrolmentStatus.ENROLLED
 
 
+#: What ``load_course_for_visitor`` reads besides the course and the enrolment.
+COURSE_PAGE, LESSON_PAGE, COURSE_ONLY = "course", "lesson", "plain"
+
+
 @cache
-def _visitor_query(for_course_page: bool) -> Select:
+def _visitor_query(page: str) -> Select:
     """Built once: composing it costs more than running it."""
-    extra = (*box_columns(Enrolment), completion.last_meeting_column()) if for_course_page else ()
-    return (select(Course, Enrolment, *extra)
-            .outerjoin(Enrolment, (Enrolment.course_id == Course.id) & (Enrolment.user_id == bindparam("user_id")))
-            .where(Course.id == bindparam("course_id"))
+    extra: tuple = ()
+    if page == COURSE_PAGE:
+        extra = (*box_columns(Enrolment), completion.last_meeting_column())
+    elif page == LESSON_PAGE:
+        extra = (LessonProgress.last_opened_at, LessonProgress.completed_at, LessonProgress.completed_via)
+    query = (select(Course, Enrolment, *extra)
+             .outerjoin(Enrolment, (Enrolment.course_id == Course.id) & (Enrolment.user_id == bindparam("user_id"))))
+    if page == LESSON_PAGE:
+        query = query.outerjoin(LessonProgress, (LessonProgress.user_id == bindparam("user_id"))
+                                & (LessonProgress.lesson_id == bindparam("lesson_id")))
+    return (query.where(Course.id == bindparam("course_id"))
             # Of the trainers and the specialisation only what the pages show and the policies ask (a third of the
             # query's cost was turning the trainers' every column into objects).
             .options(joinedload(Course.trainers).load_only(User.id, User.full_name),
                      *((joinedload(Course.specialisation).load_only(Specialisation.id, Specialisation.title),)
-                       if for_course_page else ())))
+                       if page == COURSE_PAGE else ())))
 
 
-def load_course_for_visitor(course_id: int, for_course_page: bool) -> tuple[Course, Visitor]:
+def load_course_for_visitor(course_id: int, page: str = COURSE_ONLY, lesson_id: int = 0) -> tuple[Course, Visitor]:
     """The course (with its trainers; for the course page its specialisation too) and, in the same query, the
-    visitor's enrolment and what the course page says around it (waiting position, free places, the last meeting).
-    Courses the visitor may not see are 404 to strangers, 403 to people logged in. The outline: ``outline_of``."""
+    visitor's enrolment and what the page says around it: for the course page the waiting position, free places
+    and the last meeting; for a lesson page the visitor's progress in ``lesson_id``. Courses the visitor may not
+    see are 404 to strangers, 403 to people logged in. The outline: ``outline_of``."""
     if not 0 < course_id <= MAX_ID:
         abort(404)
     user_id = current_user.id if current_user.is_authenticated else 0  # no one's: the join finds nothing
-    row = db.session.execute(_visitor_query(for_course_page), {"course_id": course_id, "user_id": user_id}
-                             ).unique().first()
+    row = db.session.execute(_visitor_query(page), {"course_id": course_id, "user_id": user_id,
+                                                    "lesson_id": lesson_id}).unique().first()
     if row is None:
         abort(404)
     course, enrolment, *rest = row
-    visitor = Visitor(enrolment, *(rest or (None, None, None)))
+    if page == COURSE_PAGE:
+        visitor = Visitor(enrolment, *rest)
+    elif page == LESSON_PAGE:
+        opened_at, completed_at, completed_via = rest
+        visitor = Visitor(enrolment, lesson_opened_at=opened_at,
+                          lesson_visit=progress.Visit(completed_at, completed_via) if opened_at else None)
+    else:
+        visitor = Visitor(enrolment)
     if current_user.is_authenticated:  # the policies need not ask again
         known_enrolment(current_user, course.id, visitor.enrolled)
     if not can_view_course(current_user, course):
@@ -97,7 +121,7 @@ def load_course_for_visitor(course_id: int, for_course_page: bool) -> tuple[Cour
 
 @bp.get("/courses/<int:course_id>")
 def course(course_id: int):
-    course, visitor = load_course_for_visitor(course_id, for_course_page=True)
+    course, visitor = load_course_for_visitor(course_id, COURSE_PAGE)
     can_study = can_study_course(current_user, course)
     outline = outline_of(course)
     box = enrolment_box(current_user, course, (visitor.enrolment, visitor.waiting_position, visitor.enrolled_count))
@@ -123,30 +147,18 @@ def lesson_url_prefix(course_id: int) -> str:
 @login_required
 @writes  # records when the lesson was opened
 def lesson(course_id: int, lesson_id: int):
-    course, _visitor = load_course_for_visitor(course_id, for_course_page=False)
+    course, visitor = load_course_for_visitor(course_id, LESSON_PAGE, lesson_id if 0 < lesson_id <= MAX_ID else 0)
     outline = outline_of(course)
     lesson = outline.lesson(lesson_id)
     if lesson is None:
         abort(404)
     if not can_study_course(current_user, course):
         deny()
-    # A visit is worth recording, not worth failing the page for.
-    visit = None
-    try:
-        if db.session.get_bind().dialect.name == "postgresql":
-            # The visit is all this request writes, and a visit lost in a server crash costs nothing (the next one
-            # records it): its commit need not wait for the disk (said in the visit's own statement: no round
-            # trip of its own). Nothing else is written before it: a failure is rolled back whole.
-            visit = progress.record_visit(current_user, lesson.id, course.id, durable=False)
-        else:
-            # SQLite under concurrent writers may refuse the write ("database is locked"): the savepoint keeps
-            # the rest of the request's transaction intact.
-            with db.session.begin_nested():
-                visit = progress.record_visit(current_user, lesson.id, course.id)
-    except OperationalError:
-        if db.session.get_bind().dialect.name == "postgresql":
-            discard()  # the failed statement ended the transaction
-        log.warning("lesson visit of user %s not recorded: database busy", current_user.id)
+    # A visit is worth recording, not worth failing the page for; and once a minute is enough (as Moodle's last
+    # access): a reload, "back" or a second tab within the minute reads what the first recorded.
+    visit = visitor.lesson_visit
+    if visit is None or utcnow() - visitor.lesson_opened_at >= progress.VISIT_EVERY:
+        visit = _record_visit(lesson.id, course.id)
     can_manage = can_manage_course(current_user, course)
     language = viewer_language()
     materials, other_languages = by_language(shown_materials(lesson, can_manage), language)
@@ -162,11 +174,29 @@ def lesson(course_id: int, lesson_id: int):
         info=progress.lesson_panel(current_user, lesson, outline.quizzes_of(lesson), visit))
 
 
+def _record_visit(lesson_id: int, course_id: int) -> progress.Visit | None:
+    try:
+        if db.session.get_bind().dialect.name == "postgresql":
+            # The visit is all this request writes, and a visit lost in a server crash costs nothing (the next one
+            # records it): its commit need not wait for the disk (said in the visit's own statement: no round
+            # trip of its own). Nothing else is written before it: a failure is rolled back whole.
+            return progress.record_visit(current_user, lesson_id, course_id, durable=False)
+        # SQLite under concurrent writers may refuse the write ("database is locked"): the savepoint keeps the
+        # rest of the request's transaction intact.
+        with db.session.begin_nested():
+            return progress.record_visit(current_user, lesson_id, course_id)
+    except OperationalError:
+        if db.session.get_bind().dialect.name == "postgresql":
+            discard()  # the failed statement ended the transaction
+        log.warning("lesson visit of user %s not recorded: database busy", current_user.id)
+        return None
+
+
 @bp.get("/courses/<int:course_id>/offline.json")
 @login_required
 def offline_bundle(course_id: int):
     """What a device saves to make the course available offline (URLs and sizes; the device checks its quota)."""
-    course, _visitor = load_course_for_visitor(course_id, for_course_page=False)
+    course, _visitor = load_course_for_visitor(course_id)
     if not can_study_course(current_user, course):
         deny()
     response = jsonify(offline.offline_bundle(course, outline_of(course)))
