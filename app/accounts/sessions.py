@@ -55,33 +55,40 @@ def load(session_id: str) -> User | None:
     return _accept(db.session.execute(_login_statement(), login).first(), session_id) if login else None
 
 
-def load_with(extend: Callable[[Select], Select], **params: Any) -> tuple[User | None, Row | None]:
+def load_with(extend: Callable[[Select], Select], page: bool = False, **params: Any
+              ) -> tuple[User | None, Row | None]:
     """For the hottest authorised routes (a material download): the logged-in user and what the route decides
     on, in one query. ``extend`` (a module-level function: the statement it builds is kept per function) adds the
     route's columns (by label or entity, read from the returned row) and outer joins to a select whose FROM holds
     ``User`` (correlate to ``User.id`` where the person matters), naming its values as ``bindparam``s that
-    ``params`` fill. The user becomes the request's ``current_user``. Without a login in the session (a
+    ``params`` fill. The user becomes the request's ``current_user``. ``page``: the route renders a page (the
+    whole person and the menu's facts come too; else only ``LEAN_USER``). Without a login in the session (a
     remember-me cookie, nobody) Flask-Login loads the user as usual and the route's columns come in a second
-    query."""
+    query. Rows are made unique (the extension may eagerly join a collection)."""
     session_id = session.get("_user_id")
     login = _login_params(session_id) if "_login_user" not in g and session_id else None
     if login is not None:
-        found = db.session.execute(_extended(extend, with_login=True), {**login, **params}).first()
-        user = _accept(found, session_id, with_facts=False)
+        found = db.session.execute(_extended(extend, "page" if page else "lean"), {**login, **params}
+                                   ).unique().first()
+        user = _accept(found, session_id, with_facts=page)
         if user is not None:
             g._login_user = user  # Flask-Login's current_user for the rest of the request ("basic" protection
             return user, found    # never refuses a session: skipping its check changes nothing)
     user = current_user._get_current_object()
     if not user.is_authenticated:
         return None, None
-    return user, db.session.execute(_extended(extend, with_login=False), {"user_id": user.id, **params}).first()
+    return user, db.session.execute(_extended(extend, "id"), {"user_id": user.id, **params}).unique().first()
 
 
 @cache
-def _extended(extend: Callable[[Select], Select], with_login: bool) -> Select:
-    base = _lean_login_statement() if with_login else \
-        select(User.id).select_from(User).where(User.id == bindparam("user_id"))
-    return extend(base)
+def _extended(extend: Callable[[Select], Select], base: str) -> Select:
+    """``extend``'s statement on the login with the whole person and the facts (``page``), on the lean login
+    (``lean``) or on a user already loaded (``id``)."""
+    if base == "page":
+        return extend(_login_statement())
+    if base == "lean":
+        return extend(_lean_login_statement())
+    return extend(select(User.id).select_from(User).where(User.id == bindparam("user_id")))
 
 
 #: What of the person a route answered by ``load_with`` reads (the rest loads if ever asked): who they are, may

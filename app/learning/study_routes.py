@@ -70,46 +70,74 @@ class Visitor:
 COURSE_PAGE, LESSON_PAGE, COURSE_ONLY = "course", "lesson", "plain"
 
 
-@cache
-def _visitor_query(page: str) -> Select:
-    """Built once: composing it costs more than running it."""
+def _visitor_columns(query: Select, page: str, person) -> Select:
+    """``query`` with the course (``bindparam("course_id")``), the enrolment of ``person`` (a column or a bound
+    value) in it and what ``page`` shows around it, by label."""
     extra: tuple = ()
     if page == COURSE_PAGE:
-        extra = (*box_columns(Enrolment), completion.last_meeting_column())
+        waiting, enrolled = box_columns(Enrolment)
+        extra = (waiting.label("waiting_position"), enrolled.label("enrolled_count"),
+                 completion.last_meeting_column().label("last_meeting_at"))
     elif page == LESSON_PAGE:
-        extra = (LessonProgress.last_opened_at, LessonProgress.completed_at, LessonProgress.completed_via)
-    query = (select(Course, Enrolment, *extra)
-             .outerjoin(Enrolment, (Enrolment.course_id == Course.id) & (Enrolment.user_id == bindparam("user_id"))))
+        extra = (LessonProgress.last_opened_at.label("lesson_opened_at"),
+                 LessonProgress.completed_at.label("lesson_completed_at"),
+                 LessonProgress.completed_via.label("lesson_completed_via"))
+    query = (query.add_columns(Course, Enrolment, *extra)
+             .outerjoin(Enrolment, (Enrolment.course_id == Course.id) & (Enrolment.user_id == person)))
     if page == LESSON_PAGE:
-        query = query.outerjoin(LessonProgress, (LessonProgress.user_id == bindparam("user_id"))
+        query = query.outerjoin(LessonProgress, (LessonProgress.user_id == person)
                                 & (LessonProgress.lesson_id == bindparam("lesson_id")))
-    return (query.where(Course.id == bindparam("course_id"))
-            # Of the trainers and the specialisation only what the pages show and the policies ask (a third of the
-            # query's cost was turning the trainers' every column into objects).
-            .options(joinedload(Course.trainers).load_only(User.id, User.full_name),
-                     *((joinedload(Course.specialisation).load_only(Specialisation.id, Specialisation.title),)
-                       if page == COURSE_PAGE else ())))
+    # Of the trainers and the specialisation only what the pages show and the policies ask (a third of the
+    # query's cost was turning the trainers' every column into objects).
+    return query.options(joinedload(Course.trainers).load_only(User.id, User.full_name),
+                         *((joinedload(Course.specialisation).load_only(Specialisation.id, Specialisation.title),)
+                           if page == COURSE_PAGE else ()))
+
+
+def _with_course_page(query: Select) -> Select:
+    """For ``sessions.load_with``: the login, then the course in the same statement (one query, not two)."""
+    return _visitor_columns(query.outerjoin(Course, Course.id == bindparam("course_id")), COURSE_PAGE, User.id)
+
+
+def _with_lesson_page(query: Select) -> Select:
+    return _visitor_columns(query.outerjoin(Course, Course.id == bindparam("course_id")), LESSON_PAGE, User.id)
+
+
+def _with_course(query: Select) -> Select:
+    return _visitor_columns(query.outerjoin(Course, Course.id == bindparam("course_id")), COURSE_ONLY, User.id)
+
+
+_WITH_LOGIN = {COURSE_PAGE: _with_course_page, LESSON_PAGE: _with_lesson_page, COURSE_ONLY: _with_course}
+
+
+@cache
+def _visitor_query(page: str) -> Select:
+    """For visitors nobody logged in as. Built once: composing it costs more than running it."""
+    return _visitor_columns(select().select_from(Course), page, bindparam("user_id")).where(
+        Course.id == bindparam("course_id"))
 
 
 def load_course_for_visitor(course_id: int, page: str = COURSE_ONLY, lesson_id: int = 0) -> tuple[Course, Visitor]:
-    """The course (with its trainers; for the course page its specialisation too) and, in the same query, the
-    visitor's enrolment and what the page says around it: for the course page the waiting position, free places
-    and the last meeting; for a lesson page the visitor's progress in ``lesson_id``. Courses the visitor may not
-    see are 404 to strangers, 403 to people logged in. The outline: ``outline_of``."""
+    """The course (with its trainers; for the course page its specialisation too) and, in the same query as the
+    person logged in (``sessions.load_with``), the visitor's enrolment and what the page says around it: for the
+    course page the waiting position, free places and the last meeting; for a lesson page the visitor's progress
+    in ``lesson_id``. Courses the visitor may not see are 404 to strangers, 403 to people logged in. The outline:
+    ``outline_of``."""
     if not 0 < course_id <= MAX_ID:
         abort(404)
-    user_id = current_user.id if current_user.is_authenticated else 0  # no one's: the join finds nothing
-    row = db.session.execute(_visitor_query(page), {"course_id": course_id, "user_id": user_id,
-                                                    "lesson_id": lesson_id}).unique().first()
-    if row is None:
+    params = {"course_id": course_id, "lesson_id": lesson_id}
+    user, row = sessions.load_with(_WITH_LOGIN[page], page=True, **params)
+    if user is None:  # nobody: the join finds no enrolment
+        row = db.session.execute(_visitor_query(page), {**params, "user_id": 0}).unique().first()
+    if row is None or row.Course is None:
         abort(404)
-    course, enrolment, *rest = row
+    course, enrolment = row.Course, row.Enrolment
     if page == COURSE_PAGE:
-        visitor = Visitor(enrolment, *rest)
+        visitor = Visitor(enrolment, row.waiting_position, row.enrolled_count, row.last_meeting_at)
     elif page == LESSON_PAGE:
-        opened_at, completed_at, completed_via = rest
-        visitor = Visitor(enrolment, lesson_opened_at=opened_at,
-                          lesson_visit=progress.Visit(completed_at, completed_via) if opened_at else None)
+        opened_at = row.lesson_opened_at
+        visitor = Visitor(enrolment, lesson_opened_at=opened_at, lesson_visit=progress.Visit(
+            row.lesson_completed_at, row.lesson_completed_via) if opened_at else None)
     else:
         visitor = Visitor(enrolment)
     if current_user.is_authenticated:  # the policies need not ask again
@@ -144,10 +172,12 @@ def lesson_url_prefix(course_id: int) -> str:
 
 
 @bp.get("/courses/<int:course_id>/lessons/<int:lesson_id>")
-@login_required
 @writes  # records when the lesson was opened
 def lesson(course_id: int, lesson_id: int):
+    # Not @login_required: that would load the person in a query of its own; the course's query loads them.
     course, visitor = load_course_for_visitor(course_id, LESSON_PAGE, lesson_id if 0 < lesson_id <= MAX_ID else 0)
+    if not current_user.is_authenticated:
+        deny()  # the login page
     outline = outline_of(course)
     lesson = outline.lesson(lesson_id)
     if lesson is None:
