@@ -9,7 +9,7 @@ from functools import cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Insert, bindparam, func, literal, select, union_all
+from sqlalchemy import Insert, bindparam, func, literal, null, select, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -23,6 +23,8 @@ from app.core.translated import pick
 from app.extensions import db
 from app.learning.models import LessonProgress, ProgressSource, QuizAttempt, VideoProgress
 from app.learning.watching import watched_share
+from app.training.models import Attendance
+from app.training.services import held_statement, held_values, rates_of
 
 #: A lesson's visit is recorded at most this often per person (a reload, "back", a second tab read what the first
 #: recorded): Moodle refreshes its "last access" once a minute too.
@@ -169,8 +171,6 @@ def courses_progress(user_id: int, courses: list[Course]) -> dict[int, CoursePro
     """One person's progress in several courses, in a fixed number of queries whatever their number: the lessons
     and quizzes come from the courses' cached outlines, the person's done lessons and passed quizzes from one
     query."""
-    from app.training.services import attendance_rates
-
     ids = [course.id for course in courses]
     if not ids:
         return {}
@@ -178,10 +178,15 @@ def courses_progress(user_id: int, courses: list[Course]) -> dict[int, CoursePro
     quiz_ids = [quiz.id for outline in outlines.values() for quiz in outline.quizzes]
     done: set[int] = set()
     passed: set[int] = set()
-    for kind, id_ in db.session.execute(_done_statement(bool(quiz_ids)),
-                                        {"user_id": user_id, "course_ids": ids, "quiz_ids": quiz_ids}):
-        (done if kind == "lesson" else passed).add(id_)
-    rates = attendance_rates(user_id, ids)
+    held = []
+    # One query: the done lessons, the passed quizzes and the held meetings with the person's attendance.
+    for kind, id_, status in db.session.execute(_done_statement(bool(quiz_ids)), {
+            **held_values(user_id, ids), "quiz_ids": quiz_ids}):
+        if kind == "held":
+            held.append((id_, status))
+        else:
+            (done if kind == "lesson" else passed).add(id_)
+    rates = rates_of(ids, held)
     result = {}
     for course_id in ids:
         course_lessons, course_quizzes = outlines[course_id].lessons, outlines[course_id].quizzes
@@ -199,17 +204,20 @@ def courses_progress(user_id: int, courses: list[Course]) -> dict[int, CoursePro
 
 @cache
 def _done_statement(with_quizzes: bool):
-    """A person's done lessons (and passed quizzes) in some courses: built once, values bound at execution."""
+    """A person's done lessons, passed quizzes and held meetings (with their attendance) in some courses, as
+    (kind, id, attendance status): built once, values bound at execution."""
     person = bindparam("user_id")
-    done_lessons = select(literal("lesson").label("kind"), LessonProgress.lesson_id.label("id")).where(
+    no_status = null().cast(Attendance.status.type)
+    done_lessons = select(literal("lesson").label("kind"), LessonProgress.lesson_id.label("id"),
+                          no_status.label("status")).where(
         LessonProgress.user_id == person, LessonProgress.course_id.in_(bindparam("course_ids", expanding=True)),
         LessonProgress.completed_at.is_not(None))
-    if not with_quizzes:
-        return done_lessons
-    passed_quizzes = select(literal("quiz").label("kind"), QuizAttempt.quiz_id.label("id")).where(
-        QuizAttempt.user_id == person, QuizAttempt.passed.is_(True),
-        QuizAttempt.quiz_id.in_(bindparam("quiz_ids", expanding=True)))
-    return union_all(done_lessons, passed_quizzes)
+    parts = [done_lessons, held_statement(literal("held"))]
+    if with_quizzes:
+        parts.append(select(literal("quiz"), QuizAttempt.quiz_id, no_status).where(
+            QuizAttempt.user_id == person, QuizAttempt.passed.is_(True),
+            QuizAttempt.quiz_id.in_(bindparam("quiz_ids", expanding=True))))
+    return union_all(*parts)
 
 
 def lesson_panel(user: User, lesson, quizzes: list, visit: Visit | None) -> dict:

@@ -7,6 +7,7 @@ The course's participants are told when a meeting is planned, moved or cancelled
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -299,9 +300,18 @@ def attendance_rate(user_id: int, course_id: int, until: datetime | None = None)
 
 def attendance_rates(user_id: int, course_ids: list[int], until: datetime | None = None) -> dict[int, float | None]:
     """``attendance_rate`` for several courses of one person, in one query whatever their number."""
+    return rates_of(course_ids, db.session.execute(held_statement(), held_values(user_id, course_ids, until)))
+
+
+def held_values(user_id: int, course_ids: list[int], until: datetime | None = None) -> dict:
+    """The values ``held_statement`` is executed with."""
+    return {"user_id": user_id, "course_ids": course_ids or [-1], "until": until or utcnow()}
+
+
+def rates_of(course_ids: list[int], held: Iterable) -> dict[int, float | None]:
+    """The attendance rate per course from the rows of ``held_statement`` ((course id, status) pairs)."""
     counted: dict[int, list] = {course_id: [] for course_id in course_ids}
-    for course_id, status in db.session.execute(_held_statement(), {
-            "user_id": user_id, "course_ids": course_ids or [-1], "until": until or utcnow()}):
+    for course_id, status in held:
         if status != AttendanceStatus.EXCUSED:
             counted[course_id].append(status)
     return {course_id: (sum(1 for s in statuses if s in ATTENDED) / len(statuses) if statuses else None)
@@ -309,11 +319,13 @@ def attendance_rates(user_id: int, course_ids: list[int], until: datetime | None
 
 
 @cache
-def _held_statement() -> Select:
-    """One person's held meetings and attendance in some courses; built once (every trainee's dashboard and course
-    completion ask it: building it cost more than running it), values bound at execution."""
+def held_statement(*leading) -> Select:
+    """One person's held meetings and attendance in some courses, as (course id, status) after ``leading``
+    columns (a caller that adds this to a UNION of its own tells its rows apart by them); built once (every
+    trainee's dashboard and course completion ask it: building it cost more than running it), values bound at
+    execution (``held_values``)."""
     person = bindparam("user_id")
-    held = with_meetings(select(TrainingSession.course_id, Attendance.status).select_from(Enrolment),
+    held = with_meetings(select(*leading, TrainingSession.course_id, Attendance.status).select_from(Enrolment),
                          Enrolment.user_id == person)
     return held.outerjoin(Attendance, (Attendance.session_id == TrainingSession.id)
                           & (Attendance.user_id == Enrolment.user_id)).where(
