@@ -57,27 +57,41 @@ def load(session_id: str) -> User | None:
 
 def load_with(extend: Callable[[Select], Select], page: bool = False, **params: Any
               ) -> tuple[User | None, Row | None]:
-    """For the hottest authorised routes (a material download): the logged-in user and what the route decides
-    on, in one query. ``extend`` (a module-level function: the statement it builds is kept per function) adds the
-    route's columns (by label or entity, read from the returned row) and outer joins to a select whose FROM holds
-    ``User`` (correlate to ``User.id`` where the person matters), naming its values as ``bindparam``s that
-    ``params`` fill. The user becomes the request's ``current_user``. ``page``: the route renders a page (the
-    whole person and the menu's facts come too; else only ``LEAN_USER``). Without a login in the session (a
-    remember-me cookie, nobody) Flask-Login loads the user as usual and the route's columns come in a second
-    query. Rows are made unique (the extension may eagerly join a collection)."""
+    """For the hottest authorised routes (a material download, the course and lesson pages): the logged-in user
+    and what the route decides on, in one query. ``extend`` (a module-level function: the statement it builds is
+    kept per function) adds the route's columns (by label or entity, read from the returned row) and outer joins
+    to a select whose FROM holds ``User`` (correlate to ``User.id`` where the person matters), naming its values
+    as ``bindparam``s that ``params`` fill. The user becomes the request's ``current_user``. ``page``: the route
+    renders a page (the whole person and the menu's facts come too; else only ``LEAN_USER``). Without a login in
+    the session (a remember-me cookie, nobody) Flask-Login loads the user as usual and the route's columns come
+    in a second query. Rows are made unique (the extension may eagerly join a collection)."""
+    user, found = _load_with(extend, page, params, every_row=False)
+    return user, found
+
+
+def load_rows_with(extend: Callable[[Select], Select], page: bool = False, **params: Any
+                   ) -> tuple[User | None, list[Row]]:
+    """``load_with`` for an extension that outer-joins several rows (a trainee's enrolments): all of them, each
+    with the person (a single row with the route's columns empty when it found none)."""
+    user, rows = _load_with(extend, page, params, every_row=True)
+    return user, rows
+
+
+def _load_with(extend: Callable[[Select], Select], page: bool, params: dict, every_row: bool) -> tuple:
     session_id = session.get("_user_id")
     login = _login_params(session_id) if "_login_user" not in g and session_id else None
     if login is not None:
-        found = db.session.execute(_extended(extend, "page" if page else "lean"), {**login, **params}
-                                   ).unique().first()
-        user = _accept(found, session_id, with_facts=page)
+        result = db.session.execute(_extended(extend, "page" if page else "lean"), {**login, **params}).unique()
+        found = result.all() if every_row else result.first()
+        user = _accept((found[0] if found else None) if every_row else found, session_id, with_facts=page)
         if user is not None:
             g._login_user = user  # Flask-Login's current_user for the rest of the request ("basic" protection
             return user, found    # never refuses a session: skipping its check changes nothing)
     user = current_user._get_current_object()
     if not user.is_authenticated:
-        return None, None
-    return user, db.session.execute(_extended(extend, "id"), {"user_id": user.id, **params}).unique().first()
+        return None, [] if every_row else None
+    result = db.session.execute(_extended(extend, "id"), {"user_id": user.id, **params}).unique()
+    return user, result.all() if every_row else result.first()
 
 
 @cache

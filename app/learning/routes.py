@@ -10,6 +10,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
+from app.accounts import sessions
+from app.accounts.models import User
 from app.catalogue.models import Lesson, Material
 from app.certificates.models import Certificate
 from app.core.db import utcnow
@@ -17,7 +19,7 @@ from app.core.errors import DomainError
 from app.core.forms import ConfirmForm
 from app.core.json import json_body
 from app.core.limits import per_account
-from app.core.permissions import Role, load_or_403, role_required
+from app.core.permissions import Role, deny, has_role, load_or_403
 from app.core.uow import form_page, keep, refusals, refused
 from app.enrolment.models import Enrolment, EnrolmentStatus
 from app.extensions import db, limiter
@@ -36,31 +38,37 @@ from app.offline.idempotency import idempotent
 
 
 @bp.get("/learning/")
-@role_required(Role.TRAINEE)
 def dashboard():
-    found = db.session.execute(_enrolments_statement(), {"user_id": current_user.id}).all()
+    # The person and their enrolments in one query (not @role_required: that loads the person in a query of its own).
+    user, found = sessions.load_rows_with(_with_enrolments, page=True)
+    if user is None:
+        deny()  # the login page
+    if not has_role(user, Role.TRAINEE):
+        abort(403)
+    found = [(row.Enrolment, row.last_meeting_at) for row in found if row.Enrolment is not None]
     enrolments = [enrolment for enrolment, _last in found]
     last_meetings = {enrolment.course_id: last for enrolment, last in found if last is not None}
-    progress_by_course = progress.courses_progress(current_user.id, [e.course for e in enrolments])
+    progress_by_course = progress.courses_progress(user.id, [e.course for e in enrolments])
     rows = [(e, progress_by_course[e.course_id]) for e in enrolments]
-    owned = list(db.session.scalars(_certificates_statement(), {"user_id": current_user.id}))
+    owned = list(db.session.scalars(_certificates_statement(), {"user_id": user.id}))
     from app.training.services import upcoming_meetings
 
+    # The meetings' courses are among the enrolments' (loaded above): read from the session, not joined again.
     return render_template("learning/dashboard.html", rows=rows, certificates=owned,
-                           meetings=upcoming_meetings(current_user, limit=3), now=utcnow(),
+                           meetings=upcoming_meetings(user, limit=3, with_courses=False), now=utcnow(),
                            last_meetings=last_meetings)
 
 
-@cache
-def _enrolments_statement():
-    """The dashboard's statements are built once (building them cost more than running them)."""
-    return (select(Enrolment, completion.last_meeting_column(Enrolment.course_id))
-            .where(Enrolment.user_id == bindparam("user_id"), Enrolment.status == EnrolmentStatus.ENROLLED)
-            .options(joinedload(Enrolment.course, innerjoin=True)).order_by(Enrolment.created_at))
+def _with_enrolments(query):
+    """For ``sessions.load_rows_with``: the person's current enrolments with their courses and last meetings."""
+    return (query.add_columns(Enrolment, completion.last_meeting_column(Enrolment.course_id).label("last_meeting_at"))
+            .outerjoin(Enrolment, (Enrolment.user_id == User.id) & (Enrolment.status == EnrolmentStatus.ENROLLED))
+            .options(joinedload(Enrolment.course)).order_by(Enrolment.created_at))
 
 
 @cache
 def _certificates_statement():
+    """Built once (building it cost more than running it)."""
     return (select(Certificate).where(Certificate.user_id == bindparam("user_id"))
             .order_by(Certificate.completed_at.desc()))
 

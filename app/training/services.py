@@ -333,18 +333,21 @@ def held_statement(*leading) -> Select:
         TrainingSession.status == MeetingStatus.SCHEDULED, TrainingSession.starts_at <= bindparam("until"))
 
 
-def upcoming_meetings(user: User, limit: int = 20) -> list[TrainingSession]:
-    return list(db.session.scalars(_upcoming_statement(),
+def upcoming_meetings(user: User, limit: int = 20, with_courses: bool = True) -> list[TrainingSession]:
+    """The person's next meetings in their current courses. ``with_courses=False``: the caller has those courses
+    in the session already (a meeting's course is then found there, not joined into the query)."""
+    return list(db.session.scalars(_upcoming_statement(with_courses),
                                    {"user_id": user.id, "now": utcnow(), "limit": limit}))
 
 
 @cache
-def _upcoming_statement() -> Select:
-    return (select(TrainingSession).join(
+def _upcoming_statement(with_courses: bool) -> Select:
+    query = (select(TrainingSession).join(
         Enrolment, (Enrolment.course_id == TrainingSession.course_id) & (Enrolment.user_id == bindparam("user_id")))
         .where(Enrolment.status == EnrolmentStatus.ENROLLED, TrainingSession.ends_at >= bindparam("now"))
-        .options(joinedload(TrainingSession.course))  # the lists name each meeting's course (same query)
         .order_by(TrainingSession.starts_at).limit(bindparam("limit")))
+    # The lists name each meeting's course (same query).
+    return query.options(joinedload(TrainingSession.course)) if with_courses else query
 
 
 def _move_attendance(source: User, target: User) -> None:
