@@ -65,16 +65,14 @@ def load_with(extend: Callable[[Select], Select], page: bool = False, **params: 
     renders a page (the whole person and the menu's facts come too; else only ``LEAN_USER``). Without a login in
     the session (a remember-me cookie, nobody) Flask-Login loads the user as usual and the route's columns come
     in a second query. Rows are made unique (the extension may eagerly join a collection)."""
-    user, found = _load_with(extend, page, params, every_row=False)
-    return user, found
+    return _load_with(extend, page, params, every_row=False)
 
 
 def load_rows_with(extend: Callable[[Select], Select], page: bool = False, **params: Any
                    ) -> tuple[User | None, list[Row]]:
     """``load_with`` for an extension that outer-joins several rows (a trainee's enrolments): all of them, each
     with the person (a single row with the route's columns empty when it found none)."""
-    user, rows = _load_with(extend, page, params, every_row=True)
-    return user, rows
+    return _load_with(extend, page, params, every_row=True)
 
 
 def _load_with(extend: Callable[[Select], Select], page: bool, params: dict, every_row: bool) -> tuple:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
 
 from flask import abort, current_app, jsonify, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -94,20 +94,13 @@ def _visitor_columns(query: Select, page: str, person) -> Select:
                            if page == COURSE_PAGE else ()))
 
 
-def _with_course_page(query: Select) -> Select:
+def _with_login(query: Select, page: str) -> Select:
     """For ``sessions.load_with``: the login, then the course in the same statement (one query, not two)."""
-    return _visitor_columns(query.outerjoin(Course, Course.id == bindparam("course_id")), COURSE_PAGE, User.id)
+    return _visitor_columns(query.outerjoin(Course, Course.id == bindparam("course_id")), page, User.id)
 
 
-def _with_lesson_page(query: Select) -> Select:
-    return _visitor_columns(query.outerjoin(Course, Course.id == bindparam("course_id")), LESSON_PAGE, User.id)
-
-
-def _with_course(query: Select) -> Select:
-    return _visitor_columns(query.outerjoin(Course, Course.id == bindparam("course_id")), COURSE_ONLY, User.id)
-
-
-_WITH_LOGIN = {COURSE_PAGE: _with_course_page, LESSON_PAGE: _with_lesson_page, COURSE_ONLY: _with_course}
+#: One extension per page, made once: ``load_with`` keeps the statement it builds per extension.
+_WITH_LOGIN = {page: partial(_with_login, page=page) for page in (COURSE_PAGE, LESSON_PAGE, COURSE_ONLY)}
 
 
 @cache
