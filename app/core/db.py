@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import DateTime, Engine, Enum, MetaData
@@ -107,6 +109,56 @@ def will_write() -> bool:
     from flask import g, has_app_context
 
     return has_app_context() and bool(g.get("mcc_writing"))
+
+
+T = TypeVar("T")
+
+
+def side_by_side(*parts: Callable[[], T]) -> list[T]:
+    """Independent reads run at the same time, each on its own pooled connection: the first part in this thread,
+    the others in threads with their own app context (so their own session), and their results in order.
+
+    For a computation made of a few long independent queries (the coordinators' dashboard when its cache is
+    empty): the database runs them on as many cores as it has while this process waits. They run in turn where
+    another connection would not see what this one sees: a session bound to one connection (the tests'
+    rolled-back transaction) or work that writes (a job, a writing request). Each part sees its own moment, as
+    every statement of a reading request does already (``RequestSession``); an error in any part is raised
+    here, after all have ended."""
+    from flask import current_app
+
+    session = current_app.extensions["sqlalchemy"].session
+    if len(parts) < 2 or will_write() or not isinstance(session.get_bind(), Engine) or session().dirty \
+            or session().new or session().deleted:
+        return [part() for part in parts]
+    app = current_app._get_current_object()
+
+    def apart(part: Callable[[], T]) -> T:
+        with app.app_context():
+            try:
+                return part()
+            finally:
+                session.remove()
+
+    futures = [_readers().submit(apart, part) for part in parts[1:]]
+    try:
+        first = parts[0]()
+    finally:
+        others = [future.exception() for future in futures]  # waits for every part, whatever happened here
+    for error in others:
+        if error is not None:
+            raise error
+    return [first, *(future.result() for future in futures)]
+
+
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def _readers() -> ThreadPoolExecutor:
+    # Per process: a pool made before gunicorn forked would have no threads in the worker.
+    global _pool
+    if _pool is None or _pool[0] != os.getpid():
+        _pool = (os.getpid(), ThreadPoolExecutor(max_workers=4, thread_name_prefix="mcc-side-by-side"))
+    return _pool[1]
 
 
 #: Requests that may not write: what the unit of work never commits (``core.uow``).

@@ -21,12 +21,26 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select, String, and_, case, cast, distinct, exists, func, literal, or_, select, union_all
+from sqlalchemy import (
+    Integer,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    distinct,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 
 from app.accounts.models import Country, Gender, User
 from app.catalogue.models import Course
 from app.certificates.models import Certificate
-from app.core.db import utcnow
+from app.core.db import side_by_side, utcnow
 from app.enrolment.models import Enrolment, EnrolmentStatus
 from app.events.models import Event
 from app.extensions import db
@@ -205,6 +219,20 @@ def summaries_cover(scope: Scope) -> bool:
     return not db.session.scalar(select(exists().where(
         TrainingSession.course_id.is_not(None), TrainingSession.status == MeetingStatus.SCHEDULED,
         TrainingSession.starts_at <= utcnow(), ~in_period(TrainingSession.starts_at, scope))))
+
+
+def enrolments_within(start: date | None, end: date | None) -> tuple[bool, bool]:
+    """Whether a period leaves out no current enrolment (every one made within it) and no completion (every one
+    within it): then the period's enrolled (completed) people are all of them."""
+    first, last, first_done, last_done = db.session.execute(select(
+        func.min(Enrolment.created_at), func.max(Enrolment.created_at), func.min(Enrolment.completed_at),
+        func.max(Enrolment.completed_at)).where(Enrolment.status == EnrolmentStatus.ENROLLED)).one()
+    start_at, end_at = _bounds(Scope(start=start, end=end))
+
+    def inside(earliest, latest) -> bool:
+        return earliest is None or ((start_at is None or earliest >= start_at) and (end_at is None or latest < end_at))
+
+    return inside(first, last), inside(first_done, last_done)
 
 
 def _held_totals(scope: Scope) -> tuple:
@@ -450,16 +478,34 @@ def breakdown(scope: Scope, dimension: str) -> list[Row]:
 def breakdowns(scope: Scope, dimensions=DIMENSIONS) -> dict[str, list[Row]]:
     """``breakdown`` for several dimensions: two grouped queries over the per-enrolment summaries when they answer
     the scope (``summaries_cover``), else two per dimension over every (person, held meeting) pair; and one per
-    dimension over the placements."""
+    dimension over the placements, read side by side with the enrolments (``core.db.side_by_side``)."""
+    enrolment_tables, placement_tables = side_by_side(lambda: _enrolment_breakdowns(scope, dimensions),
+                                                      lambda: _placement_breakdowns(scope, dimensions))
+    for dimension, rows in placement_tables.items():
+        target_rows = enrolment_tables[dimension]
+        for key, found in rows.items():
+            target = _row(target_rows, key)
+            target.placements_planned, target.placements_ongoing = found.placements_planned, found.placements_ongoing
+            target.placements_completed = found.placements_completed
+            target.cross_border_completed = found.cross_border_completed
+    return {dimension: sorted(rows.values(), key=lambda r: str(r.key)) for dimension, rows in enrolment_tables.items()}
+
+
+def _enrolment_breakdowns(scope: Scope, dimensions) -> dict[str, dict[object, Row]]:
     tables: dict[str, dict[object, Row]] = {dimension: {} for dimension in dimensions}
     if summaries_cover(scope):
         _summary_figures(scope, tables)
     else:
         for dimension in dimensions:
             _pair_figures(scope, dimension, tables[dimension])
+    return tables
+
+
+def _placement_breakdowns(scope: Scope, dimensions) -> dict[str, dict[object, Row]]:
+    tables: dict[str, dict[object, Row]] = {dimension: {} for dimension in dimensions}
     for dimension in dimensions:
         _placement_figures(scope, dimension, tables[dimension])
-    return {dimension: sorted(rows.values(), key=lambda r: str(r.key)) for dimension, rows in tables.items()}
+    return tables
 
 
 def _row(rows: dict[object, Row], key) -> Row:
@@ -490,37 +536,49 @@ def _summary_figures(scope: Scope, tables: dict[str, dict[object, Row]]) -> None
                   Course.specialisation_id)
         .cte("per_person"))
     group = (per_person.c.country, per_person.c.employer_id, per_person.c.company_name, per_person.c.region)
+    total = lambda column: cast(func.sum(column), Integer)  # noqa: E731  (PostgreSQL sums bigints as numeric)
     by_course = (select(literal(1).label("kind"), *group, per_person.c.specialisation,
-                        func.sum(per_person.c.enrolled), func.sum(per_person.c.done),
-                        func.sum(per_person.c.expected), func.sum(per_person.c.attended),
-                        func.sum(per_person.c.excused))
+                        total(per_person.c.enrolled), total(per_person.c.done), total(per_person.c.expected),
+                        total(per_person.c.attended), total(per_person.c.excused))
                  .group_by(*group, per_person.c.specialisation))
     people = (select(per_person.c.person, *group, func.max(per_person.c.enrolled).label("enrolled"),
                      func.max(per_person.c.done).label("done"))
               .group_by(per_person.c.person, *group).subquery("people"))
     people_group = (people.c.country, people.c.employer_id, people.c.company_name, people.c.region)
-    by_people = select(literal(2), *people_group, literal(None), func.sum(people.c.enrolled),
-                       func.sum(people.c.done), literal(0), literal(0), literal(0)).group_by(*people_group)
+    by_people = select(literal(2), *people_group, literal(None), total(people.c.enrolled), total(people.c.done),
+                       literal(0), literal(0), literal(0)).group_by(*people_group)
 
-    def company(employer_id, company_name) -> str:  # ``company_key`` in Python
-        return f"{MEMBER_KEY}{employer_id}" if employer_id is not None else f"{OTHER_KEY}{company_name or ''}"
-
-    found: dict[str, dict[object, list[int]]] = {d: {} for d in tables}  # key → enrolled, completed, sums
-    for kind, country, employer_id, company_name, region_code, specialisation, *figures in \
-            db.session.execute(union_all(by_course, by_people)):
-        numbers = [int(value or 0) for value in figures]
-        country = country.value if hasattr(country, "value") else country
-        keys = {"specialisation": specialisation, "country": country,
-                "company": company(employer_id, company_name), "region": region_code}
-        for dimension, table in found.items():
-            if kind == 2 and dimension == "specialisation":
-                continue
-            target = table.setdefault(keys[dimension], [0, 0, 0, 0, 0])
-            # people per specialisation come from the first part, per group of people from the second
-            first = 2 if kind == 1 and dimension != "specialisation" else 0
-            for index in range(first, 5):
-                target[index] += numbers[index]
-    for dimension, figures in found.items():
+    # Thousands of groups: added up here with as little per row as possible (this loop was a fifth of the cold
+    # dashboard). Per specialisation, people come from the first part; per group of people, from the second.
+    by_specialisation: dict[object, list[int]] = {}
+    shared = [(dimension, index, {}) for index, dimension in enumerate(("country", "company", "region"))
+              if dimension in tables]
+    for kind, country, employer_id, company_name, region_code, specialisation, enrolled, done, expected, \
+            attended, excused in db.session.execute(union_all(by_course, by_people)):
+        keys = (getattr(country, "value", country),
+                f"{MEMBER_KEY}{employer_id}" if employer_id is not None else f"{OTHER_KEY}{company_name or ''}",
+                region_code)  # ``company_key`` in Python
+        if kind == 1:
+            target = by_specialisation.setdefault(specialisation, [0, 0, 0, 0, 0])
+            target[0] += enrolled or 0
+            target[1] += done or 0
+            target[2] += expected or 0
+            target[3] += attended or 0
+            target[4] += excused or 0
+            for _, index, table in shared:
+                target = table.setdefault(keys[index], [0, 0, 0, 0, 0])
+                target[2] += expected or 0
+                target[3] += attended or 0
+                target[4] += excused or 0
+        else:
+            for _, index, table in shared:
+                target = table.setdefault(keys[index], [0, 0, 0, 0, 0])
+                target[0] += enrolled or 0
+                target[1] += done or 0
+    found = [(dimension, table) for dimension, _, table in shared]
+    if "specialisation" in tables:
+        found.append(("specialisation", by_specialisation))
+    for dimension, figures in found:
         for key, (enrolled, done, expected, attended, excused) in figures.items():
             if enrolled or expected:  # a group with enrolments in the period or meetings of theirs held
                 target = _row(tables[dimension], key)

@@ -23,7 +23,7 @@ from sqlalchemy import case, func, select
 from app.accounts.models import Country, Gender, User
 from app.catalogue.models import Course, Specialisation
 from app.core.audit import record_event
-from app.core.db import utcnow
+from app.core.db import side_by_side, utcnow
 from app.core.errors import DomainError
 from app.core.exports import Column
 from app.core.i18n import COUNTRY_LABELS, GENDER_LABELS
@@ -120,16 +120,65 @@ def indicator_table(values: dict[int, float | None] | None = None, only=()) -> l
     indicator; indicators are few), or with the ``values`` computed a moment ago (the dashboard's cache)."""
     statuses = []
     for indicator in db.session.scalars(select(Indicator).where(*only).order_by(Indicator.position, Indicator.code)):
-        if values is not None and indicator.id in values:
-            value = values[indicator.id]
-        else:
-            value = measures.value_of(indicator.measure, indicator_scope(indicator))
-            if value is not None and indicator.measure in PERCENT_MEASURES:
-                value = round(value * 100, 1)
-
+        value = values[indicator.id] if values is not None and indicator.id in values else indicator_value(indicator)
         statuses.append(IndicatorStatus(indicator, value, _share(value, indicator.milestone_value),
                                         _share(value, indicator.target_value)))
     return statuses
+
+
+def indicator_value(indicator: Indicator) -> float | None:
+    """The indicator's live value (a percentage for rates)."""
+    return _shown(indicator.measure, measures.value_of(indicator.measure, indicator_scope(indicator)))
+
+
+def _shown(measure: Measure, value: float | None) -> float | None:
+    return round(value * 100, 1) if value is not None and measure in PERCENT_MEASURES else value
+
+
+#: The measures a breakdown row of the dashboard holds: (its people or meeting figures, the measure's value).
+FROM_BREAKDOWNS = {
+    Measure.TRAINEES_ENROLLED: lambda rows: sum(r.enrolled for r in rows),
+    Measure.TRAINEES_COMPLETED: lambda rows: sum(r.completed for r in rows),
+    Measure.ATTENDANCE_RATE: lambda rows: measures.rate(sum(r.expected for r in rows), sum(r.attended for r in rows),
+                                                        sum(r.excused for r in rows)),
+}
+
+
+def _dashboard_indicators(scope: Scope) -> tuple[dict[int, float | None], dict[int, tuple]]:
+    """The indicators' values for the dashboard of ``scope``, but for those its own breakdowns answer: those are
+    named (indicator id → measure, dimension, key; ``_from_breakdowns`` reads them once the breakdowns are in),
+    and their queries are not run twice. A breakdown answers an indicator when the dashboard shows everything, the
+    indicator narrows by at most a specialisation or a country, and its period leaves out nothing that measure
+    counts (the project period usually spans all the data)."""
+    values, answered, within = {}, {}, {}
+    everything = scope == Scope()
+    for indicator in db.session.scalars(select(Indicator)):
+        found = None
+        if everything and indicator.measure in FROM_BREAKDOWNS and indicator.gender is None \
+                and not (indicator.specialisation_id and indicator.country):
+            period = (indicator.period_start, indicator.period_end)
+            if indicator.measure == Measure.ATTENDANCE_RATE:
+                # Meeting figures come from the summaries, which ignore the period when they cover it.
+                covered = measures.summaries_cover(indicator_scope(indicator))
+            else:
+                if period not in within:
+                    within[period] = measures.enrolments_within(*period)
+                covered = within[period][indicator.measure == Measure.TRAINEES_COMPLETED]
+            if covered:
+                found = ("specialisation", indicator.specialisation_id) if indicator.specialisation_id else \
+                    ("country", indicator.country.value) if indicator.country else (None, None)
+        if found:
+            answered[indicator.id] = (indicator.measure, *found)
+        else:
+            values[indicator.id] = indicator_value(indicator)
+    return values, answered
+
+
+def _from_breakdowns(tables: dict[str, list[measures.Row]], measure: Measure, dimension: str | None,
+                     key) -> float | None:
+    # Everyone has one country: the per-country rows add up to everything.
+    rows = tables["country"] if dimension is None else [row for row in tables[dimension] if row.key == key]
+    return _shown(measure, FROM_BREAKDOWNS[measure](rows))
 
 
 def _share(value, goal) -> float | None:
@@ -370,29 +419,37 @@ def cache_key(kind: str, scope: Scope, *extra) -> str:
 def dashboard_figures(scope: Scope, with_indicators: bool) -> DashboardFigures:
     """Totals, breakdowns, host firms and indicator values for the dashboard: a handful of grouped reads over the
     per-enrolment summaries (``app.reporting.summaries``), meetings, placements and indicators. The page keeps
-    what it renders from them in the cache (``cached_html``); exports never use the cache."""
-    tables = measures.breakdowns(scope)
+    what it renders from them in the cache (``cached_html``); exports never use the cache. The breakdowns (the
+    longest read) and the other figures are independent: they are read side by side (``core.db.side_by_side``),
+    and indicators the breakdowns answer are taken from them."""
+    tables, (totals, hosts, cooperation, (indicator_values, answered)) = side_by_side(
+        lambda: measures.breakdowns(scope), lambda: _other_figures(scope, with_indicators))
+    indicator_values.update({indicator_id: _from_breakdowns(tables, *where)
+                             for indicator_id, where in answered.items()})
     # Everyone has one country: the per-country rows add up to the totals (people and meeting pairs alike).
     by_country = tables["country"]
     return DashboardFigures(
         computed_at=utcnow(),
         totals={"enrolled": sum(r.enrolled for r in by_country), "completed": sum(r.completed for r in by_country),
-                "meetings": measures.meetings_held(scope),
-                "attendance": measures.rate(sum(r.expected for r in by_country),
-                                            sum(r.attended for r in by_country),
-                                            sum(r.excused for r in by_country)),
-                "placements": measures.placements_completed(scope),
-                "cross_border": measures.placements_completed(scope, only_cross_border=True),
-                "cooperations": measures.cross_border_cooperations(scope),
-                "event_participants": measures.event_participants(scope),
-                # firms per country: the firm's country (the trainee-country filter does not narrow firms)
-                **{f"firms_{c.value}": measures.firms_involved(scope.narrowed(country=c))
-                   for c in (Country.PL, Country.LT)}},
-        tables=tables,
-        hosts=measures.placements_by_host(scope),
-        # cooperation between members: coordinators only (firms' figures, not a trainer's courses)
-        cooperation=measures.cooperation_by_country(scope) if with_indicators else [],
-        indicator_values={s.indicator.id: s.achieved for s in indicator_table()} if with_indicators else {})
+                "attendance": FROM_BREAKDOWNS[Measure.ATTENDANCE_RATE](by_country), **totals},
+        tables=tables, hosts=hosts, cooperation=cooperation, indicator_values=indicator_values)
+
+
+def _other_figures(scope: Scope, with_indicators: bool) -> tuple[dict, list, list, tuple[dict, dict]]:
+    """The dashboard's totals that are not sums of its breakdowns, the host firms, the cooperation figures and
+    the indicators' values (``_dashboard_indicators``)."""
+    totals = {"meetings": measures.meetings_held(scope),
+              "placements": measures.placements_completed(scope),
+              "cross_border": measures.placements_completed(scope, only_cross_border=True),
+              "cooperations": measures.cross_border_cooperations(scope),
+              "event_participants": measures.event_participants(scope),
+              # firms per country: the firm's country (the trainee-country filter does not narrow firms)
+              **{f"firms_{c.value}": measures.firms_involved(scope.narrowed(country=c))
+                 for c in (Country.PL, Country.LT)}}
+    return (totals, measures.placements_by_host(scope),
+            # cooperation between members: coordinators only (firms' figures, not a trainer's courses)
+            measures.cooperation_by_country(scope) if with_indicators else [],
+            _dashboard_indicators(scope) if with_indicators else ({}, {}))
 
 
 def cached_html(key: str, render, fresh: bool = False, seconds: int | None = None) -> tuple[datetime, Markup]:

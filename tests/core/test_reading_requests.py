@@ -7,13 +7,17 @@
   wrote is rolled back with the request, on both databases, as before;
 - the pooled connection goes back to transactions for whoever takes it next (a worker, a writing request);
 - a connection used a moment ago is handed out without a ping; one idle for longer is pinged, and a dead one is
-  replaced before a request sees it.
+  replaced before a request sees it;
+- independent reads run side by side on their own connections (``core.db.side_by_side``) in a reading request,
+  and in turn on the request's own connection where another would not see what it sees.
 """
 
 from __future__ import annotations
 
+import threading
+
 import pytest
-from flask import jsonify
+from flask import jsonify, request
 from sqlalchemy import create_engine, func, select, text, update
 
 import app as app_package
@@ -46,6 +50,25 @@ def _flush_a_row():
     return jsonify(seen=seen)
 
 
+def _connection_of_this_part(meet: threading.Barrier | None = None) -> str:
+    if meet is not None:
+        meet.wait(timeout=10)  # both parts at once, each holding its connection (in turn: BrokenBarrierError)
+    if db.engine.dialect.name == "postgresql":
+        return str(db.session.scalar(select(func.pg_backend_pid())))
+    return str(id(db.session.connection().connection.dbapi_connection))
+
+
+def _side_by_side():
+    from app.core.db import side_by_side
+
+    meet = threading.Barrier(2) if request.method == "GET" else None
+    first, second, count = side_by_side(lambda: _connection_of_this_part(meet), lambda: _connection_of_this_part(meet),
+                                        lambda: db.session.scalar(select(func.count()).select_from(SiteSetting)))
+    if request.args.get("fail"):
+        side_by_side(lambda: 1, lambda: 1 / 0)
+    return jsonify(apart=first != second, same_as_request=first == _connection_of_this_part(), count=count)
+
+
 @pytest.fixture
 def real_app(backend, tmp_path):
     with fresh_database(backend, tmp_path) as url:
@@ -54,7 +77,9 @@ def real_app(backend, tmp_path):
         for rule, view, methods in (("/t/read", _two_statements, ["GET"]),
                                     ("/t/write", _two_statements, ["POST"]),
                                     ("/t/marked", writes(lambda: _two_statements()), ["GET"]),
-                                    ("/t/read-that-writes", _flush_a_row, ["GET"])):
+                                    ("/t/read-that-writes", _flush_a_row, ["GET"]),
+                                    ("/t/side-by-side", _side_by_side, ["GET"]),
+                                    ("/t/side-by-side-writing", _side_by_side, ["POST"])):
             application.add_url_rule(rule, rule, unit_of_work(view), methods=methods)
         application.config["WTF_CSRF_ENABLED"] = False
         with application.app_context():
@@ -114,3 +139,29 @@ def test_only_an_idle_connection_is_pinged_and_a_dead_one_is_replaced(real_app, 
     monkeypatch.setattr(app_package, "PING_AFTER_IDLE_SECONDS", 0.0)
     assert client.get("/t/read").status_code == 200
     assert pings  # it was pinged, found dead and replaced: the request never saw it
+
+
+def test_independent_reads_run_side_by_side_on_their_own_connections_only_where_they_see_the_same(real_app):
+    client = real_app.test_client()
+    # A reading request: the parts at the same time, each on its own connection (the first on the request's),
+    # results in order.
+    assert client.get("/t/side-by-side").json == {"apart": True, "same_as_request": True, "count": 1}
+    # A writing request: in turn on its own connection (another would not see what it wrote; the connection seen
+    # by the parts is the request's).
+    assert client.post("/t/side-by-side-writing").json == {"apart": False, "same_as_request": True, "count": 1}
+    # A part's error reaches the request (after every part ended), which fails as for any other error.
+    assert client.get("/t/side-by-side?fail=1").status_code == 500
+    # The pool's connections all went back: nothing is left checked out by the threads.
+    with real_app.app_context():
+        assert db.engine.pool.checkedout() == 0
+
+
+def test_a_session_bound_to_one_connection_reads_in_turn(app, db):
+    """The tests' sessions (one connection in a rolled-back transaction) never hand a part to another
+    connection, which would not see the test's rows."""
+    from app.core.db import side_by_side
+
+    db.session.add(SiteSetting(key="only-in-this-transaction", value='"x"'))
+    db.session.flush()
+    seen = side_by_side(*[lambda: db.session.get(SiteSetting, "only-in-this-transaction") is not None] * 2)
+    assert seen == [True, True]

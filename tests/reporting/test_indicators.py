@@ -1,5 +1,7 @@
 """Each measure against a count computed independently from the seeded world (tests/reporting/world.py)."""
 
+from datetime import date, timedelta
+
 import pytest
 from sqlalchemy import func, select
 
@@ -78,6 +80,39 @@ def test_indicators_show_live_values_and_shares(world):
     expected, attended, excused = w.attendance_counts()
     assert table["W4"].achieved == round(attended / (expected - excused) * 100, 1)
     assert table["W5"].achieved == 2
+
+
+def test_the_dashboard_takes_the_indicators_its_breakdowns_answer_from_them(world, db):
+    """The dashboard's indicator values equal the live ones, whether its breakdowns answer them (no filter on the
+    dashboard; a period spanning the data; at most a specialisation or a country) or they are computed apart."""
+    today = date.today()
+    spanning = {"period_start": today - timedelta(days=400), "period_end": today + timedelta(days=400)}
+    welding = get_specialisation("welding").id
+    db.session.add_all([Indicator(code=code, name={"en": code}, measure=measure, target_value=10, **fields)
+                        for code, measure, fields in (
+        ("A", Measure.TRAINEES_ENROLLED, spanning),
+        ("B", Measure.TRAINEES_ENROLLED, {"country": Country.LT, **spanning}),
+        ("C", Measure.TRAINEES_COMPLETED, {"specialisation_id": welding, **spanning}),
+        ("D", Measure.ATTENDANCE_RATE, spanning),
+        ("E", Measure.ATTENDANCE_RATE, {"specialisation_id": welding}),
+        # computed apart: a period that leaves the enrolments out, a gender, two narrowings, another measure
+        ("F", Measure.TRAINEES_ENROLLED, {"period_start": today + timedelta(days=1)}),
+        ("G", Measure.TRAINEES_COMPLETED, {"period_end": today - timedelta(days=3)}),
+        ("H", Measure.TRAINEES_ENROLLED, {"gender": Gender.FEMALE}),
+        ("I", Measure.TRAINEES_COMPLETED, {"specialisation_id": welding, "country": Country.LT}),
+        ("J", Measure.PLACEMENTS_COMPLETED, spanning))])
+    db.session.commit()
+    codes = dict(db.session.execute(select(Indicator.id, Indicator.code)).all())
+    live = {status.indicator.code: status.achieved for status in services.indicator_table()}
+    figures = services.dashboard_figures(Scope(), with_indicators=True)
+    assert {codes[key]: value for key, value in figures.indicator_values.items()} == live
+    expected, attended, excused = w.attendance_counts("welding")
+    assert (live["A"], live["B"], live["C"], live["F"], live["G"]) == (3, 2, 1, 0, 0)
+    assert live["E"] == round(attended / (expected - excused) * 100, 1)
+    _values, answered = services._dashboard_indicators(Scope())
+    assert sorted(codes[key] for key in answered) == ["A", "B", "C", "D", "E"]
+    # A filtered dashboard's breakdowns answer no indicator.
+    assert services._dashboard_indicators(Scope(country=Country.PL))[1] == {}
 
 
 def indicator_form(**overrides):
