@@ -143,3 +143,41 @@ def test_the_course_and_lesson_pages_read_little_once_the_outline_is_cached(proc
     assert count_queries(client, lesson_page, data_only=True) == 3
     db.session.expire_all()
     assert db.session.scalars(select(LessonProgress.last_opened_at)).one() > earlier
+
+
+def test_the_course_page_statement_is_planned_once_on_postgresql(client, login, db, backend):
+    """PostgreSQL keeps one plan for a statement run again and again only if that plan, made without the values,
+    looks no worse than plans made for them (``core.db.fixed``). The course page's statement asks for a waiting
+    position: with the rare status bound as a parameter, every execution was planned again. (Run here on the
+    test's connection: the requests' rollbacks make psycopg forget its prepared statements.)"""
+    from sqlalchemy import event, text
+
+    course = create_course(capacity=5000)
+    trainee = create_user()
+    enrol(trainee, course)
+    grow(0, 600, create_meeting(course, starts_at=utcnow() - timedelta(hours=1)), first_lesson(course))
+    db.session.execute(update(Enrolment).where(Enrolment.id.in_(
+        select(Enrolment.id).where(Enrolment.course_id == course.id, Enrolment.user_id != trainee.id).limit(3)))
+        .values(status=EnrolmentStatus.WAITLISTED))
+    if backend == "postgresql":
+        db.session.execute(text("ANALYZE enrolments"))
+    login(trainee)
+    seen = []
+    listener = lambda _c, _cursor, statement, parameters, _x, _m: seen.append((statement, parameters))  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(f"/courses/{course.id}").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    statement, parameters = next(found for found in seen if "user_sessions" in found[0])
+    # The status is in the text (on both databases), not among the values bound at execution.
+    values = parameters.values() if isinstance(parameters, dict) else parameters
+    assert "'waitlisted'" in statement and "waitlisted" not in [str(value) for value in values]
+    if backend != "postgresql":
+        return  # the plans of prepared statements are PostgreSQL's
+    raw = db.session.connection().connection.driver_connection
+    for _ in range(12):  # psycopg prepares it on the 5th run; PostgreSQL tries five plans for the values first
+        raw.execute(statement, parameters).fetchall()
+    generic, custom = raw.execute("SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+                                  "WHERE statement LIKE '%user_sessions%'").fetchone()
+    assert generic > 0, (generic, custom)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased, selectinload
 from app.accounts.models import User
 from app.catalogue.models import Course, CourseStatus, EnrolmentPolicy
 from app.core.audit import record_event
-from app.core.db import utcnow
+from app.core.db import fixed, utcnow
 from app.core.errors import DomainError
 from app.core.urls import path_for
 from app.enrolment.models import Enrolment, EnrolmentEvent, EnrolmentStatus
@@ -234,13 +234,13 @@ def box_columns(enrolment: type[Enrolment]) -> tuple:
     ``enrolment`` (an entity or alias): counted only when they are shown (a waiting enrolment; a capacity)."""
     others = aliased(Enrolment)
     position = select(func.count() + 1).where(
-        others.course_id == enrolment.course_id, others.status == EnrolmentStatus.WAITLISTED,
+        others.course_id == enrolment.course_id, others.status == fixed(EnrolmentStatus.WAITLISTED),
         (others.status_changed_at < enrolment.status_changed_at)
         | ((others.status_changed_at == enrolment.status_changed_at) & (others.id < enrolment.id))).scalar_subquery()
     enrolled = aliased(Enrolment)
     count = select(func.count()).where(enrolled.course_id == Course.id,
                                        enrolled.status == EnrolmentStatus.ENROLLED).scalar_subquery()
-    return (case((enrolment.status == EnrolmentStatus.WAITLISTED, position), else_=None),
+    return (case((enrolment.status == fixed(EnrolmentStatus.WAITLISTED), position), else_=None),
             case((Course.capacity.is_not(None), count), else_=None))
 
 
