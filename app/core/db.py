@@ -136,16 +136,18 @@ def side_by_side(*parts: Callable[[], T]) -> list[T]:
     rolled-back transaction) or work that writes (a job, a writing request). Each part sees its own moment, as
     every statement of a reading request does already (``RequestSession``); an error in any part is raised
     here, after all have ended."""
-    from flask import current_app
+    from flask import current_app, g
 
     session = current_app.extensions["sqlalchemy"].session
     if len(parts) < 2 or will_write() or not isinstance(session.get_bind(), Engine) or session().dirty \
             or session().new or session().deleted:
         return [part() for part in parts]
     app = current_app._get_current_object()
+    reading = reads_only()
 
     def apart(part: Callable[[], T]) -> T:
         with app.app_context():
+            g.mcc_reading_part = reading  # reads as the request does (on PostgreSQL: without a transaction)
             try:
                 return part()
             finally:
@@ -180,8 +182,10 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 def reads_only() -> bool:
     """This is a reading request: a GET that no view marks ``@writes`` (``core.uow`` declares writing ones before
     anything else runs). Its queries need no transaction, and it must not write."""
-    from flask import g, has_request_context, request
+    from flask import g, has_app_context, has_request_context, request
 
+    if has_app_context() and g.get("mcc_reading_part"):
+        return True  # a part of a reading request's reads run apart (``side_by_side``)
     return has_request_context() and request.method in SAFE_METHODS and not g.get("mcc_writing")
 
 
