@@ -114,8 +114,7 @@ def _lean_login_statement() -> Select:
     """The login for ``load_with``: the person without the columns no such route reads and without the menu's
     facts (the routes answer no page; ``user_fact`` asks if ever needed)."""
     return (select(User, UserSession).join(UserSession, UserSession.user_id == User.id)
-            .where(User.id == bindparam("user_id"), UserSession.token_hash == bindparam("token_hash"),
-                   UserSession.revoked_at.is_(None))
+            .where(UserSession.token_hash == bindparam("token_hash"), UserSession.revoked_at.is_(None))
             .options(load_only(*LEAN_USER), load_only(UserSession.id, UserSession.user_id,
                                                       UserSession.last_seen_at, UserSession.revoked_at)))
 
@@ -130,16 +129,21 @@ def _login_params(session_id: str | None) -> dict | None:
 @cache
 def _login_statement() -> Select:
     """The user with the login and the menu's facts, built once (every logged-in request runs it: building the
-    statement with its subqueries cost more than running it)."""
+    statement with its subqueries cost more than running it).
+
+    The login is found by its secret's hash alone (unique): with the user's id in the condition too, PostgreSQL
+    could pick the index on the user's logins and read every login a person ever had (kept when they end) on
+    every request. ``_accept`` checks that the login is the one of the user the cookie names."""
     return (select(User, UserSession, *fact_columns(User.id)).join(UserSession, UserSession.user_id == User.id)
-            .where(User.id == bindparam("user_id"), UserSession.token_hash == bindparam("token_hash"),
-                   UserSession.revoked_at.is_(None)))
+            .where(UserSession.token_hash == bindparam("token_hash"), UserSession.revoked_at.is_(None)))
 
 
 def _accept(found: Row | None, session_id: str, with_facts: bool = True) -> User | None:
     if found is None:
         return None
     user, row = found[0], found[1]
+    if user.id != int(session_id.partition(":")[0]):
+        return None  # another person's login: the cookie was not made by us
     if with_facts:
         remember_facts(user, found)
     if not user.can_log_in:

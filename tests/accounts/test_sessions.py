@@ -146,3 +146,21 @@ def test_only_writing_requests_refresh_when_a_login_was_last_seen(client, login,
     db.session.expire_all()
     seen = db.session.scalar(select(UserSession.last_seen_at).where(UserSession.user_id == user.id))
     assert seen is not None and seen.replace(tzinfo=None) > long_ago.replace(tzinfo=None)
+
+
+def test_a_login_counts_only_for_the_person_it_belongs_to(app, client, login, db):
+    """The login is found by its secret alone (its unique index, however many logins a person had): a session that
+    names another person with that secret logs nobody in, on the pages that load the person alone (the profile)
+    and on those that load the person with the page's rows (the trainee dashboard)."""
+    owner = create_user(Role.TRAINEE)
+    other = create_user(Role.TRAINEE)
+    login(owner)
+    with client.session_transaction() as session:
+        token = session["_user_id"].partition(":")[2]
+        session["_user_id"] = f"{other.id}:{token}"
+    assert not logged_in(client)
+    assert client.get("/learning/").status_code == 302  # to the login page
+    with client.session_transaction() as session:
+        session["_user_id"] = f"{owner.id}:{token}"
+    assert logged_in(client)
+    assert client.get("/learning/").status_code == 200
