@@ -51,11 +51,15 @@ def _flush_a_row():
 
 
 def _connection_of_this_part(meet: threading.Barrier | None = None) -> str:
-    if meet is not None:
-        meet.wait(timeout=10)  # both parts at once, each holding its connection (in turn: BrokenBarrierError)
     if db.engine.dialect.name == "postgresql":
-        return str(db.session.scalar(select(func.pg_backend_pid())))
-    return str(id(db.session.connection().connection.dbapi_connection))
+        connection = str(db.session.scalar(select(func.pg_backend_pid())))
+    else:
+        connection = str(id(db.session.connection().connection.dbapi_connection))
+    if meet is not None:
+        # Both parts at once, each still holding the connection it used (in turn: BrokenBarrierError); waiting
+        # before the query instead let one part's connection go back to the pool and serve the other.
+        meet.wait(timeout=10)
+    return connection
 
 
 def _side_by_side():
