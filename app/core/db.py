@@ -139,8 +139,9 @@ def side_by_side(*parts: Callable[[], T]) -> list[T]:
     from flask import current_app, g
 
     session = current_app.extensions["sqlalchemy"].session
-    if len(parts) < 2 or will_write() or not isinstance(session.get_bind(), Engine) or session().dirty \
-            or session().new or session().deleted:
+    # A part's own parts run in turn too: a thread of the pool never waits for the pool it holds.
+    if len(parts) < 2 or will_write() or "mcc_reading_part" in g or not isinstance(session.get_bind(), Engine) \
+            or session().dirty or session().new or session().deleted:
         return [part() for part in parts]
     app = current_app._get_current_object()
     reading = reads_only()

@@ -72,6 +72,10 @@ def _side_by_side():
         lambda: _xids() if db.engine.dialect.name == "postgresql" else None)
     if request.args.get("fail"):
         side_by_side(lambda: 1, lambda: 1 / 0)
+    # A part's own parts run in turn, in that part's thread (no pool thread waits for the pool).
+    threads = side_by_side(lambda: None, lambda: side_by_side(lambda: threading.current_thread().name,
+                                                              lambda: threading.current_thread().name))[1]
+    assert threads[0] == threads[1]
     return jsonify(apart=first != second, same_as_request=first == _connection_of_this_part(), count=count,
                    same_transaction=xids[0] == xids[1] if xids else None)
 
