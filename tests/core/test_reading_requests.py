@@ -9,7 +9,9 @@
 - a connection used a moment ago is handed out without a ping; one idle for longer is pinged, and a dead one is
   replaced before a request sees it;
 - independent reads run side by side on their own connections (``core.db.side_by_side``) in a reading request,
-  and in turn on the request's own connection where another would not see what it sees.
+  and in turn on the request's own connection where another would not see what it sees;
+- a ``DriverQuery`` in a reading request that has not used the session reads on a connection of its own (no
+  transaction on PostgreSQL), given back at once; otherwise on the session's.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import threading
 
 import pytest
 from flask import jsonify, request
-from sqlalchemy import create_engine, func, select, text, update
+from sqlalchemy import create_engine, event, func, select, text, update
 
 import app as app_package
 from app.core.models import SiteSetting
@@ -80,6 +82,33 @@ def _side_by_side():
                    same_transaction=xids[0] == xids[1] if xids else None)
 
 
+_SETTINGS: dict = {}
+
+
+def _driver_query():
+    """``DriverQuery.first`` on a connection of its own in a reading request that has not used the database yet;
+    on the session's connection when writing or once the session holds one."""
+    from sqlalchemy import bindparam
+
+    from app.core.db import DriverQuery
+
+    dialect = db.engine.dialect.name
+    if dialect not in _SETTINGS:  # (a transaction's id on PostgreSQL; SQLite has none)
+        _SETTINGS[dialect] = DriverQuery(select(
+            SiteSetting.value, func.txid_current().label("xid") if dialect == "postgresql"
+            else SiteSetting.key.label("xid")).where(SiteSetting.key == bindparam("key")))
+    query = _SETTINGS[dialect]
+    first = query.first({"key": "kept"})
+    apart = not db.session().in_transaction()
+    again = query.first({"key": "kept"})
+    if request.args.get("after-session"):
+        db.session.scalar(select(func.count()).select_from(SiteSetting))
+        later = query.first({"key": "kept"})
+        return jsonify(value=first.value, apart=apart, session_used=db.session().in_transaction(),
+                       same_transaction=later.xid == query.first({"key": "kept"}).xid)
+    return jsonify(value=first.value, apart=apart, same_transaction=first.xid == again.xid)
+
+
 @pytest.fixture
 def real_app(backend, tmp_path):
     with fresh_database(backend, tmp_path) as url:
@@ -90,7 +119,9 @@ def real_app(backend, tmp_path):
                                     ("/t/marked", writes(lambda: _two_statements()), ["GET"]),
                                     ("/t/read-that-writes", _flush_a_row, ["GET"]),
                                     ("/t/side-by-side", _side_by_side, ["GET"]),
-                                    ("/t/side-by-side-writing", _side_by_side, ["POST"])):
+                                    ("/t/side-by-side-writing", _side_by_side, ["POST"]),
+                                    ("/t/driver", _driver_query, ["GET"]),
+                                    ("/t/driver-writing", _driver_query, ["POST"])):
             application.add_url_rule(rule, rule, unit_of_work(view), methods=methods)
         application.config["WTF_CSRF_ENABLED"] = False
         with application.app_context():
@@ -181,3 +212,34 @@ def test_a_session_bound_to_one_connection_reads_in_turn(app, db):
     db.session.flush()
     seen = side_by_side(*[lambda: db.session.get(SiteSetting, "only-in-this-transaction") is not None] * 2)
     assert seen == [True, True]
+
+
+def test_a_driver_query_reads_apart_in_a_reading_request_and_in_the_session_otherwise(real_app, backend):
+    client = real_app.test_client()
+    postgresql = backend == "postgresql"
+    left_open = []
+
+    def status_after(_conn, cursor, statement, *_args):
+        if postgresql and "site_settings" in statement:
+            left_open.append(cursor.connection.info.transaction_status.name)
+
+    with real_app.app_context():
+        engine = db.engine
+    event.listen(engine, "after_cursor_execute", status_after)
+    # A reading request: a pooled connection of its own, without a transaction on PostgreSQL (each statement its
+    # own), given back at once (the session never began).
+    assert client.get("/t/driver").json == {"value": '"original"', "apart": True,
+                                            "same_transaction": not postgresql}
+    event.remove(engine, "after_cursor_execute", status_after)
+    assert left_open == (["IDLE", "IDLE"] if postgresql else [])
+    # Writing: the request's own transaction holds it.
+    assert client.post("/t/driver-writing").json == {"value": '"original"', "apart": False,
+                                                     "same_transaction": True}
+    # Once the session read, on the session's connection (PostgreSQL: still no transaction in a reading request).
+    assert client.get("/t/driver?after-session=1").json["session_used"] is True
+    with real_app.app_context():
+        assert db.engine.pool.checkedout() == 0  # every connection went back
+        if postgresql:  # and back to transactions for whoever takes it next (a job, a writing request)
+            first, second = _xids()
+            assert first == second
+            db.session.rollback()
