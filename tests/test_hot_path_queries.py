@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import insert, select, update
 
 from app.accounts.models import Country, User
+from app.catalogue.models import CourseStatus, MaterialStatus
 from app.catalogue.outline import forget_local
 from app.core.db import utcnow
 from app.core.permissions import Role
@@ -102,6 +103,64 @@ def test_a_material_download_is_authorised_in_one_query(app, client, login, db):
     assert response.status_code == 302 and "/login" in response.location
     login(create_user())  # logged in, not enrolled
     assert client.get(path).status_code == 403
+
+
+def test_a_trainees_lean_download_decides_as_the_full_path(app, client, db):
+    """A trainee with a session is answered on plain columns (``sessions.caller_with``, no ORM object); the same
+    trainee from a remember-me cookie alone takes the ORM path. Both answer every case alike."""
+    course = create_course()
+    lesson = first_lesson(course)
+    pdf = create_material(lesson, data=PDF, filename="karta.pdf")
+    hidden = create_material(lesson, data=PDF, filename="usunięta.pdf", deleted_at=utcnow())
+    checking = create_material(lesson, data=PDF, filename="sprawdzana.pdf", status=MaterialStatus.PROCESSING)
+    trainee = create_user()
+    enrolment = enrol(trainee, course)
+    assert client.post_form("/login", {"email": trainee.email, "password": "correct horse battery",
+                                       "remember": "y"}).status_code == 303
+    remembered = client.get_cookie("remember_token").value
+
+    def both(path: str) -> tuple:
+        lean = client.get(path)
+        reopened = app.test_client()  # a new browser each time: the remember-me cookie only
+        reopened.set_cookie("remember_token", remembered)
+        full = reopened.get(path)
+        shown = [(r.status_code, r.headers.get("Content-Disposition"), r.headers.get("Content-Type"))
+                 for r in (lean, full)]
+        assert shown[0] == shown[1], path
+        return shown[0]
+
+    assert count_queries(client, f"/materials/{pdf.id}/file", data_only=True) == 1
+    assert both(f"/materials/{pdf.id}/file")[:2] == (200, "inline; filename=karta.pdf")
+    assert both(f"/materials/{pdf.id}/file?download=1")[:2] == (200, "attachment; filename=karta.pdf")
+    assert both(f"/materials/{hidden.id}/file")[0] == 403
+    assert both(f"/materials/{checking.id}/file")[0] == 404
+    missing = client.get(f"/materials/{pdf.id + 1000}/file")  # the error page loads the person for its menu
+    assert missing.status_code == 404 and trainee.full_name in missing.get_data(as_text=True)
+    course.status = CourseStatus.DRAFT
+    db.session.commit()
+    assert both(f"/materials/{pdf.id}/file")[0] == 403
+    course.status = CourseStatus.PUBLISHED
+    enrolment.status = EnrolmentStatus.WITHDRAWN
+    db.session.commit()
+    assert both(f"/materials/{pdf.id}/file")[0] == 403
+    enrolment.status = EnrolmentStatus.ENROLLED
+    trainee.is_active = False  # deactivated while logged in: neither path lets them in
+    db.session.commit()
+    response = client.get(f"/materials/{pdf.id}/file")
+    assert response.status_code == 302 and "/login" in response.location
+
+
+def test_a_lean_download_needs_the_login_of_the_person_the_cookie_names(app, client, login, db):
+    course = create_course()
+    pdf = create_material(first_lesson(course), data=PDF, filename="karta.pdf")
+    enrolled, other = create_user(), create_user()
+    enrol(enrolled, course)
+    login(enrolled)
+    assert client.get(f"/materials/{pdf.id}/file").status_code == 200
+    with client.session_transaction() as browser:  # the other person's id with the enrolled one's secret
+        browser["_user_id"] = f"{other.id}:{browser['_user_id'].partition(':')[2]}"
+    response = client.get(f"/materials/{pdf.id}/file")
+    assert response.status_code == 302 and "/login" in response.location
 
 
 @pytest.fixture
