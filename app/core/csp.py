@@ -39,7 +39,13 @@ class _SitePolicyFramedBySelf(Mapping):
     """The running app's own policy with only ``frame-ancestors`` relaxed to 'self' (read at request time)."""
 
     def _policy(self) -> dict[str, Any]:
-        return {**content_security_policy(current_app), "frame-ancestors": "'self'"}
+        # Built once per app (its settings do not change while it runs): Talisman reads every key of it on every
+        # response, which rebuilt it a dozen times per download.
+        policy = current_app.extensions.get("mcc_framed_csp")
+        if policy is None:
+            policy = current_app.extensions["mcc_framed_csp"] = {**content_security_policy(current_app),
+                                                                 "frame-ancestors": "'self'"}
+        return policy
 
     def __getitem__(self, key: str) -> Any:
         return self._policy()[key]
