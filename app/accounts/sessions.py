@@ -117,10 +117,11 @@ class Caller:
     is_anonymous: ClassVar[bool] = False
 
 
-def caller_with(extend: Callable[[Select], Select], **params: Any) -> tuple[Caller, Row] | None:
+def caller_with(extend: Callable[[Select], Select], **params: Any) -> tuple[Caller, Any] | None:
     """The lightest authorised read, for a route that answers no page and is asked in bulk (a material download
     by a class of trainees): the login, the ``Caller`` and the route's columns (``extend`` adds them by label, as
-    for ``load_with``) in one Core statement on the request's connection. No ORM object is made: on a download
+    for ``load_with``) in one Core statement run by the driver (``DriverQuery``; the row is a named tuple of the
+    labels). No ORM object is made: on a download
     the ORM's loading of three entities cost two thirds of its statement, and SQLAlchemy's execution a third of
     what was left (``DriverQuery``).
 
