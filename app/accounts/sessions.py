@@ -121,9 +121,8 @@ def caller_with(extend: Callable[[Select], Select], **params: Any) -> tuple[Call
     """The lightest authorised read, for a route that answers no page and is asked in bulk (a material download
     by a class of trainees): the login, the ``Caller`` and the route's columns (``extend`` adds them by label, as
     for ``load_with``) in one Core statement run by the driver (``DriverQuery``; the row is a named tuple of the
-    labels). No ORM object is made: on a download
-    the ORM's loading of three entities cost two thirds of its statement, and SQLAlchemy's execution a third of
-    what was left (``DriverQuery``).
+    labels). No ORM object is made: on a download the ORM's loading of three entities cost two thirds of the
+    statement, and SQLAlchemy's execution a third of what was left.
 
     None when the session names no login this finds (a remember-me cookie, nobody, an ended login, a person who
     may no longer log in): the route then takes the usual path, which answers those cases. ``current_user`` is

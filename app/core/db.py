@@ -86,11 +86,9 @@ class DriverQuery:
         found = self._by_dialect.get(dialect.name)
         if found is None:
             compiled = self.statement.compile(dialect=dialect)
-            named, constants = [], {}
+            constants = {}  # (a required bind is named at execution)
             for bind, name in compiled.bind_names.items():
-                if bind.required:
-                    named.append(name)
-                else:
+                if not bind.required:
                     process = bind.type.dialect_impl(dialect).bind_processor(dialect)
                     constants[name] = process(bind.effective_value) if process else bind.effective_value
             order = list(compiled.positiontup) if compiled.positional else None

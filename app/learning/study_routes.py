@@ -262,8 +262,9 @@ def material_file(material_id: int):
     Downloads are the hottest authorised path, and trainees ask for most of them: for a trainee one Core
     statement reads the login, the material with its course and whether they are enrolled (``enrolled_clause``),
     no ORM object made (``sessions.caller_with``); the policies then decide on what it read. Everyone else (and
-    a trainee the lean read does not find: a remember-me cookie, an ended login) takes the ORM path, one query
-    too for a logged-in person: a trainer's rights read the course's trainers, which only the ORM's course has."""
+    a trainee the lean read does not find: a remember-me cookie, an ended login) takes the ORM path, a second
+    query for staff (rare: previews): a trainer's rights read the course's trainers, which only the ORM's course
+    has."""
     if not 0 < material_id <= MAX_ID:
         abort(404)
     found = sessions.caller_with(_material_columns, material_id=material_id)
