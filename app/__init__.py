@@ -151,10 +151,6 @@ def _database_options(app: Flask) -> None:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
-#: A pooled connection unused for longer than this is checked with a ping before a request gets it.
-PING_AFTER_IDLE_SECONDS = 1.0
-
-
 def _ping_when_idle(engine) -> None:
     """SQLAlchemy's pessimistic disconnect handling, only where a connection can have gone stale.
 
@@ -169,6 +165,8 @@ def _ping_when_idle(engine) -> None:
 
     from sqlalchemy import exc
 
+    from app.core import db as core_db
+
     @event.listens_for(engine, "connect")
     def on_connect(_dbapi_connection, record):
         record.info["mcc_idle_since"] = time.monotonic()
@@ -179,7 +177,7 @@ def _ping_when_idle(engine) -> None:
 
     @event.listens_for(engine, "checkout")
     def on_checkout(dbapi_connection, record, _proxy):
-        if time.monotonic() - record.info.get("mcc_idle_since", 0.0) < PING_AFTER_IDLE_SECONDS:
+        if time.monotonic() - record.info.get("mcc_idle_since", 0.0) < core_db.PING_AFTER_IDLE_SECONDS:
             return
         try:
             engine.dialect.do_ping(dbapi_connection)

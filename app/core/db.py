@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import enum
 import os
+import threading
+import time
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any, TypeVar
@@ -100,27 +102,23 @@ class DriverQuery:
 
     def first(self, params: dict[str, Any]) -> Any:
         """The first row, or None. A reading request whose session has not touched the database yet (a download,
-        which runs only this) reads on a pooled connection of its own, given back at once: the session's
-        transaction and connection bookkeeping cost as much as the statement. Otherwise on the session's
-        connection (a writing request, a job, the tests' connection-bound session, a request already reading)."""
+        which runs only this) reads on this thread's reading connection (``reading_connection``): the session's
+        transaction and connection bookkeeping cost as much as the statement, and taking a pooled connection
+        and handing it back again a tenth of the request. Otherwise on the session's connection (a writing
+        request, a job, the tests' connection-bound session, a request already reading)."""
         from flask import current_app
 
         sqlalchemy = current_app.extensions["sqlalchemy"]
         session = sqlalchemy.session
         if not isinstance(session.get_bind(), Engine) or not reads_only() or session().in_transaction():
             return self.first_on(session.connection(), params)
-        engine = sqlalchemy.engine  # (the app's one engine: not the session's option engine, which would set
-        with engine.connect() as connection:  # and reset the isolation level through more layers than below)
-            dbapi_connection = connection.connection.driver_connection
-            # As a reading request's session reads on PostgreSQL (``RequestSession``): without a transaction.
-            autocommit = engine.dialect.driver == "psycopg"
-            if autocommit:
-                dbapi_connection.autocommit = True
-            try:
-                return self.first_on(connection, params)
-            finally:
-                if autocommit and not dbapi_connection.closed:
-                    dbapi_connection.autocommit = False  # as the pool handed it out
+        # (the app's one engine: not the session's option engine, which sets and resets the isolation level)
+        connection = reading_connection(sqlalchemy.engine)
+        try:
+            return self.first_on(connection, params)
+        except exc.DBAPIError:
+            release_reading_connection()  # (a lost one was invalidated by ``first_on``): the next read takes another
+            raise
 
     def first_on(self, connection: Connection, params: dict[str, Any]) -> Any:
         """``first`` on ``connection``."""
@@ -144,6 +142,66 @@ class DriverQuery:
             return None
         return row(*(value if process is None else process(value)
                      for process, value in zip(processors, found, strict=True)))
+
+
+#: A pooled connection unused for longer than this is pinged before it is used again (``app._ping_when_idle``
+#: for the pool; ``reading_connection`` for the one a thread keeps).
+PING_AFTER_IDLE_SECONDS = 1.0
+
+_kept = threading.local()
+_inherited: list = []  # kept by a process that forked since: never touched again (its socket is the parent's)
+
+
+def reading_connection(engine: Engine) -> Connection:
+    """This thread's connection for ``DriverQuery`` reads in reading requests: checked out of ``engine``'s pool
+    once and kept between requests, in autocommit on PostgreSQL (each statement its own transaction, as a reading
+    request's session reads: ``RequestSession``), so no transaction is ever left open on it. Keeping it, as
+    Django keeps a thread's connection (``CONN_MAX_AGE``), spares every download the checkout, the switch to
+    autocommit and back, and the check-in: about 80 µs of a worker's CPU per download under load, 7 % of its
+    throughput (docs/performance.md). A sync worker holds at most two connections (this and its session's),
+    within the pool's size.
+
+    One unused for longer than ``PING_AFTER_IDLE_SECONDS`` is pinged first and replaced if dead, as the pool does
+    for the connections it hands out; one of another engine (another app), one that was invalidated or one
+    made before a fork is let go."""
+    kept = getattr(_kept, "connection", None)
+    now = time.monotonic()
+    if kept is not None:
+        connection, pid, last_used = kept
+        if pid != os.getpid():
+            _inherited.append(kept)
+            kept = None
+        elif connection.engine is not engine or connection.invalidated or connection.closed:
+            release_reading_connection()
+            kept = None
+        elif now - last_used > PING_AFTER_IDLE_SECONDS:
+            try:
+                engine.dialect.do_ping(connection.connection.dbapi_connection)
+            except engine.dialect.loaded_dbapi.Error as error:
+                connection.invalidate(error)
+                release_reading_connection()
+                kept = None
+    if kept is None:
+        connection = engine.connect()
+        if engine.dialect.driver == "psycopg":
+            connection.connection.driver_connection.autocommit = True
+    _kept.connection = (connection, os.getpid(), now)
+    return connection
+
+
+def release_reading_connection() -> None:
+    """Give this thread's reading connection back to its pool (as the pool handed it out: with transactions)."""
+    kept = getattr(_kept, "connection", None)
+    _kept.connection = None
+    if kept is None or kept[1] != os.getpid():
+        return
+    connection = kept[0]
+    if not connection.invalidated and not connection.closed and connection.dialect.driver == "psycopg":
+        driver = connection.connection.driver_connection
+        if not driver.closed:
+            with suppress(connection.dialect.loaded_dbapi.Error):
+                driver.autocommit = False
+    connection.close()
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -10,8 +10,8 @@
   replaced before a request sees it;
 - independent reads run side by side on their own connections (``core.db.side_by_side``) in a reading request,
   and in turn on the request's own connection where another would not see what it sees;
-- a ``DriverQuery`` in a reading request that has not used the session reads on a connection of its own (no
-  transaction on PostgreSQL), given back at once; otherwise on the session's.
+- a ``DriverQuery`` in a reading request that has not used the session reads on the connection its thread keeps
+  (no transaction on PostgreSQL; pinged when it sat idle, replaced when lost); otherwise on the session's.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import pytest
 from flask import jsonify, request
 from sqlalchemy import create_engine, event, func, select, text, update
 
-import app as app_package
+from app.core import db as core_db
 from app.core.models import SiteSetting
 from app.core.uow import unit_of_work, writes
 from app.extensions import db
@@ -109,6 +109,18 @@ def _driver_query():
     return jsonify(value=first.value, apart=apart, same_transaction=first.xid == again.xid)
 
 
+_BACKEND: list = []
+
+
+def _driver_backend():
+    """Which server process answered a ``DriverQuery`` (PostgreSQL)."""
+    from app.core.db import DriverQuery
+
+    if not _BACKEND:
+        _BACKEND.append(DriverQuery(select(func.pg_backend_pid().label("pid"))))
+    return jsonify(pid=_BACKEND[0].first({}).pid)
+
+
 @pytest.fixture
 def real_app(backend, tmp_path):
     with fresh_database(backend, tmp_path) as url:
@@ -121,13 +133,15 @@ def real_app(backend, tmp_path):
                                     ("/t/side-by-side", _side_by_side, ["GET"]),
                                     ("/t/side-by-side-writing", _side_by_side, ["POST"]),
                                     ("/t/driver", _driver_query, ["GET"]),
-                                    ("/t/driver-writing", _driver_query, ["POST"])):
+                                    ("/t/driver-writing", _driver_query, ["POST"]),
+                                    ("/t/driver-backend", _driver_backend, ["GET"])):
             application.add_url_rule(rule, rule, unit_of_work(view), methods=methods)
         application.config["WTF_CSRF_ENABLED"] = False
         with application.app_context():
             db.session.add(SiteSetting(key="kept", value='"original"'))
             db.session.commit()
         yield application
+        core_db.release_reading_connection()
         with application.app_context():
             db.session.remove()
             db.engine.dispose()
@@ -165,7 +179,7 @@ def test_only_an_idle_connection_is_pinged_and_a_dead_one_is_replaced(real_app, 
     original = engine.dialect.do_ping
     monkeypatch.setattr(engine.dialect, "do_ping", lambda connection: pings.append(1) or original(connection))
     client = real_app.test_client()
-    monkeypatch.setattr(app_package, "PING_AFTER_IDLE_SECONDS", 60.0)
+    monkeypatch.setattr(core_db, "PING_AFTER_IDLE_SECONDS", 60.0)
     assert client.get("/t/read").status_code == 200
     assert client.get("/t/read").status_code == 200
     assert pings == []  # used a moment ago: handed out as it is (SQLite: a file, never pinged)
@@ -178,7 +192,7 @@ def test_only_an_idle_connection_is_pinged_and_a_dead_one_is_replaced(real_app, 
         connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                                 "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": engine.url.database})
     admin.dispose()
-    monkeypatch.setattr(app_package, "PING_AFTER_IDLE_SECONDS", 0.0)
+    monkeypatch.setattr(core_db, "PING_AFTER_IDLE_SECONDS", 0.0)
     assert client.get("/t/read").status_code == 200
     assert pings  # it was pinged, found dead and replaced: the request never saw it
 
@@ -226,20 +240,64 @@ def test_a_driver_query_reads_apart_in_a_reading_request_and_in_the_session_othe
     with real_app.app_context():
         engine = db.engine
     event.listen(engine, "after_cursor_execute", status_after)
-    # A reading request: a pooled connection of its own, without a transaction on PostgreSQL (each statement its
-    # own), given back at once (the session never began).
+    # A reading request: the connection this thread keeps, without a transaction on PostgreSQL (each statement its
+    # own), left with none open (the session never began).
     assert client.get("/t/driver").json == {"value": '"original"', "apart": True,
                                             "same_transaction": not postgresql}
     event.remove(engine, "after_cursor_execute", status_after)
     assert left_open == (["IDLE", "IDLE"] if postgresql else [])
+    with real_app.app_context():
+        assert db.engine.pool.checkedout() == 1  # kept for the next reading request (this thread's)
     # Writing: the request's own transaction holds it.
     assert client.post("/t/driver-writing").json == {"value": '"original"', "apart": False,
                                                      "same_transaction": True}
     # Once the session read, on the session's connection (PostgreSQL: still no transaction in a reading request).
     assert client.get("/t/driver?after-session=1").json["session_used"] is True
     with real_app.app_context():
-        assert db.engine.pool.checkedout() == 0  # every connection went back
-        if postgresql:  # and back to transactions for whoever takes it next (a job, a writing request)
+        assert db.engine.pool.checkedout() == 1  # the session's went back; the kept one only is out
+    core_db.release_reading_connection()
+    with real_app.app_context():
+        assert db.engine.pool.checkedout() == 0
+        if postgresql:  # given back to transactions for whoever takes it next (a job, a writing request)
             first, second = _xids()
             assert first == second
             db.session.rollback()
+
+
+def _terminate_other_backends(engine) -> None:
+    admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": engine.url.database})
+    admin.dispose()
+
+
+def test_the_kept_reading_connection_is_reused_pinged_after_idling_and_replaced_when_lost(real_app, backend,
+                                                                                       monkeypatch):
+    if backend == "sqlite":
+        return  # a file: nothing to lose or ping (the connection is kept all the same: the test above)
+    with real_app.app_context():
+        engine = db.engine
+    pings = []
+    original = engine.dialect.do_ping
+    monkeypatch.setattr(engine.dialect, "do_ping", lambda connection: pings.append(1) or original(connection))
+    monkeypatch.setattr(core_db, "PING_AFTER_IDLE_SECONDS", 60.0)
+    client = real_app.test_client()
+    first = client.get("/t/driver-backend").json["pid"]
+    assert client.get("/t/driver-backend").json["pid"] == first  # the same connection, not pinged
+    assert pings == []
+
+    # The server cuts it while it sits idle: the next read after the idle time pings it and takes another.
+    _terminate_other_backends(engine)
+    monkeypatch.setattr(core_db, "PING_AFTER_IDLE_SECONDS", 0.0)
+    replaced = client.get("/t/driver-backend")
+    assert replaced.status_code == 200 and replaced.json["pid"] != first
+    assert pings  # (and the pool pings what it hands out after idling too)
+
+    # Cut within the idle time (not pinged): that one request fails (the database's 503), the connection is let
+    # go, and the next is served on another.
+    monkeypatch.setattr(core_db, "PING_AFTER_IDLE_SECONDS", 60.0)
+    _terminate_other_backends(engine)
+    assert client.get("/t/driver-backend").status_code == 503
+    again = client.get("/t/driver-backend")
+    assert again.status_code == 200 and again.json["pid"] not in (first, replaced.json["pid"])
