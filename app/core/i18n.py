@@ -185,11 +185,18 @@ def format_share(value: float | None, digits: int = 0, locale: str | None = None
     with up to ``digits`` decimals (none shown when they are zero: "100%", not "100.0%")."""
     if value is None:
         return ""
-    from babel.numbers import format_percent
     from flask_babel import get_locale
 
-    return format_percent(round(value, digits + 2), locale=locale or str(get_locale() or "en"),
-                          decimal_quantization=digits == 0)
+    return _share(round(value, digits + 2), digits, locale or str(get_locale() or "en"))
+
+
+@lru_cache(maxsize=4096)
+def _share(value: float, digits: int, locale: str) -> str:
+    # Kept: a page shows the same few shares again and again (a progress page a dozen), and Babel parses the
+    # language's pattern on every call.
+    from babel.numbers import format_percent
+
+    return format_percent(value, locale=locale, decimal_quantization=digits == 0)
 
 
 def format_number(value: float | None, digits: int = 1, locale: str | None = None) -> str:

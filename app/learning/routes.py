@@ -7,7 +7,7 @@ from functools import cache
 from flask import abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import joinedload
 
 from app.accounts import sessions
@@ -45,12 +45,15 @@ def dashboard():
         deny()  # the login page
     if not has_role(user, Role.TRAINEE):
         abort(403)
+    # Most trainees hold no certificate until they complete a course: the same statement says whether they hold
+    # any, and their list is read only then (a statement fewer on most views of the page).
+    holds_certificates = bool(found) and found[0].holds_certificates
     found = [(row.Enrolment, row.last_meeting_at) for row in found if row.Enrolment is not None]
     enrolments = [enrolment for enrolment, _last in found]
     last_meetings = {enrolment.course_id: last for enrolment, last in found if last is not None}
     progress_by_course = progress.courses_progress(user.id, [e.course for e in enrolments])
     rows = [(e, progress_by_course[e.course_id]) for e in enrolments]
-    owned = list(db.session.scalars(_certificates_statement(), {"user_id": user.id}))
+    owned = list(db.session.scalars(_certificates_statement(), {"user_id": user.id})) if holds_certificates else []
     from app.training.services import upcoming_meetings
 
     # The meetings' courses are among the enrolments' (loaded above): read from the session, not joined again.
@@ -60,8 +63,10 @@ def dashboard():
 
 
 def _with_enrolments(query):
-    """For ``sessions.load_rows_with``: the person's current enrolments with their courses and last meetings."""
-    return (query.add_columns(Enrolment, completion.last_meeting_column(Enrolment.course_id).label("last_meeting_at"))
+    """For ``sessions.load_rows_with``: the person's current enrolments with their courses and last meetings, and
+    whether they hold any certificate (revoked ones too: the page lists them)."""
+    return (query.add_columns(Enrolment, completion.last_meeting_column(Enrolment.course_id).label("last_meeting_at"),
+                              exists().where(Certificate.user_id == User.id).label("holds_certificates"))
             .outerjoin(Enrolment, (Enrolment.user_id == User.id) & (Enrolment.status == EnrolmentStatus.ENROLLED))
             .options(joinedload(Enrolment.course)).order_by(Enrolment.created_at))
 

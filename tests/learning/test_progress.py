@@ -90,3 +90,35 @@ def test_the_bar_says_100_only_for_a_completed_course(client, login, db):
     html = client.get("/learning/").get_data(as_text=True)
     assert "Postęp: 99%" in html and 'value="99"' in html and "100" not in html.split("Postęp:")[1][:20]
     assert "Ukończono" not in html
+
+
+def test_the_dashboard_reads_certificates_only_for_someone_who_holds_one(client, login, db):
+    from app.certificates.services import revoke
+    from app.learning.certificates import issue_for
+    from tests.querycount import count_queries
+
+    first, second = create_course(title={"en": "CNC machining"}), create_course(title={"en": "TIG welding"})
+    holder, other = create_user(language="en"), create_user(language="en")
+    enrol(other, first)
+    enrolment = enrol(holder, first)
+    enrol(holder, second)
+    login(holder)
+    client.get("/learning/")  # (the outlines are built on the first view)
+    without = count_queries(client, "/learning/", data_only=True)
+    assert "No certificates yet." in client.get("/learning/").get_data(as_text=True)
+
+    enrolment.completed_at = utcnow()
+    certificate = issue_for(enrolment)
+    db.session.commit()
+    with_one = count_queries(client, "/learning/", data_only=True)
+    html = client.get("/learning/").get_data(as_text=True)
+    assert with_one == without + 1
+    assert "CNC machining" in html and certificate.code in html and "No certificates yet." not in html
+
+    revoke(certificate, None, "wrong data")  # a revoked one is still listed, as revoked
+    db.session.commit()
+    html = client.get("/learning/").get_data(as_text=True)
+    assert ">revoked<" in html and "CNC machining" in html and certificate.code not in html  # (no links)
+    # Someone else's certificate is not theirs.
+    login(other)
+    assert "No certificates yet." in client.get("/learning/").get_data(as_text=True)
