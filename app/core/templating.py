@@ -51,6 +51,9 @@ def init_templating(app: Flask) -> None:
         pgettext=lambda c, s: current_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: current_translations().unpgettext(c, s, p, n),
     )
+    # ``_`` is Jinja's alias that looks ``gettext`` up and calls it on every use (dozens per page): bound to the
+    # same callable directly instead.
+    app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"]
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.add_extension("jinja2.ext.loopcontrols")
     app.jinja_env.filters["datetime"] = _format_datetime

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from app.accounts import sessions
 from app.accounts.models import User
-from app.catalogue.models import Lesson, Material
+from app.catalogue.models import Course, Lesson, Material
 from app.certificates.models import Certificate
 from app.core.db import utcnow
 from app.core.errors import DomainError
@@ -62,13 +62,19 @@ def dashboard():
                            last_meetings=last_meetings)
 
 
+#: What the dashboard reads of each course (the meetings' lines read their course's title and language too).
+DASHBOARD_COURSE = (Course.id, Course.title, Course.source_language, Course.status, Course.content_version)
+
+
 def _with_enrolments(query):
     """For ``sessions.load_rows_with``: the person's current enrolments with their courses and last meetings, and
     whether they hold any certificate (revoked ones too: the page lists them)."""
     return (query.add_columns(Enrolment, completion.last_meeting_column(Enrolment.course_id).label("last_meeting_at"),
                               exists().where(Certificate.user_id == User.id).label("holds_certificates"))
             .outerjoin(Enrolment, (Enrolment.user_id == User.id) & (Enrolment.status == EnrolmentStatus.ENROLLED))
-            .options(joinedload(Enrolment.course)).order_by(Enrolment.created_at))
+            # Of the course only what the page and the outlines read: its description and summary (long texts
+            # in every language, parsed from JSON) are not shown here.
+            .options(joinedload(Enrolment.course).load_only(*DASHBOARD_COURSE)).order_by(Enrolment.created_at))
 
 
 @cache
