@@ -45,7 +45,10 @@ def create_app(config_class: type[Config] | None = None, **overrides: Any) -> Fl
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)  # type: ignore[method-assign]
 
+    from app.core.cookies import RememberingSessionInterface
     from app.core.urls import IdConverter, check_arguments
+
+    app.session_interface = RememberingSessionInterface()
 
     app.url_map.converters["int"] = IdConverter  # before any blueprint: every <int:id> is bounded
     app.before_request(check_arguments)

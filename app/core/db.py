@@ -110,10 +110,12 @@ class DriverQuery:
 
         sqlalchemy = current_app.extensions["sqlalchemy"]
         session = sqlalchemy.session
-        if not isinstance(session.get_bind(), Engine) or not reads_only() or session().in_transaction():
+        # The app's one engine (what the session's ``get_bind`` starts from, without its option engine, which sets
+        # and resets the isolation level); a connection there is the tests' rolled-back transaction.
+        engine = sqlalchemy.engine
+        if not isinstance(engine, Engine) or not reads_only() or session().in_transaction():
             return self.first_on(session.connection(), params)
-        # (the app's one engine: not the session's option engine, which sets and resets the isolation level)
-        connection = reading_connection(sqlalchemy.engine)
+        connection = reading_connection(engine)
         try:
             return self.first_on(connection, params)
         except exc.DBAPIError:
