@@ -9,7 +9,7 @@ import time
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any, TypeVar
@@ -102,7 +102,7 @@ class DriverQuery:
 
     def first(self, params: dict[str, Any]) -> Any:
         """The first row, or None. A reading request whose session has not touched the database yet (a download,
-        which runs only this) reads on this thread's reading connection (``reading_connection``): the session's
+        which runs only this) reads on the process's reading connection (``reading_connection``): the session's
         transaction and connection bookkeeping cost as much as the statement, and taking a pooled connection
         and handing it back again a tenth of the request. Otherwise on the session's connection (a writing
         request, a job, the tests' connection-bound session, a request already reading)."""
@@ -115,6 +115,11 @@ class DriverQuery:
         engine = sqlalchemy.engine
         if not isinstance(engine, Engine) or not reads_only() or session().in_transaction():
             return self.first_on(session.connection(), params)
+        if threading.current_thread() is not threading.main_thread():
+            # A request on a thread of its own (the development server starts one per request): a pooled connection
+            # for this read only.
+            with _reading(engine.connect()) as connection:
+                return self.first_on(connection, params)
         connection = reading_connection(engine)
         try:
             return self.first_on(connection, params)
@@ -150,23 +155,24 @@ class DriverQuery:
 #: for the pool; ``reading_connection`` for the one a thread keeps).
 PING_AFTER_IDLE_SECONDS = 1.0
 
-_kept = threading.local()
+_kept: tuple | None = None  # (connection, process id, last used): only the main thread keeps one
 _inherited: list = []  # kept by a process that forked since: never touched again (its socket is the parent's)
 
 
 def reading_connection(engine: Engine) -> Connection:
-    """This thread's connection for ``DriverQuery`` reads in reading requests: checked out of ``engine``'s pool
-    once and kept between requests, in autocommit on PostgreSQL (each statement its own transaction, as a reading
-    request's session reads: ``RequestSession``), so no transaction is ever left open on it. Keeping it, as
-    Django keeps a thread's connection (``CONN_MAX_AGE``), spares every download the checkout, the switch to
-    autocommit and back, and the check-in: about 80 µs of a worker's CPU per download under load, 7 % of its
-    throughput (docs/performance.md). A sync worker holds at most two connections (this and its session's),
-    within the pool's size.
+    """The connection a process's main thread keeps for ``DriverQuery`` reads in reading requests (a gunicorn sync
+    worker answers every request on it): checked out of ``engine``'s pool once and kept between requests, in
+    autocommit on PostgreSQL (each statement its own transaction, as a reading request's session reads:
+    ``RequestSession``), so no transaction is ever left open on it. Keeping it, as Django keeps a thread's
+    connection (``CONN_MAX_AGE``), spares every download the checkout, the switch to autocommit and back, and the
+    check-in: about 80 µs of a worker's CPU per download under load, 7 % of its throughput (docs/performance.md).
+    A sync worker holds at most two connections (this and its session's), within the pool's size.
 
     One unused for longer than ``PING_AFTER_IDLE_SECONDS`` is pinged first and replaced if dead, as the pool does
     for the connections it hands out; one of another engine (another app), one that was invalidated or one
     made before a fork is let go."""
-    kept = getattr(_kept, "connection", None)
+    global _kept
+    kept = _kept
     now = time.monotonic()
     if kept is not None:
         connection, pid, last_used = kept
@@ -184,26 +190,25 @@ def reading_connection(engine: Engine) -> Connection:
                 release_reading_connection()
                 kept = None
     if kept is None:
-        connection = engine.connect()
-        if engine.dialect.driver == "psycopg":
-            connection.connection.driver_connection.autocommit = True
-    _kept.connection = (connection, os.getpid(), now)
+        connection = _reading(engine.connect())
+    _kept = (connection, os.getpid(), now)
     return connection
 
 
 def release_reading_connection() -> None:
-    """Give this thread's reading connection back to its pool (as the pool handed it out: with transactions)."""
-    kept = getattr(_kept, "connection", None)
-    _kept.connection = None
-    if kept is None or kept[1] != os.getpid():
-        return
-    connection = kept[0]
-    if not connection.invalidated and not connection.closed and connection.dialect.driver == "psycopg":
-        driver = connection.connection.driver_connection
-        if not driver.closed:
-            with suppress(connection.dialect.loaded_dbapi.Error):
-                driver.autocommit = False
-    connection.close()
+    """Give the kept reading connection back to its pool (SQLAlchemy sets its isolation level back there)."""
+    global _kept
+    kept, _kept = _kept, None
+    if kept is not None and kept[1] == os.getpid():
+        kept[0].close()
+
+
+def _reading(connection: Connection) -> Connection:
+    """``connection`` in autocommit on PostgreSQL, through SQLAlchemy's isolation level: it is set back to the
+    engine's default when the connection returns to the pool, however it returns."""
+    if connection.dialect.driver == "psycopg":
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+    return connection
 
 
 class UTCDateTime(TypeDecorator[datetime]):

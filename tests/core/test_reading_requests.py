@@ -255,6 +255,10 @@ def test_a_driver_query_reads_apart_in_a_reading_request_and_in_the_session_othe
     assert client.get("/t/driver?after-session=1").json["session_used"] is True
     with real_app.app_context():
         assert db.engine.pool.checkedout() == 1  # the session's went back; the kept one only is out
+    returned_in_autocommit = []
+    if postgresql:
+        event.listen(engine.pool, "checkin", lambda dbapi_connection, _record: returned_in_autocommit.append(
+            dbapi_connection.autocommit))
     core_db.release_reading_connection()
     with real_app.app_context():
         assert db.engine.pool.checkedout() == 0
@@ -262,6 +266,18 @@ def test_a_driver_query_reads_apart_in_a_reading_request_and_in_the_session_othe
             first, second = _xids()
             assert first == second
             db.session.rollback()
+
+    # A request on a thread of its own (the development server starts one per request): a pooled connection for
+    # that read only, given back at once and, like the kept one, with transactions.
+    answers = []
+    worker = threading.Thread(target=lambda: answers.append(client.get("/t/driver").json))
+    worker.start()
+    worker.join()
+    assert answers == [{"value": '"original"', "apart": True, "same_transaction": not postgresql}]
+    with real_app.app_context():
+        assert db.engine.pool.checkedout() == 0
+    if postgresql:
+        assert returned_in_autocommit and not any(returned_in_autocommit)
 
 
 def _terminate_other_backends(engine) -> None:
