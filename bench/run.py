@@ -210,12 +210,20 @@ def start_worker(env: dict[str, str], threads: int = 2) -> subprocess.Popen:
 
 
 def wait_for_idle_queue(base: str, timeout: float = 300) -> dict:
-    """Until /healthz says nothing is waiting (work queued by the journeys is done before a measurement)."""
+    """Until /healthz says nothing is waiting (work queued by the journeys is done before a measurement), twice
+    in a row a second apart: the oldest waiting message's age is given in whole seconds, so a job a worker took
+    half a second ago reads as 0 once (a 1 GB upload's conversion was cut off that way, its lease then held up the
+    next measurement for an hour)."""
     deadline = time.time() + timeout
+    idle_since = None
     while True:
         queue = requests.get(f"{base}/healthz", timeout=10).json().get("queue", {})
         if queue.get("queued") == 0 and queue.get("oldest_waiting_seconds") == 0:
-            return queue
+            if idle_since is not None and time.time() - idle_since >= 1:
+                return queue
+            idle_since = idle_since or time.time()
+        else:
+            idle_since = None
         if time.time() > deadline:
             raise RuntimeError(f"the job queue did not empty: {queue}")
         time.sleep(0.5)
