@@ -10,8 +10,9 @@
   replaced before a request sees it;
 - independent reads run side by side on their own connections (``core.db.side_by_side``) in a reading request,
   and in turn on the request's own connection where another would not see what it sees;
-- a ``DriverQuery`` in a reading request that has not used the session reads on the connection its thread keeps
-  (no transaction on PostgreSQL; pinged when it sat idle, replaced when lost); otherwise on the session's.
+- a ``DriverQuery`` in a reading request that has not used the session reads on the connection the main thread
+  keeps (no transaction on PostgreSQL; pinged when it sat idle, replaced when lost), on another thread on a pooled
+  connection for that read; otherwise on the session's.
 """
 
 from __future__ import annotations
@@ -187,11 +188,7 @@ def test_only_an_idle_connection_is_pinged_and_a_dead_one_is_replaced(real_app, 
         return
 
     # Every connection of the pool is cut by the server, then a request comes after the idle time.
-    admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": engine.url.database})
-    admin.dispose()
+    _terminate_other_backends(engine)
     monkeypatch.setattr(core_db, "PING_AFTER_IDLE_SECONDS", 0.0)
     assert client.get("/t/read").status_code == 200
     assert pings  # it was pinged, found dead and replaced: the request never saw it
@@ -240,14 +237,14 @@ def test_a_driver_query_reads_apart_in_a_reading_request_and_in_the_session_othe
     with real_app.app_context():
         engine = db.engine
     event.listen(engine, "after_cursor_execute", status_after)
-    # A reading request: the connection this thread keeps, without a transaction on PostgreSQL (each statement its
+    # A reading request: the connection the main thread keeps, without a transaction on PostgreSQL (each statement its
     # own), left with none open (the session never began).
     assert client.get("/t/driver").json == {"value": '"original"', "apart": True,
                                             "same_transaction": not postgresql}
     event.remove(engine, "after_cursor_execute", status_after)
     assert left_open == (["IDLE", "IDLE"] if postgresql else [])
     with real_app.app_context():
-        assert db.engine.pool.checkedout() == 1  # kept for the next reading request (this thread's)
+        assert db.engine.pool.checkedout() == 1  # kept for the next reading request
     # Writing: the request's own transaction holds it.
     assert client.post("/t/driver-writing").json == {"value": '"original"', "apart": False,
                                                      "same_transaction": True}
